@@ -1,0 +1,37 @@
+# Helpers shared by the scripts in tools/scripts. Source it, do not run it:
+#   source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# Callers set `set -euo pipefail` themselves.
+
+# The repository root, derived from this file's location so that nothing
+# depends on where the clone lives or on the caller's working directory.
+ASYCAMORE_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+readonly ASYCAMORE_REPO_ROOT
+
+# Prints a message prefixed with the running script's name.
+log() { echo "$(basename "$0"): $*"; }
+
+# Prints a message on stderr and exits non-zero.
+die() {
+  echo "$(basename "$0"): error: $*" >&2
+  exit 1
+}
+
+# Runs a command as root: directly when we are root (CI runs as root), through
+# sudo on a developer's machine, and fails clearly when neither is possible.
+as_root() {
+  if [[ ${EUID} -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    die "need root (or sudo) to run: $*"
+  fi
+}
+
+# Runs apt-get non-interactively as root. The lock timeout lets two of our
+# scripts (or a script and a person) run apt at the same time: the second one
+# waits for the lock instead of failing at once.
+apt_get() {
+  as_root env DEBIAN_FRONTEND=noninteractive \
+    apt-get -q -o DPkg::Lock::Timeout=600 "$@"
+}
