@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers shared by the scripts in tools/scripts. Source it, do not run it:
 #   source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # Callers set `set -euo pipefail` themselves.
@@ -5,6 +6,7 @@
 # The repository root, derived from this file's location so that nothing
 # depends on where the clone lives or on the caller's working directory.
 ASYCAMORE_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck disable=SC2034  # used by the scripts that source this file
 readonly ASYCAMORE_REPO_ROOT
 
 # Prints a message prefixed with the running script's name.

