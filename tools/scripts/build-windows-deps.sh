@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# Cross-builds the dependencies of the windows-mingw lane -- abseil, GoogleTest
+# and Google Benchmark -- with mingw-w64 (posix) g++, as static libraries, and
+# installs them into one prefix that cmake/toolchains/mingw-w64-x86_64.cmake
+# searches.
+#
+# The sources are Debian's, of the same versions the Linux build links against
+# (libabsl-dev, libbenchmark-dev, googletest), Debian patches applied, so both
+# lanes compile the same headers: Debian pins absl::string_view, optional, any
+# and variant to abseil's own types, and we get the same here.
+#
+# Cached: a prefix whose stamp matches the wanted versions, compiler, toolchain
+# file and this script is left alone, in well under a second. Anything else
+# rebuilds it from scratch (build trees are kept per configuration, so a
+# rebuild after an interrupted run is incremental).
+#
+# Needs: tools/scripts/install-windows-toolchain.sh (compilers, deb-src entry,
+# dpkg-dev, googletest, cmake, ninja).
+#
+# Usage: tools/scripts/build-windows-deps.sh [--force]
+# Environment (optional):
+#   ASYCAMORE_WINDOWS_DEPS_PREFIX  install prefix (default <repo>/build/deps/windows-mingw)
+#   ASYCAMORE_WINDOWS_DEPS_WORK    scratch folder for sources and build trees
+#                                  (default <repo>/build/deps/windows-mingw-work)
+#   ASYCAMORE_BUILD_JOBS           parallel jobs, at most 2 (default 2): the
+#                                  machines are 2-core and shared.
+set -euo pipefail
+
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_root="$(cd "${script_dir}/../.." && pwd)"
+toolchain_file="${repo_root}/cmake/toolchains/mingw-w64-x86_64.cmake"
+
+# Relative overrides are taken from the repository root, as the toolchain
+# file takes them.
+resolve() { (cd "${repo_root}" && realpath -m "$1"); }
+prefix="$(resolve "${ASYCAMORE_WINDOWS_DEPS_PREFIX:-build/deps/windows-mingw}")"
+work="$(resolve "${ASYCAMORE_WINDOWS_DEPS_WORK:-build/deps/windows-mingw-work}")"
+jobs="${ASYCAMORE_BUILD_JOBS:-2}"
+if ! [[ ${jobs} =~ ^[0-9]+$ ]] || ((jobs < 1)); then jobs=1; fi
+if ((jobs > 2)); then jobs=2; fi
+
+readonly cxx=x86_64-w64-mingw32-g++-posix
+readonly stamp="${prefix}/.asycamore-deps-stamp"
+
+force=0
+case "${1:-}" in
+  "") ;;
+  --force) force=1 ;;
+  *)
+    echo "usage: build-windows-deps.sh [--force]" >&2
+    exit 2
+    ;;
+esac
+
+log() { echo "build-windows-deps: $*"; }
+die() {
+  echo "build-windows-deps: $*" >&2
+  exit 1
+}
+
+# Prints the source version of the package that an installed binary package
+# was built from, or nothing when it is not installed.
+installed_source_version() {
+  dpkg-query -W -f='${db:Status-Status} ${source:Version}\n' "$1" 2>/dev/null |
+    awk '$1 == "installed" { print $2 }'
+}
+
+# Prints the source version apt would fetch for a source package now.
+candidate_source_version() {
+  apt-cache showsrc "$1" 2>/dev/null | awk '/^Version:/ { print $2; exit }'
+}
+
+# The upstream part of a Debian version: no epoch, no Debian revision.
+upstream_of() {
+  local v="${1#*:}"
+  echo "${v%-*}"
+}
+
+abseil_version="$(installed_source_version libabsl-dev)"
+benchmark_version="$(installed_source_version libbenchmark-dev)"
+googletest_version="$(installed_source_version googletest)"
+[[ -n ${abseil_version} ]] || abseil_version="$(candidate_source_version abseil)"
+[[ -n ${benchmark_version} ]] || benchmark_version="$(candidate_source_version benchmark)"
+[[ -n ${abseil_version} && -n ${benchmark_version} ]] ||
+  die "cannot tell which abseil/benchmark sources to use; run" \
+    "tools/scripts/install-windows-toolchain.sh first (it adds the deb-src entry)"
+[[ -n ${googletest_version} && -f /usr/src/googletest/CMakeLists.txt ]] ||
+  die "GoogleTest sources missing (package googletest); run" \
+    "tools/scripts/install-windows-toolchain.sh first"
+command -v "${cxx}" >/dev/null ||
+  die "${cxx} not found; run tools/scripts/install-windows-toolchain.sh first"
+
+# Everything the installed result depends on. A change in any of them
+# (a Debian update, a new compiler, an edit to the toolchain file or to this
+# script) makes the prefix stale.
+key="$(
+  {
+    echo "abseil ${abseil_version}"
+    echo "benchmark ${benchmark_version}"
+    echo "googletest ${googletest_version}"
+    "${cxx}" --version | head -n 1
+    sha256sum <"${toolchain_file}"
+    sha256sum <"${BASH_SOURCE[0]}"
+  } | sha256sum | cut -c1-16
+)"
+
+if ((!force)) && [[ -f ${stamp} && "$(cat "${stamp}")" == "${key}" ]]; then
+  log "up to date: ${prefix}"
+  exit 0
+fi
+
+log "building into ${prefix} (abseil ${abseil_version}, benchmark" \
+  "${benchmark_version}, googletest ${googletest_version}, -j${jobs})"
+mkdir -p "${work}"
+# A partial or stale prefix would mix old and new files: start it afresh.
+rm -rf "${prefix}"
+mkdir -p "${prefix}"
+
+# Fetches and unpacks Debian's source package $1 at version $2 into
+# ${work}/src/<package>-<version>/ (patches applied); prints that directory.
+fetch_source() {
+  local package="$1" version="$2"
+  local dest="${work}/src/${package}-${version}"
+  if [[ -f ${dest}/.asycamore-unpacked ]]; then
+    echo "${dest}"
+    return
+  fi
+  local scratch="${work}/download-${package}"
+  rm -rf "${scratch}" "${dest}"
+  mkdir -p "${scratch}" "${work}/src"
+  # apt-get source downloads into the current folder and unpacks with
+  # dpkg-source, which applies Debian's patches. It warns when run as root
+  # (unsandboxed download); that is expected here.
+  if ! (cd "${scratch}" && apt-get source -q "${package}=${version}") \
+    >"${scratch}.log" 2>&1; then
+    cat "${scratch}.log" >&2
+    die "apt-get source ${package}=${version} failed; is a deb-src entry" \
+      "configured (tools/scripts/install-windows-toolchain.sh adds one)?"
+  fi
+  local unpacked
+  unpacked="$(find "${scratch}" -mindepth 1 -maxdepth 1 -type d | head -n 1)"
+  [[ -n ${unpacked} ]] || die "apt-get source ${package} unpacked nothing"
+  mv "${unpacked}" "${dest}"
+  rm -rf "${scratch}" "${scratch}.log"
+  touch "${dest}/.asycamore-unpacked"
+  echo "${dest}"
+}
+
+# Configures, builds and installs one CMake project into the prefix.
+#   $1 name, $2 source dir, rest: extra CMake arguments.
+# The build tree's name carries the key, so a changed configuration never
+# reuses a tree configured differently; trees of other keys are removed.
+build_and_install() {
+  local name="$1" source_dir="$2"
+  shift 2
+  local build_dir="${work}/build-${name}-${key}"
+  local old
+  for old in "${work}/build-${name}-"*; do
+    [[ -e ${old} && ${old} != "${build_dir}" ]] && rm -rf "${old}"
+  done
+  local start=${SECONDS}
+  log "${name}: configure"
+  cmake -S "${source_dir}" -B "${build_dir}" -G Ninja \
+    -DCMAKE_TOOLCHAIN_FILE="${toolchain_file}" \
+    -DASYCAMORE_WINDOWS_DEPS_PREFIX="${prefix}" \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="${prefix}" \
+    -DCMAKE_CXX_STANDARD=20 \
+    -DCMAKE_CXX_STANDARD_REQUIRED=ON \
+    -DBUILD_SHARED_LIBS=OFF \
+    -DBUILD_TESTING=OFF \
+    "$@" >"${build_dir}.configure.log" 2>&1 || {
+    cat "${build_dir}.configure.log" >&2
+    die "${name}: configure failed"
+  }
+  log "${name}: build"
+  cmake --build "${build_dir}" -j "${jobs}" >"${build_dir}.build.log" 2>&1 || {
+    tail -n 60 "${build_dir}.build.log" >&2
+    die "${name}: build failed (log: ${build_dir}.build.log)"
+  }
+  cmake --install "${build_dir}" >"${build_dir}.install.log" 2>&1 || {
+    cat "${build_dir}.install.log" >&2
+    die "${name}: install failed"
+  }
+  log "${name}: done in $((SECONDS - start)) s"
+}
+
+abseil_src="$(fetch_source abseil "${abseil_version}")"
+benchmark_src="$(fetch_source benchmark "${benchmark_version}")"
+
+# The whole of abseil: it builds in about a minute at -j2, barely more than the
+# subset a reactor uses, and a complete install keeps abslConfig.cmake whole.
+# ABSL_PROPAGATE_CXX_STD makes abseil's targets require C++20 of their users,
+# as the project compiles.
+build_and_install abseil "${abseil_src}" \
+  -DABSL_PROPAGATE_CXX_STD=ON \
+  -DABSL_BUILD_TESTING=OFF \
+  -DABSL_ENABLE_INSTALL=ON
+
+# GoogleTest and GoogleMock from the googletest package's sources. gtest picks
+# its Windows threading; nothing to set for mingw.
+build_and_install googletest /usr/src/googletest \
+  -DBUILD_GMOCK=ON \
+  -DINSTALL_GTEST=ON
+
+# Debian's benchmark patch drops the git tag lookup that set GIT_VERSION; an
+# unset GIT_VERSION leaves the version empty and configure fails. Warnings
+# stay warnings: -Werror with a compiler upstream does not test only adds risk.
+build_and_install benchmark "${benchmark_src}" \
+  -DGIT_VERSION="$(upstream_of "${benchmark_version}")" \
+  -DBENCHMARK_ENABLE_TESTING=OFF \
+  -DBENCHMARK_ENABLE_GTEST_TESTS=OFF \
+  -DBENCHMARK_ENABLE_WERROR=OFF \
+  -DBENCHMARK_ENABLE_INSTALL=ON \
+  -DBENCHMARK_INSTALL_DOCS=OFF \
+  -DBENCHMARK_ENABLE_LTO=OFF
+
+echo "${key}" >"${stamp}"
+log "installed into ${prefix}"
