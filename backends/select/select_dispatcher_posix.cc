@@ -1,0 +1,198 @@
+// POSIX select() backend.
+//
+// Quirks this file handles:
+//  - An fd_set holds descriptors below FD_SETSIZE (1024 on Linux) only, and
+//    glibc built with _FORTIFY_SOURCE aborts the process when FD_SET is given
+//    a larger one. Add() refuses such a descriptor with an error and never
+//    calls FD_SET on it.
+//  - select() fails the whole call with EBADF when one watched descriptor
+//    was closed. The wait then finds the closed ones, reports each as an
+//    error event (until it is removed), and selects again without them so
+//    the other sockets are still served.
+//  - select() has no hangup flag: a peer's FIN shows as readable and the
+//    zero-byte read tells. Exceptional conditions (TCP urgent data) are not
+//    watched.
+//  - When more sockets are ready than the batch holds, the next wait starts
+//    scanning where this one stopped, so low descriptors cannot starve high
+//    ones.
+#include <sys/select.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "absl/strings/str_cat.h"
+#include "asycamore/backend/readiness.h"
+#include "asycamore/backend/system_error.h"
+#include "asycamore/backend/wakeup_fd.h"
+#include "select/select_dispatcher.h"
+
+namespace asycamore {
+namespace {
+
+// Rounds up to whole microseconds so a tiny timeout never becomes zero.
+timeval RoundedTimeval(absl::Duration timeout) {
+  return absl::ToTimeval(absl::Ceil(timeout, absl::Microseconds(1)));
+}
+
+class SelectDispatcher final : public Dispatcher {
+ public:
+  SelectDispatcher() : Dispatcher(BackendKind::kSelect) {
+    FD_ZERO(&read_set_);
+    FD_ZERO(&write_set_);
+  }
+
+  absl::Status Open() {
+    if (absl::Status s = wakeup_.Open(); !s.ok()) return s;
+    if (wakeup_.read_fd() >= FD_SETSIZE) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("select: wake-up descriptor ", wakeup_.read_fd(),
+                       " is at or above FD_SETSIZE (", FD_SETSIZE, ")"));
+    }
+    return absl::OkStatus();
+  }
+
+  void Wake() override { wakeup_.Signal(); }
+
+ protected:
+  absl::Status AddToBackend(NativeSocket socket, Interest interest) override {
+    if (socket >= FD_SETSIZE) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "descriptor is at or above FD_SETSIZE (", FD_SETSIZE,
+          "), which select cannot watch; use the poll or epoll backend"));
+    }
+    if (absl::Status s = CheckDescriptorOpen(socket); !s.ok()) return s;
+    SetInterest(socket, interest);
+    max_fd_ = std::max(max_fd_, socket);
+    return absl::OkStatus();
+  }
+
+  absl::Status ModifyInBackend(NativeSocket socket, Interest,
+                               Interest new_interest) override {
+    SetInterest(socket, new_interest);
+    return absl::OkStatus();
+  }
+
+  absl::Status RemoveFromBackend(NativeSocket socket, Interest) override {
+    FD_CLR(socket, &read_set_);
+    FD_CLR(socket, &write_set_);
+    closed_.erase(std::remove(closed_.begin(), closed_.end(), socket),
+                  closed_.end());
+    if (socket == max_fd_) {
+      // The table still holds `socket` until this returns; skip it.
+      do {
+        --max_fd_;
+      } while (max_fd_ >= 0 && registrations().Find(max_fd_) == nullptr);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status WaitForEvents(absl::Duration timeout,
+                             EventBatch& batch) override;
+
+ private:
+  void SetInterest(int fd, Interest interest) {
+    if (WantsRead(interest)) {
+      FD_SET(fd, &read_set_);
+    } else {
+      FD_CLR(fd, &read_set_);
+    }
+    if (WantsWrite(interest)) {
+      FD_SET(fd, &write_set_);
+    } else {
+      FD_CLR(fd, &write_set_);
+    }
+  }
+
+  int Select(fd_set& readable, fd_set& writable, absl::Duration timeout);
+  void FindClosedDescriptors();
+
+  WakeupFd wakeup_;
+  fd_set read_set_;
+  fd_set write_set_;
+  int max_fd_ = -1;            // highest registered descriptor
+  std::vector<int> closed_;    // registered but closed, found after EBADF
+  int cursor_ = 0;
+};
+
+int SelectDispatcher::Select(fd_set& readable, fd_set& writable,
+                             absl::Duration timeout) {
+  readable = read_set_;
+  writable = write_set_;
+  for (int fd : closed_) {
+    FD_CLR(fd, &readable);
+    FD_CLR(fd, &writable);
+  }
+  FD_SET(wakeup_.read_fd(), &readable);
+  const int nfds = std::max(max_fd_, wakeup_.read_fd()) + 1;
+  timeval tv;
+  timeval* tv_pointer = nullptr;
+  if (timeout != absl::InfiniteDuration()) {
+    tv = RoundedTimeval(std::max(timeout, absl::ZeroDuration()));
+    tv_pointer = &tv;
+  }
+  return ::select(nfds, &readable, &writable, nullptr, tv_pointer);
+}
+
+void SelectDispatcher::FindClosedDescriptors() {
+  closed_.clear();
+  for (int fd = 0; fd <= max_fd_; ++fd) {
+    if (registrations().Find(fd) != nullptr && !CheckDescriptorOpen(fd).ok()) {
+      closed_.push_back(fd);
+    }
+  }
+}
+
+absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
+                                             EventBatch& batch) {
+  batch.Clear();
+  fd_set readable;
+  fd_set writable;
+  int ready = Select(readable, writable, timeout);
+  if (ready < 0 && errno == EBADF) {
+    FindClosedDescriptors();
+    // The closed descriptors are ready now (as errors): do not block.
+    ready = Select(readable, writable,
+                   closed_.empty() ? timeout : absl::ZeroDuration());
+  }
+  if (ready < 0) {
+    if (errno == EINTR) return absl::OkStatus();
+    return SystemErrorStatus(errno, "select");
+  }
+  for (int fd : closed_) {
+    if (batch.full()) break;
+    NativeReadiness readiness;
+    readiness.error = true;
+    PushNormalizedEvent(fd, *registrations().Find(fd), readiness, batch);
+  }
+  if (FD_ISSET(wakeup_.read_fd(), &readable)) wakeup_.Drain();
+  const int span = max_fd_ + 1;
+  for (int scanned = 0; scanned < span; ++scanned) {
+    const int fd = (cursor_ + scanned) % span;
+    const bool is_readable = FD_ISSET(fd, &readable);
+    const bool is_writable = FD_ISSET(fd, &writable);
+    if (!is_readable && !is_writable) continue;
+    const Registration* registration = registrations().Find(fd);
+    if (registration == nullptr) continue;  // the wake-up descriptor
+    if (batch.full()) {
+      cursor_ = fd;  // start here next time
+      break;
+    }
+    NativeReadiness readiness;
+    readiness.readable = is_readable;
+    readiness.writable = is_writable;
+    PushNormalizedEvent(fd, *registration, readiness, batch);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Dispatcher>> CreateSelectDispatcher() {
+  auto dispatcher = std::make_unique<SelectDispatcher>();
+  if (absl::Status s = dispatcher->Open(); !s.ok()) return s;
+  return std::unique_ptr<Dispatcher>(std::move(dispatcher));
+}
+
+std::size_t SelectHandleLimit() { return FD_SETSIZE; }
+
+}  // namespace asycamore

@@ -1,0 +1,47 @@
+// Normalising native readiness into an Event, shared by every backend so the
+// rule in event.h is written once.
+#ifndef ASYCAMORE_BACKEND_READINESS_H_
+#define ASYCAMORE_BACKEND_READINESS_H_
+
+#include "asycamore/backend/registration_table.h"
+#include "asycamore/event.h"
+#include "asycamore/event_batch.h"
+
+namespace asycamore {
+
+// What a backend decoded from its native flags, before normalisation.
+struct NativeReadiness {
+  bool readable = false;
+  bool writable = false;
+  bool error = false;   // a socket error is pending
+  bool hangup = false;  // the peer will send no more (read side finished)
+  bool closed = false;  // both directions are finished (POLLHUP, EPOLLHUP)
+};
+
+// Appends the normalised event for `socket` to `batch`, unless it carries
+// nothing the registration asked for. Returns whether it appended.
+//  - an error makes every watched direction ready;
+//  - a hangup makes the read side ready; a full close makes both ready;
+//  - directions the registration did not ask for are never reported.
+inline bool PushNormalizedEvent(NativeSocket socket,
+                                const Registration& registration,
+                                const NativeReadiness& native,
+                                EventBatch& batch) {
+  const bool any_end = native.error || native.closed;
+  Event event;
+  event.token = registration.token;
+  event.socket = socket;
+  event.readable = WantsRead(registration.interest) &&
+                   (native.readable || native.hangup || any_end);
+  event.writable =
+      WantsWrite(registration.interest) && (native.writable || any_end);
+  if (!event.readable && !event.writable) return false;
+  event.error = native.error;
+  event.hangup = native.hangup || native.closed;
+  batch.Push(event);
+  return true;
+}
+
+}  // namespace asycamore
+
+#endif  // ASYCAMORE_BACKEND_READINESS_H_

@@ -1,0 +1,25 @@
+// Converting a wait timeout to what a system call takes, rounding up so that
+// a short positive timeout never becomes a zero-timeout busy loop.
+#ifndef ASYCAMORE_BACKEND_WAIT_TIMEOUT_H_
+#define ASYCAMORE_BACKEND_WAIT_TIMEOUT_H_
+
+#include <climits>
+#include <cstdint>
+
+#include "absl/time/time.h"
+
+namespace asycamore {
+
+// Returns the timeout in whole milliseconds, rounded up; -1 for an infinite
+// timeout; 0 for a zero or negative one. Clamped to INT_MAX.
+inline int TimeoutMilliseconds(absl::Duration timeout) {
+  if (timeout == absl::InfiniteDuration()) return -1;
+  if (timeout <= absl::ZeroDuration()) return 0;
+  const std::int64_t ms = absl::ToInt64Milliseconds(
+      absl::Ceil(timeout, absl::Milliseconds(1)));
+  return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
+}
+
+}  // namespace asycamore
+
+#endif  // ASYCAMORE_BACKEND_WAIT_TIMEOUT_H_

@@ -1,0 +1,29 @@
+// The readiness backends asycamore knows, whether or not this build has them.
+#ifndef ASYCAMORE_BACKEND_KIND_H_
+#define ASYCAMORE_BACKEND_KIND_H_
+
+#include <optional>
+#include "absl/strings/string_view.h"
+
+namespace asycamore {
+
+enum class BackendKind {
+  kSelect,
+  kPoll,
+  kEpoll,
+  kKqueue,
+  kIocp,
+  kIoUring,
+};
+
+// Returns the lower-case name used in flags, presets and test names:
+// "select", "poll", "epoll", "kqueue", "iocp", "io_uring".
+absl::string_view BackendName(BackendKind kind);
+
+// Returns the kind with that name, or nullopt for a name asycamore does not
+// know at all (see backend_registry.h for what this build has).
+std::optional<BackendKind> BackendKindFromName(absl::string_view name);
+
+}  // namespace asycamore
+
+#endif  // ASYCAMORE_BACKEND_KIND_H_

@@ -1,0 +1,57 @@
+// The backends this build has, in preference order, and how to create a
+// dispatcher by kind or by name at run time.
+//
+// Which backends are compiled is a CMake choice (ASYCAMORE_BACKENDS); one of
+// them is the build's default (ASYCAMORE_DEFAULT_BACKEND). Every compiled
+// backend can be chosen at run time, which is how one test binary runs the
+// conformance suite against each of them.
+#ifndef ASYCAMORE_BACKEND_REGISTRY_H_
+#define ASYCAMORE_BACKEND_REGISTRY_H_
+
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "asycamore/backend_kind.h"
+#include "asycamore/dispatcher.h"
+
+namespace asycamore {
+
+struct BackendInfo {
+  BackendKind kind;
+  // Returns OkStatus if the backend can run on this machine now (a kernel
+  // may lack io_uring, for example), else the reason it cannot.
+  absl::Status (*probe)();
+  absl::StatusOr<std::unique_ptr<Dispatcher>> (*create)();
+  // The largest socket handle value + 1 the backend accepts, or 0 when only
+  // the open-file limit bounds it (select: FD_SETSIZE).
+  std::size_t handle_limit;
+};
+
+// Returns the compiled backends, most preferred first.
+absl::Span<const BackendInfo> BuiltBackends();
+
+// Returns the build's default backend.
+BackendKind DefaultBackend();
+
+// Returns the registry entry for `kind`, or an error if it was not built.
+absl::StatusOr<const BackendInfo*> FindBackend(BackendKind kind);
+
+// Creates a dispatcher of the given kind. Fails if that backend was not
+// built, or cannot run here (the message says why).
+absl::StatusOr<std::unique_ptr<Dispatcher>> CreateDispatcher(BackendKind kind);
+
+// Creates a dispatcher by name ("epoll", "poll", ...). An empty name picks
+// the build's default. An unknown or unbuilt name gets an error listing the
+// backends this build has.
+absl::StatusOr<std::unique_ptr<Dispatcher>> CreateDispatcher(
+    absl::string_view name);
+
+// Returns the built backend names joined by ", " (for messages and usage).
+std::string BuiltBackendNames();
+
+}  // namespace asycamore
+
+#endif  // ASYCAMORE_BACKEND_REGISTRY_H_

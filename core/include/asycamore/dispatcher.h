@@ -1,0 +1,150 @@
+// The dispatcher contract: the one interface every readiness backend
+// implements. This header is the specification; the backends and the
+// conformance suite (tests/conformance/) are held to it.
+//
+// Operations
+// ----------
+//   Add(socket, interest, token)     start watching a socket
+//   Modify(socket, interest, token)  change what is watched (and the token)
+//   Remove(socket)                   stop watching; call before closing it
+//   Wait(timeout, batch)             block until something is ready, the
+//                                    timeout passes, or Wake() is called
+//   Wake()                           make a Wait return early; any thread
+//   name() / kind()                  which backend this is
+//
+// Readiness is level-triggered on every backend: a socket that is still
+// readable (or writable) after an event is reported again by the next Wait,
+// until the read (or write) drains it or the interest changes. Callers do not
+// have to drain a socket completely; they may bound their work per event.
+//
+// Interest is kRead, kWrite or kReadWrite. kNone is refused: to stop
+// watching, Remove. Modify keeps nothing of the old interest: turning write
+// interest off is Modify(socket, kRead, token).
+//
+// Wait(timeout):
+//   - timeout == absl::ZeroDuration(): poll once and return at once;
+//   - timeout == absl::InfiniteDuration(): wait until ready or woken;
+//   - otherwise wait at least that long, rounded up to the backend's clock
+//     granularity (never down: a rounded-down timeout would spin).
+//   It clears `batch`, then fills at most batch.capacity() events. Sockets
+//   left out because the batch was full are reported by a later Wait.
+//   Every event has readable or writable set (see event.h for the
+//   normalisation of errors and hangups). A Wait that returns with no event
+//   is not an error: timeouts, Wake() and signals (EINTR) all do that.
+//   Wait never allocates; the one virtual call is paid per batch.
+//
+// Misuse is reported, never fatal: registering a socket twice, modifying or
+// removing a socket that is not registered, an invalid or closed handle, and
+// an empty interest all return an absl::Status whose message names the call,
+// the socket and the backend, and leave the dispatcher as it was.
+//
+// Threads: one thread owns a dispatcher (Add/Modify/Remove/Wait). Wake() may
+// be called from any thread, any number of times; wakes that arrive while
+// one is pending are merged.
+//
+// How the backends differ (all of them honour the contract above):
+//
+//   backend   native trigger    capacity           hangup hint     wait cost
+//   --------  ----------------  -----------------  --------------  ---------
+//   select    level             FD_SETSIZE (1024   never (the      O(max fd)
+//                               on Linux); Add     read decides)
+//                               refuses beyond
+//   poll      level             open-file limit    POLLHUP,        O(n)
+//                                                  POLLRDHUP
+//   epoll     level (no ET)     open-file limit    EPOLLHUP,       O(ready)
+//                                                  EPOLLRDHUP
+//   kqueue    level (no        open-file limit     EV_EOF          O(ready)
+//             EV_CLEAR); read
+//             and write
+//             filters merged
+//   iocp      emulated level:   memory             AFD_POLL_       O(ready)
+//             one AFD poll per                     DISCONNECT
+//             socket, re-armed
+//             after delivery
+//
+// Spurious readiness is possible on every backend (another thread read the
+// data first; a select/poll race with a peer reset). Treat an event as
+// "try the operation", and treat "would block" as "wait again".
+#ifndef ASYCAMORE_DISPATCHER_H_
+#define ASYCAMORE_DISPATCHER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "asycamore/backend_kind.h"
+#include "asycamore/event.h"
+#include "asycamore/event_batch.h"
+#include "asycamore/native_socket.h"
+#include "asycamore/backend/registration_table.h"
+
+namespace asycamore {
+
+class Dispatcher {
+ public:
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+  virtual ~Dispatcher() = default;
+
+  // Starts watching `socket` for `interest`; events carry `token`.
+  absl::Status Add(NativeSocket socket, Interest interest, std::uint64_t token);
+
+  // Replaces the interest and token of a registered socket.
+  absl::Status Modify(NativeSocket socket, Interest interest,
+                      std::uint64_t token);
+
+  // Stops watching `socket`. Call it before closing the socket. If the socket
+  // was closed first, the registration is still dropped and the returned
+  // status says so.
+  absl::Status Remove(NativeSocket socket);
+
+  // Waits for readiness; see the contract above.
+  absl::Status Wait(absl::Duration timeout, EventBatch& batch) {
+    return WaitForEvents(timeout, batch);
+  }
+
+  // Makes a current or the next Wait return early. Thread-safe.
+  virtual void Wake() = 0;
+
+  BackendKind kind() const { return kind_; }
+  absl::string_view name() const { return BackendName(kind_); }
+
+  // Returns the number of registered sockets.
+  std::size_t registered_count() const { return registrations_.size(); }
+  bool IsRegistered(NativeSocket socket) const {
+    return registrations_.Find(socket) != nullptr;
+  }
+
+ protected:
+  explicit Dispatcher(BackendKind kind) : kind_(kind) {}
+
+  // Backend hooks. The base class has already checked the handle, the
+  // interest and the registration state; a hook only talks to the system and
+  // returns a status describing the system's refusal (the base class adds
+  // the call, socket and backend to the message).
+  virtual absl::Status AddToBackend(NativeSocket socket, Interest interest) = 0;
+  virtual absl::Status ModifyInBackend(NativeSocket socket, Interest old_interest,
+                                       Interest new_interest) = 0;
+  virtual absl::Status RemoveFromBackend(NativeSocket socket,
+                                         Interest old_interest) = 0;
+  virtual absl::Status WaitForEvents(absl::Duration timeout,
+                                     EventBatch& batch) = 0;
+
+  // The registrations, for backends that look up interest and token when
+  // they build events.
+  const RegistrationTable& registrations() const { return registrations_; }
+
+ private:
+  absl::Status CheckHandle(const char* call, NativeSocket socket) const;
+  absl::Status CheckInterest(const char* call, NativeSocket socket,
+                             Interest interest) const;
+
+  BackendKind kind_;
+  RegistrationTable registrations_;
+};
+
+}  // namespace asycamore
+
+#endif  // ASYCAMORE_DISPATCHER_H_

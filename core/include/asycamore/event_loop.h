@@ -1,0 +1,186 @@
+// EventLoop: owns a dispatcher and turns its events into dispatch_event()
+// calls on registered targets, runs timers, and runs tasks posted from other
+// threads.
+//
+//   auto loop = asycamore::EventLoop::Create().value();   // default backend
+//   auto handle = loop->Register(socket, Interest::kRead, &my_target);
+//   loop->RunAfter(absl::Seconds(1), [] { ... });
+//   loop->Run();                  // until Stop() or nothing is left to do
+//
+// Stale delivery is impossible by construction: every registration gets a
+// handle made of a slot and a generation, and each event carries both. When
+// a registration ends, its slot's generation changes, so an event already
+// fetched for it in the same iteration is dropped, and a new socket that
+// reuses a just-closed descriptor number (new slot or new generation) never
+// receives the old socket's events.
+//
+// One thread runs the loop. Post(), Wake() and Stop() may be called from
+// any thread; everything else belongs to the loop's thread.
+#ifndef ASYCAMORE_EVENT_LOOP_H_
+#define ASYCAMORE_EVENT_LOOP_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "asycamore/dispatcher.h"
+#include "asycamore/event.h"
+#include "asycamore/event_batch.h"
+#include "asycamore/native_socket.h"
+#include "asycamore/timer_queue.h"
+
+namespace asycamore {
+
+// Receives the readiness events of one registration (the seed's
+// IDispatchTarget).
+class DispatchTarget {
+ public:
+  virtual ~DispatchTarget() = default;
+  // Handles one event. It may register, modify or deregister any socket,
+  // including its own, and may destroy itself after deregistering.
+  virtual void dispatch_event(const Event& event) = 0;
+};
+
+// Identifies one registration in an EventLoop. Stays safe to use after the
+// registration ended: calls with it then fail with NotFound.
+class RegistrationHandle {
+ public:
+  RegistrationHandle() = default;
+  bool valid() const { return slot_ != kNoSlot; }
+  friend bool operator==(RegistrationHandle a, RegistrationHandle b) = default;
+
+ private:
+  friend class EventLoop;
+  static constexpr std::uint32_t kNoSlot = 0xffffffffu;
+  RegistrationHandle(std::uint32_t slot, std::uint32_t generation)
+      : slot_(slot), generation_(generation) {}
+  std::uint32_t slot_ = kNoSlot;
+  std::uint32_t generation_ = 0;
+};
+
+// What one Iterate() did.
+struct IterationResult {
+  std::size_t events = 0;  // dispatch_event calls made
+  std::size_t timers = 0;  // timer callbacks run
+  std::size_t tasks = 0;   // posted tasks run
+};
+
+struct EventLoopOptions {
+  std::string backend;  // empty: the build's default backend
+  std::size_t batch_capacity = EventBatch::kDefaultCapacity;
+};
+
+class EventLoop {
+ public:
+  // Creates a loop on the named backend (see backend_registry.h).
+  static absl::StatusOr<std::unique_ptr<EventLoop>> Create(
+      const EventLoopOptions& options = {});
+
+  // Creates a loop on a dispatcher the caller made.
+  explicit EventLoop(std::unique_ptr<Dispatcher> dispatcher,
+                     std::size_t batch_capacity = EventBatch::kDefaultCapacity);
+  ~EventLoop();
+
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // Starts delivering `socket`'s readiness for `interest` to `target`. The
+  // target must outlive the registration.
+  absl::StatusOr<RegistrationHandle> Register(NativeSocket socket,
+                                              Interest interest,
+                                              DispatchTarget* target);
+
+  // Changes what a registration watches.
+  absl::Status SetInterest(RegistrationHandle handle, Interest interest);
+
+  // Ends a registration; no event reaches its target afterwards, not even
+  // one already fetched in the current iteration. Call before closing the
+  // socket.
+  absl::Status Deregister(RegistrationHandle handle);
+
+  // Returns whether `handle` names a live registration.
+  bool IsRegistered(RegistrationHandle handle) const;
+
+  // Returns the interest of a live registration, or kNone.
+  Interest InterestOf(RegistrationHandle handle) const;
+
+  // Runs `callback` once, `delay` from now, on the loop's thread.
+  TimerId RunAfter(absl::Duration delay, absl::AnyInvocable<void()> callback);
+
+  // Runs `callback` every `period` until cancelled. The period must be
+  // positive.
+  absl::StatusOr<TimerId> RunEvery(absl::Duration period,
+                                   absl::AnyInvocable<void()> callback);
+
+  // Cancels a timer; returns false if it already fired or was cancelled.
+  bool CancelTimer(TimerId id) { return timers_.Cancel(id); }
+
+  // Queues `task` to run on the loop's thread during an iteration, and wakes
+  // the loop. Thread-safe. Tasks run in the order they were posted.
+  void Post(absl::AnyInvocable<void() &&> task);
+
+  // Makes a waiting Iterate() return early. Thread-safe.
+  void Wake() { dispatcher_->Wake(); }
+
+  // One pass (the seed's "iterate"): waits at most `timeout` (less if a
+  // timer is due sooner, zero if tasks are queued), dispatches the events,
+  // fires due timers, then runs the posted tasks. Returns what it ran.
+  // Calling it from inside a callback of the same loop is an error.
+  absl::StatusOr<IterationResult> Iterate(absl::Duration timeout);
+
+  // Iterates until Stop() is called or nothing is left to wait for (no
+  // registration, no timer, no queued task).
+  absl::Status Run();
+
+  // Makes Run() return after the current iteration. Thread-safe.
+  void Stop();
+
+  Dispatcher& dispatcher() { return *dispatcher_; }
+  absl::string_view backend_name() const { return dispatcher_->name(); }
+  std::size_t registration_count() const { return live_registrations_; }
+  std::size_t timer_count() const { return timers_.size(); }
+
+ private:
+  struct Slot {
+    DispatchTarget* target = nullptr;
+    NativeSocket socket = kInvalidSocket;
+    Interest interest = Interest::kNone;  // kNone: slot is free
+    std::uint32_t generation = 0;
+  };
+
+  static std::uint64_t TokenOf(std::uint32_t slot, std::uint32_t generation) {
+    return (static_cast<std::uint64_t>(generation) << 32) | slot;
+  }
+  Slot* FindLive(RegistrationHandle handle);
+  const Slot* FindLive(RegistrationHandle handle) const;
+  void DispatchBatch(IterationResult& result);
+  std::size_t RunPostedTasks();
+  bool HasQueuedTasks();
+
+  std::unique_ptr<Dispatcher> dispatcher_;
+  EventBatch batch_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  std::size_t live_registrations_ = 0;
+  TimerQueue timers_;
+  bool iterating_ = false;
+
+  std::mutex posted_mutex_;
+  std::vector<absl::AnyInvocable<void() &&>> posted_;   // guarded by mutex
+  std::vector<absl::AnyInvocable<void() &&>> running_;  // loop thread only
+  std::atomic<bool> has_posted_{false};
+  std::atomic<bool> stop_requested_{false};
+};
+
+}  // namespace asycamore
+
+#endif  // ASYCAMORE_EVENT_LOOP_H_

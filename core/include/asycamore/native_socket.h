@@ -1,0 +1,32 @@
+// The operating system's socket handle, named once for the whole library.
+//
+// POSIX descriptors are small dense ints; Windows SOCKETs are opaque
+// pointer-sized values. Code above the backends uses NativeSocket and
+// kInvalidSocket only, never `int` or `SOCKET` directly.
+#ifndef ASYCAMORE_NATIVE_SOCKET_H_
+#define ASYCAMORE_NATIVE_SOCKET_H_
+
+#include <cstdint>
+
+#ifdef _WIN32
+#include <winsock2.h>
+#endif
+
+namespace asycamore {
+
+#ifdef _WIN32
+using NativeSocket = SOCKET;
+inline constexpr NativeSocket kInvalidSocket = INVALID_SOCKET;
+#else
+using NativeSocket = int;
+inline constexpr NativeSocket kInvalidSocket = -1;
+#endif
+
+// Returns a printable number for a socket handle (for messages and logs).
+inline std::uint64_t SocketNumber(NativeSocket socket) {
+  return static_cast<std::uint64_t>(socket);
+}
+
+}  // namespace asycamore
+
+#endif  // ASYCAMORE_NATIVE_SOCKET_H_

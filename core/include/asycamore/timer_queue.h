@@ -1,0 +1,97 @@
+// TimerQueue: one-shot and repeating timers on the monotonic clock, fired in
+// deadline order (ties in the order they were scheduled).
+//
+// An indexed binary heap: add, cancel and fire are O(log n), so tens of
+// thousands of timers (one per connection, say) stay cheap, and a cancelled
+// timer leaves nothing behind in the heap.
+#ifndef ASYCAMORE_TIMER_QUEUE_H_
+#define ASYCAMORE_TIMER_QUEUE_H_
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/time/time.h"
+
+namespace asycamore {
+
+using SteadyClock = std::chrono::steady_clock;
+using SteadyTime = SteadyClock::time_point;
+
+// Identifies one timer. Safe to keep after the timer fired or was cancelled:
+// cancelling it then does nothing.
+class TimerId {
+ public:
+  TimerId() = default;
+  bool valid() const { return slot_ != kNoSlot; }
+  friend bool operator==(TimerId a, TimerId b) = default;
+
+ private:
+  friend class TimerQueue;
+  static constexpr std::uint32_t kNoSlot = 0xffffffffu;
+  TimerId(std::uint32_t slot, std::uint32_t generation)
+      : slot_(slot), generation_(generation) {}
+  std::uint32_t slot_ = kNoSlot;
+  std::uint32_t generation_ = 0;
+};
+
+class TimerQueue {
+ public:
+  TimerQueue() = default;
+  TimerQueue(const TimerQueue&) = delete;
+  TimerQueue& operator=(const TimerQueue&) = delete;
+
+  // Schedules `callback` at `deadline`. A positive `period` makes the timer
+  // repeat every `period` after that until cancelled; zero means once.
+  TimerId Schedule(SteadyTime deadline, SteadyClock::duration period,
+                   absl::AnyInvocable<void()> callback);
+
+  // Cancels a pending timer. Returns false if it already fired (one-shot),
+  // was cancelled, or never existed. A repeating timer may cancel itself
+  // from its own callback.
+  bool Cancel(TimerId id);
+
+  // Returns the earliest deadline, or nullopt when no timer is pending.
+  std::optional<SteadyTime> NextDeadline() const;
+
+  // Fires every timer due at `now`, in deadline order, and returns how many
+  // fired. Timers scheduled (or a repeating timer rescheduled) while it runs
+  // fire on a later call, so a callback that schedules a zero-delay timer
+  // cannot keep this call running forever.
+  std::size_t RunExpired(SteadyTime now);
+
+  // Returns the number of pending timers.
+  std::size_t size() const { return heap_.size(); }
+  bool empty() const { return heap_.empty(); }
+
+ private:
+  struct Slot {
+    SteadyTime deadline;
+    SteadyClock::duration period{0};
+    std::uint64_t sequence = 0;  // orders equal deadlines; marks new timers
+    absl::AnyInvocable<void()> callback;
+    std::uint32_t heap_index = 0;
+    std::uint32_t generation = 0;
+    bool pending = false;
+  };
+
+  bool Earlier(std::uint32_t a, std::uint32_t b) const;
+  void SiftUp(std::uint32_t heap_index);
+  void SiftDown(std::uint32_t heap_index);
+  void SwapHeapEntries(std::uint32_t a, std::uint32_t b);
+  void RemoveFromHeap(std::uint32_t heap_index);
+  void ReleaseSlot(std::uint32_t slot);
+  Slot* FindPending(TimerId id);
+
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<std::uint32_t> heap_;  // slot indices, a binary min-heap
+  std::uint64_t next_sequence_ = 0;
+};
+
+}  // namespace asycamore
+
+#endif  // ASYCAMORE_TIMER_QUEUE_H_

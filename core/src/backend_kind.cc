@@ -1,0 +1,32 @@
+#include "asycamore/backend_kind.h"
+
+namespace asycamore {
+
+absl::string_view BackendName(BackendKind kind) {
+  switch (kind) {
+    case BackendKind::kSelect:
+      return "select";
+    case BackendKind::kPoll:
+      return "poll";
+    case BackendKind::kEpoll:
+      return "epoll";
+    case BackendKind::kKqueue:
+      return "kqueue";
+    case BackendKind::kIocp:
+      return "iocp";
+    case BackendKind::kIoUring:
+      return "io_uring";
+  }
+  return "unknown";
+}
+
+std::optional<BackendKind> BackendKindFromName(absl::string_view name) {
+  for (BackendKind kind :
+       {BackendKind::kSelect, BackendKind::kPoll, BackendKind::kEpoll,
+        BackendKind::kKqueue, BackendKind::kIocp, BackendKind::kIoUring}) {
+    if (BackendName(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
+}  // namespace asycamore

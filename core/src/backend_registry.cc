@@ -1,0 +1,113 @@
+// The registry of compiled backends. CMake defines ASYCAMORE_HAVE_<BACKEND>
+// for each backend it compiles, and ASYCAMORE_DEFAULT_BACKEND_NAME.
+#include "asycamore/backend_registry.h"
+
+#include <array>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+#ifdef ASYCAMORE_HAVE_EPOLL
+#include "epoll/epoll_dispatcher.h"
+#endif
+#ifdef ASYCAMORE_HAVE_IO_URING
+#include "io_uring/io_uring_dispatcher.h"
+#endif
+#ifdef ASYCAMORE_HAVE_KQUEUE
+#include "kqueue/kqueue_dispatcher.h"
+#endif
+#ifdef ASYCAMORE_HAVE_IOCP
+#include "iocp/iocp_dispatcher.h"
+#endif
+#ifdef ASYCAMORE_HAVE_POLL
+#include "poll/poll_dispatcher.h"
+#endif
+#ifdef ASYCAMORE_HAVE_SELECT
+#include "select/select_dispatcher.h"
+#endif
+
+namespace asycamore {
+namespace {
+
+[[maybe_unused]] absl::Status AlwaysAvailable() { return absl::OkStatus(); }
+
+// Most preferred first: the kernel's scalable interface, then poll, then
+// select (bounded by FD_SETSIZE).
+const std::vector<BackendInfo>& Registry() {
+  static const std::vector<BackendInfo> registry = {
+#ifdef ASYCAMORE_HAVE_IOCP
+      {BackendKind::kIocp, &AlwaysAvailable, &CreateIocpDispatcher, 0},
+#endif
+#ifdef ASYCAMORE_HAVE_KQUEUE
+      {BackendKind::kKqueue, &AlwaysAvailable, &CreateKqueueDispatcher, 0},
+#endif
+#ifdef ASYCAMORE_HAVE_EPOLL
+      {BackendKind::kEpoll, &AlwaysAvailable, &CreateEpollDispatcher, 0},
+#endif
+#ifdef ASYCAMORE_HAVE_IO_URING
+      {BackendKind::kIoUring, &ProbeIoUring, &CreateIoUringDispatcher, 0},
+#endif
+#ifdef ASYCAMORE_HAVE_POLL
+      {BackendKind::kPoll, &AlwaysAvailable, &CreatePollDispatcher, 0},
+#endif
+#ifdef ASYCAMORE_HAVE_SELECT
+      {BackendKind::kSelect, &AlwaysAvailable, &CreateSelectDispatcher,
+       SelectHandleLimit()},
+#endif
+  };
+  return registry;
+}
+
+}  // namespace
+
+absl::Span<const BackendInfo> BuiltBackends() { return Registry(); }
+
+BackendKind DefaultBackend() {
+  // CMake checks that the default is among the built backends.
+  return *BackendKindFromName(ASYCAMORE_DEFAULT_BACKEND_NAME);
+}
+
+std::string BuiltBackendNames() {
+  std::vector<absl::string_view> names;
+  for (const BackendInfo& info : BuiltBackends()) {
+    names.push_back(BackendName(info.kind));
+  }
+  return absl::StrJoin(names, ", ");
+}
+
+absl::StatusOr<const BackendInfo*> FindBackend(BackendKind kind) {
+  for (const BackendInfo& info : BuiltBackends()) {
+    if (info.kind == kind) return &info;
+  }
+  return absl::NotFoundError(
+      absl::StrCat("backend \"", BackendName(kind),
+                   "\" is not built into this asycamore; built: ",
+                   BuiltBackendNames()));
+}
+
+absl::StatusOr<std::unique_ptr<Dispatcher>> CreateDispatcher(
+    BackendKind kind) {
+  absl::StatusOr<const BackendInfo*> info = FindBackend(kind);
+  if (!info.ok()) return info.status();
+  if (absl::Status available = (*info)->probe(); !available.ok()) {
+    return absl::UnavailableError(absl::StrCat("backend \"", BackendName(kind),
+                                               "\" cannot run here: ",
+                                               available.message()));
+  }
+  return (*info)->create();
+}
+
+absl::StatusOr<std::unique_ptr<Dispatcher>> CreateDispatcher(
+    absl::string_view name) {
+  if (name.empty()) return CreateDispatcher(DefaultBackend());
+  std::optional<BackendKind> kind = BackendKindFromName(name);
+  if (!kind.has_value()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "CreateDispatcher: unknown backend \"", name,
+        "\"; built: ", BuiltBackendNames()));
+  }
+  return CreateDispatcher(*kind);
+}
+
+}  // namespace asycamore

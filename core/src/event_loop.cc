@@ -1,0 +1,233 @@
+#include "asycamore/event_loop.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "asycamore/backend_registry.h"
+
+namespace asycamore {
+namespace {
+
+absl::Status UnknownHandle(const char* call) {
+  return absl::NotFoundError(absl::StrCat(
+      "EventLoop::", call, ": the registration handle is not live (never "
+      "registered, or already deregistered)"));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create(
+    const EventLoopOptions& options) {
+  absl::StatusOr<std::unique_ptr<Dispatcher>> dispatcher =
+      CreateDispatcher(options.backend);
+  if (!dispatcher.ok()) return dispatcher.status();
+  return std::make_unique<EventLoop>(*std::move(dispatcher),
+                                     options.batch_capacity);
+}
+
+EventLoop::EventLoop(std::unique_ptr<Dispatcher> dispatcher,
+                     std::size_t batch_capacity)
+    : dispatcher_(std::move(dispatcher)), batch_(batch_capacity) {}
+
+EventLoop::~EventLoop() = default;
+
+EventLoop::Slot* EventLoop::FindLive(RegistrationHandle handle) {
+  if (!handle.valid() || handle.slot_ >= slots_.size()) return nullptr;
+  Slot& slot = slots_[handle.slot_];
+  if (slot.interest == Interest::kNone ||
+      slot.generation != handle.generation_) {
+    return nullptr;
+  }
+  return &slot;
+}
+
+const EventLoop::Slot* EventLoop::FindLive(RegistrationHandle handle) const {
+  return const_cast<EventLoop*>(this)->FindLive(handle);
+}
+
+absl::StatusOr<RegistrationHandle> EventLoop::Register(NativeSocket socket,
+                                                       Interest interest,
+                                                       DispatchTarget* target) {
+  if (target == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("EventLoop::Register(socket=", SocketNumber(socket),
+                     "): target is null"));
+  }
+  std::uint32_t index;
+  if (!free_slots_.empty()) {
+    index = free_slots_.back();
+  } else {
+    index = static_cast<std::uint32_t>(slots_.size());
+  }
+  // A fresh slot starts at generation 0; a reused one already had its
+  // generation advanced when it was freed.
+  const std::uint32_t generation =
+      index < slots_.size() ? slots_[index].generation : 0;
+  if (absl::Status s =
+          dispatcher_->Add(socket, interest, TokenOf(index, generation));
+      !s.ok()) {
+    return s;
+  }
+  if (index < slots_.size()) {
+    free_slots_.pop_back();
+  } else {
+    slots_.emplace_back();
+  }
+  slots_[index] = Slot{target, socket, interest, generation};
+  ++live_registrations_;
+  return RegistrationHandle(index, generation);
+}
+
+absl::Status EventLoop::SetInterest(RegistrationHandle handle,
+                                    Interest interest) {
+  Slot* slot = FindLive(handle);
+  if (slot == nullptr) return UnknownHandle("SetInterest");
+  if (absl::Status s = dispatcher_->Modify(
+          slot->socket, interest, TokenOf(handle.slot_, handle.generation_));
+      !s.ok()) {
+    return s;
+  }
+  slot->interest = interest;
+  return absl::OkStatus();
+}
+
+absl::Status EventLoop::Deregister(RegistrationHandle handle) {
+  Slot* slot = FindLive(handle);
+  if (slot == nullptr) return UnknownHandle("Deregister");
+  const absl::Status removed = dispatcher_->Remove(slot->socket);
+  // The dispatcher forgets the socket even when removal reported an error,
+  // so the slot is always freed: its events must never be delivered again.
+  *slot = Slot{nullptr, kInvalidSocket, Interest::kNone, slot->generation + 1};
+  free_slots_.push_back(handle.slot_);
+  --live_registrations_;
+  return removed;
+}
+
+bool EventLoop::IsRegistered(RegistrationHandle handle) const {
+  return FindLive(handle) != nullptr;
+}
+
+Interest EventLoop::InterestOf(RegistrationHandle handle) const {
+  const Slot* slot = FindLive(handle);
+  return slot == nullptr ? Interest::kNone : slot->interest;
+}
+
+TimerId EventLoop::RunAfter(absl::Duration delay,
+                            absl::AnyInvocable<void()> callback) {
+  delay = std::max(delay, absl::ZeroDuration());
+  return timers_.Schedule(SteadyClock::now() + absl::ToChronoNanoseconds(delay),
+                          SteadyClock::duration::zero(), std::move(callback));
+}
+
+absl::StatusOr<TimerId> EventLoop::RunEvery(
+    absl::Duration period, absl::AnyInvocable<void()> callback) {
+  if (period <= absl::ZeroDuration() || period == absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("EventLoop::RunEvery(period=", absl::FormatDuration(period),
+                     "): the period must be positive and finite"));
+  }
+  const auto chrono_period = absl::ToChronoNanoseconds(period);
+  return timers_.Schedule(SteadyClock::now() + chrono_period, chrono_period,
+                          std::move(callback));
+}
+
+void EventLoop::Post(absl::AnyInvocable<void() &&> task) {
+  {
+    std::lock_guard<std::mutex> lock(posted_mutex_);
+    posted_.push_back(std::move(task));
+  }
+  has_posted_.store(true, std::memory_order_release);
+  dispatcher_->Wake();
+}
+
+bool EventLoop::HasQueuedTasks() {
+  return has_posted_.load(std::memory_order_acquire);
+}
+
+std::size_t EventLoop::RunPostedTasks() {
+  if (!HasQueuedTasks()) return 0;
+  {
+    std::lock_guard<std::mutex> lock(posted_mutex_);
+    // Swap buffers so tasks run outside the lock and both vectors keep
+    // their capacity: steady-state posting does not reallocate.
+    running_.swap(posted_);
+    has_posted_.store(false, std::memory_order_release);
+  }
+  for (auto& task : running_) std::move(task)();
+  const std::size_t ran = running_.size();
+  running_.clear();
+  return ran;
+}
+
+void EventLoop::DispatchBatch(IterationResult& result) {
+  for (const Event& event : batch_) {
+    const auto index = static_cast<std::uint32_t>(event.token);
+    const auto generation = static_cast<std::uint32_t>(event.token >> 32);
+    if (index >= slots_.size()) continue;
+    const Slot& slot = slots_[index];
+    // A registration that ended (or changed interest) earlier in this batch
+    // gets nothing it no longer asked for.
+    if (slot.generation != generation || slot.interest == Interest::kNone) {
+      continue;
+    }
+    Event delivered = event;
+    delivered.readable = event.readable && WantsRead(slot.interest);
+    delivered.writable = event.writable && WantsWrite(slot.interest);
+    if (!delivered.readable && !delivered.writable) continue;
+    slot.target->dispatch_event(delivered);
+    ++result.events;
+  }
+}
+
+absl::StatusOr<IterationResult> EventLoop::Iterate(absl::Duration timeout) {
+  if (iterating_) {
+    return absl::FailedPreconditionError(
+        "EventLoop::Iterate: called from inside a callback of the same loop");
+  }
+  iterating_ = true;
+  IterationResult result;
+
+  absl::Duration wait = timeout;
+  if (HasQueuedTasks() || stop_requested_.load(std::memory_order_acquire)) {
+    wait = absl::ZeroDuration();
+  } else if (std::optional<SteadyTime> next = timers_.NextDeadline()) {
+    const absl::Duration until_timer =
+        absl::FromChrono(*next - SteadyClock::now());
+    wait = std::min(wait, std::max(until_timer, absl::ZeroDuration()));
+  }
+
+  absl::Status waited = dispatcher_->Wait(wait, batch_);
+  if (!waited.ok()) {
+    iterating_ = false;
+    return waited;
+  }
+  DispatchBatch(result);
+  result.timers = timers_.RunExpired(SteadyClock::now());
+  result.tasks = RunPostedTasks();
+  iterating_ = false;
+  return result;
+}
+
+absl::Status EventLoop::Run() {
+  absl::Status status;
+  while (!stop_requested_.load(std::memory_order_acquire)) {
+    if (live_registrations_ == 0 && timers_.empty() && !HasQueuedTasks()) {
+      break;
+    }
+    absl::StatusOr<IterationResult> pass = Iterate(absl::InfiniteDuration());
+    if (!pass.ok()) {
+      status = pass.status();
+      break;
+    }
+  }
+  stop_requested_.store(false, std::memory_order_release);
+  return status;
+}
+
+void EventLoop::Stop() {
+  stop_requested_.store(true, std::memory_order_release);
+  dispatcher_->Wake();
+}
+
+}  // namespace asycamore

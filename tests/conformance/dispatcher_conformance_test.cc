@@ -1,0 +1,470 @@
+// The dispatcher contract (dispatcher.h), checked on every built backend.
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "asycamore/dispatcher.h"
+#include "gtest/gtest.h"
+#include "support/backend_test.h"
+#include "support/sockets.h"
+
+namespace asycamore::testing {
+namespace {
+
+class DispatcherConformance : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    dispatcher_ = NewDispatcher();
+    ASSERT_NE(dispatcher_, nullptr);
+  }
+  void TearDown() override {
+    dispatcher_.reset();
+    for (NativeSocket socket : owned_) CloseSocket(socket);
+  }
+
+  SocketPair Pair() {
+    SocketPair pair = MakeSocketPair();
+    owned_.push_back(pair.first);
+    owned_.push_back(pair.second);
+    return pair;
+  }
+  SocketPair TcpPair() {
+    SocketPair pair = MakeTcpLoopbackPair();
+    owned_.push_back(pair.first);
+    owned_.push_back(pair.second);
+    return pair;
+  }
+  // Closes a socket this fixture owns now instead of at tear-down.
+  void CloseOwned(NativeSocket socket) {
+    owned_.erase(std::remove(owned_.begin(), owned_.end(), socket),
+                 owned_.end());
+    CloseSocket(socket);
+  }
+
+  // Waits once and returns the events for `socket` merged (or nullopt).
+  std::optional<Event> WaitFor(NativeSocket socket,
+                               absl::Duration timeout = absl::Seconds(2)) {
+    const absl::Time deadline = absl::Now() + timeout;
+    do {
+      EXPECT_TRUE(dispatcher_->Wait(absl::Milliseconds(100), batch_).ok());
+      for (const Event& event : batch_) {
+        if (event.socket == socket) return event;
+      }
+    } while (absl::Now() < deadline);
+    return std::nullopt;
+  }
+
+  std::unique_ptr<Dispatcher> dispatcher_;
+  EventBatch batch_{64};
+  std::vector<NativeSocket> owned_;
+};
+
+TEST_P(DispatcherConformance, NameMatchesBackend) {
+  EXPECT_EQ(dispatcher_->name(), GetParam());
+}
+
+TEST_P(DispatcherConformance, ReadableWhenPeerWrites) {
+  SocketPair pair = Pair();
+  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 42).ok());
+  ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
+  EXPECT_TRUE(batch_.empty()) << "nothing was written yet";
+
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  std::optional<Event> event = WaitFor(pair.first);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ(event->token, 42u);
+  EXPECT_TRUE(event->readable);
+  EXPECT_FALSE(event->writable) << "write interest was not asked for";
+  EXPECT_FALSE(event->error);
+}
+
+TEST_P(DispatcherConformance, WritableWhenBufferHasRoom) {
+  SocketPair pair = Pair();
+  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kWrite, 7).ok());
+  std::optional<Event> event = WaitFor(pair.first);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_TRUE(event->writable);
+  EXPECT_FALSE(event->readable);
+}
+
+TEST_P(DispatcherConformance, NotWritableWhenBufferIsFullThenWritableAgain) {
+  SocketPair pair = TcpPair();
+  FillSocket(pair.first);
+  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kWrite, 1).ok());
+  ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(20), batch_).ok());
+  EXPECT_TRUE(batch_.empty()) << "a full send buffer is not writable";
+  DrainSocket(pair.second);
+  // The kernel may need the peer's window update; drain until writable.
+  std::optional<Event> event;
+  for (int i = 0; i < 50 && !event.has_value(); ++i) {
+    DrainSocket(pair.second);
+    event = WaitFor(pair.first, absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(event.has_value());
+  EXPECT_TRUE(event->writable);
+}
+
+TEST_P(DispatcherConformance, ReadinessIsLevelTriggered) {
+  SocketPair pair = Pair();
+  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_EQ(SendBytes(pair.second, "abc", 3), 3);
+  for (int round = 0; round < 3; ++round) {
+    std::optional<Event> event = WaitFor(pair.first);
+    ASSERT_TRUE(event.has_value()) << "round " << round;
+    EXPECT_TRUE(event->readable);
+  }
+  char byte;
+  ASSERT_EQ(ReceiveBytes(pair.first, &byte, 1), 1);
+  ASSERT_TRUE(WaitFor(pair.first).has_value()) << "two bytes are still queued";
+  DrainSocket(pair.first);
+  ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
+  EXPECT_TRUE(batch_.empty()) << "drained socket reported again";
+}
+
+TEST_P(DispatcherConformance, TcpLoopbackReadinessBothWays) {
+  SocketPair pair = TcpPair();
+  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kReadWrite, 1).ok());
+  ASSERT_TRUE(dispatcher_->Add(pair.second, Interest::kRead, 2).ok());
+  std::optional<Event> client = WaitFor(pair.first);
+  ASSERT_TRUE(client.has_value());
+  EXPECT_TRUE(client->writable);
+  EXPECT_FALSE(client->readable);
+  ASSERT_EQ(SendBytes(pair.first, "ping", 4), 4);
+  std::optional<Event> server = WaitFor(pair.second);
+  ASSERT_TRUE(server.has_value());
+  EXPECT_EQ(server->token, 2u);
+  EXPECT_TRUE(server->readable);
+}
+
+TEST_P(DispatcherConformance, TurningWriteInterestOffKeepsReadInterest) {
+  SocketPair pair = Pair();
+  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kReadWrite, 1).ok());
+  ASSERT_TRUE(WaitFor(pair.first)->writable);
+  ASSERT_TRUE(dispatcher_->Modify(pair.first, Interest::kRead, 5).ok());
+  ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(10), batch_).ok());
+  EXPECT_TRUE(batch_.empty()) << "write interest was turned off";
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  std::optional<Event> event = WaitFor(pair.first);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_TRUE(event->readable);
+  EXPECT_FALSE(event->writable);
+  EXPECT_EQ(event->token, 5u) << "Modify replaces the token";
+  // And back on: both directions again.
+  ASSERT_TRUE(dispatcher_->Modify(pair.first, Interest::kReadWrite, 6).ok());
+  event = WaitFor(pair.first);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_TRUE(event->readable && event->writable);
+}
+
+TEST_P(DispatcherConformance, WriteOnlyInterestIgnoresIncomingData) {
+  SocketPair pair = Pair();
+  FillSocket(pair.first);  // not writable
+  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kWrite, 1).ok());
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(20), batch_).ok());
+  EXPECT_TRUE(batch_.empty()) << "readable data must not wake a writer";
+}
+
+TEST_P(DispatcherConformance, PeerCloseIsReadableAndReadReturnsZero) {
+  SocketPair pair = TcpPair();
+  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_EQ(SendBytes(pair.second, "tail", 4), 4);
+  CloseOwned(pair.second);
+  std::optional<Event> event = WaitFor(pair.first);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_TRUE(event->readable);
+  // A hangup is only a hint: the queued bytes come first, then the end.
+  char buffer[16];
+  EXPECT_EQ(ReceiveBytes(pair.first, buffer, sizeof buffer), 4);
+  EXPECT_EQ(ReceiveBytes(pair.first, buffer, sizeof buffer), 0);
+}
+
+TEST_P(DispatcherConformance, PeerResetMakesWatchedDirectionsReady) {
+  SocketPair pair = TcpPair();
+  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
+  ResetOnClose(pair.second);
+  CloseOwned(pair.second);
+  std::optional<Event> event = WaitFor(pair.first);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_TRUE(event->readable);
+  char buffer[4];
+  EXPECT_LE(ReceiveBytes(pair.first, buffer, sizeof buffer), 0);
+}
+
+TEST_P(DispatcherConformance, RefusedLoopbackConnectReportsError) {
+  const std::uint16_t port = UnusedLoopbackPort();
+  NativeSocket socket = StartLoopbackConnect(port);
+  owned_.push_back(socket);
+  ASSERT_TRUE(dispatcher_->Add(socket, Interest::kReadWrite, 9).ok());
+  std::optional<Event> event = WaitFor(socket);
+  ASSERT_TRUE(event.has_value());
+  // The seed's rule: a failed connect is readable and writable; SO_ERROR
+  // says why.
+  EXPECT_TRUE(event->readable);
+  EXPECT_TRUE(event->writable);
+  EXPECT_EQ(PendingSocketError(socket), ConnectionRefusedError());
+}
+
+TEST_P(DispatcherConformance, WakeFromAnotherThreadEndsAnInfiniteWait) {
+  std::atomic<bool> woke{false};
+  std::thread waker([&] {
+    absl::SleepFor(absl::Milliseconds(30));
+    woke = true;
+    dispatcher_->Wake();
+  });
+  ASSERT_TRUE(dispatcher_->Wait(absl::InfiniteDuration(), batch_).ok());
+  EXPECT_TRUE(woke.load());
+  EXPECT_TRUE(batch_.empty()) << "a wake-up is not an event";
+  waker.join();
+}
+
+TEST_P(DispatcherConformance, WakesBeforeTheWaitAreNotLost) {
+  dispatcher_->Wake();
+  dispatcher_->Wake();  // merged with the first
+  ASSERT_TRUE(dispatcher_->Wait(absl::Seconds(5), batch_).ok());
+  // The pending wake-up was consumed; the next wait times out normally.
+  const absl::Time start = absl::Now();
+  ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(20), batch_).ok());
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(19));
+}
+
+TEST_P(DispatcherConformance, TimeoutIsHonouredWithoutBusyLooping) {
+  // A 50 ms wait on an idle socket returns once, after about 50 ms: count
+  // how many waits fit into 50 ms of wall time.
+  SocketPair pair = Pair();
+  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
+  const absl::Time start = absl::Now();
+  int waits = 0;
+  while (absl::Now() - start < absl::Milliseconds(50)) {
+    ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(50), batch_).ok());
+    EXPECT_TRUE(batch_.empty());
+    ++waits;
+  }
+  EXPECT_LE(waits, 2) << "the wait returned early " << waits << " times";
+}
+
+TEST_P(DispatcherConformance, SubMillisecondTimeoutDoesNotSpin) {
+  const absl::Time start = absl::Now();
+  int waits = 0;
+  while (absl::Now() - start < absl::Milliseconds(20)) {
+    ASSERT_TRUE(dispatcher_->Wait(absl::Microseconds(300), batch_).ok());
+    ++waits;
+  }
+  // Rounded up to the backend's granularity, never down to zero: at most
+  // one wait per ~0.3 ms, so far fewer than a spinning loop's thousands.
+  EXPECT_LE(waits, 100);
+}
+
+TEST_P(DispatcherConformance, ZeroTimeoutReturnsAtOnce) {
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
+  }
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+}
+
+TEST_P(DispatcherConformance, SmallBatchReportsEverySocketEventually) {
+  std::vector<SocketPair> pairs;
+  for (int i = 0; i < 7; ++i) {
+    pairs.push_back(Pair());
+    ASSERT_TRUE(dispatcher_->Add(pairs.back().first, Interest::kRead,
+                                 static_cast<std::uint64_t>(i)).ok());
+    ASSERT_EQ(SendBytes(pairs.back().second, "x", 1), 1);
+  }
+  EventBatch small(2);
+  std::set<std::uint64_t> seen;
+  for (int round = 0; round < 20 && seen.size() < pairs.size(); ++round) {
+    ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(100), small).ok());
+    EXPECT_LE(small.size(), 2u);
+    for (const Event& event : small) seen.insert(event.token);
+    // Nothing is drained: the first sockets stay ready and must not starve
+    // the others.
+  }
+  EXPECT_EQ(seen.size(), pairs.size());
+}
+
+TEST_P(DispatcherConformance, ManyRegisteredSockets) {
+  // 1,100 registered sockets (2,200 descriptors) on poll and epoll; select
+  // holds descriptors below FD_SETSIZE only, so it is filled to what fits.
+  std::size_t count = 1100;
+  if (handle_limit() != 0) count = (handle_limit() - 64) / 2;
+  RaiseFileLimit(2 * count + 256);
+  std::vector<SocketPair> pairs;
+  for (std::size_t i = 0; i < count; ++i) {
+    pairs.push_back(Pair());
+    ASSERT_TRUE(
+        dispatcher_->Add(pairs.back().first, Interest::kRead, i).ok())
+        << "socket " << i << " of " << count;
+  }
+  EXPECT_EQ(dispatcher_->registered_count(), count);
+  for (const SocketPair& pair : pairs) {
+    ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  }
+  std::vector<bool> seen(count, false);
+  std::size_t distinct = 0;
+  EventBatch batch(256);
+  for (int round = 0; round < 100 && distinct < count; ++round) {
+    ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(100), batch).ok());
+    for (const Event& event : batch) {
+      ASSERT_LT(event.token, count);
+      if (!seen[event.token]) {
+        seen[event.token] = true;
+        ++distinct;
+      }
+      char byte;
+      ReceiveBytes(event.socket, &byte, 1);
+    }
+  }
+  EXPECT_EQ(distinct, count);
+  for (const SocketPair& pair : pairs) {
+    ASSERT_TRUE(dispatcher_->Remove(pair.first).ok());
+  }
+  EXPECT_EQ(dispatcher_->registered_count(), 0u);
+}
+
+TEST_P(DispatcherConformance, DescriptorAboveFdSetSize) {
+#ifdef _WIN32
+  GTEST_SKIP() << "Windows SOCKET values are not small descriptor numbers";
+#else
+  constexpr long kHigh = 1500;  // above glibc's FD_SETSIZE of 1024
+  if (RaiseFileLimit(kHigh + 16) <= static_cast<std::size_t>(kHigh)) {
+    GTEST_SKIP() << "the descriptor limit cannot be raised above " << kHigh;
+  }
+  SocketPair pair = Pair();
+  NativeSocket high = MoveToDescriptor(pair.first, kHigh);
+  ASSERT_EQ(high, kHigh);
+  std::replace(owned_.begin(), owned_.end(), pair.first, high);
+  const absl::Status added = dispatcher_->Add(high, Interest::kRead, 1);
+  if (handle_limit() != 0 && static_cast<std::size_t>(high) >= handle_limit()) {
+    // select: a clear error, no FD_SET call (glibc's fortify check would
+    // abort the process), and the dispatcher still works.
+    EXPECT_EQ(added.code(), absl::StatusCode::kResourceExhausted) << added;
+    EXPECT_NE(added.message().find("FD_SETSIZE"), absl::string_view::npos)
+        << added;
+    EXPECT_FALSE(dispatcher_->IsRegistered(high));
+    SocketPair low = Pair();
+    ASSERT_TRUE(dispatcher_->Add(low.first, Interest::kRead, 2).ok());
+    ASSERT_EQ(SendBytes(low.second, "x", 1), 1);
+    EXPECT_TRUE(WaitFor(low.first).has_value());
+  } else {
+    ASSERT_TRUE(added.ok()) << added;
+    ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+    std::optional<Event> event = WaitFor(high);
+    ASSERT_TRUE(event.has_value());
+    EXPECT_TRUE(event->readable);
+  }
+#endif
+}
+
+// --- Misuse: errors that name the call, never a crash, nothing lost. ---
+
+// Checks that the dispatcher still delivers events after a refused call.
+#define EXPECT_DISPATCHER_STILL_WORKS()                                    \
+  do {                                                                     \
+    SocketPair fresh = Pair();                                             \
+    ASSERT_TRUE(dispatcher_->Add(fresh.first, Interest::kRead, 99).ok());  \
+    ASSERT_EQ(SendBytes(fresh.second, "x", 1), 1);                         \
+    std::optional<Event> still = WaitFor(fresh.first);                     \
+    ASSERT_TRUE(still.has_value());                                        \
+    EXPECT_EQ(still->token, 99u);                                          \
+  } while (false)
+
+TEST_P(DispatcherConformance, AddingTwiceIsAnError) {
+  SocketPair pair = Pair();
+  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
+  const absl::Status again = dispatcher_->Add(pair.first, Interest::kWrite, 2);
+  EXPECT_EQ(again.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(again.message().find("Dispatcher::Add"), absl::string_view::npos);
+  EXPECT_NE(again.message().find(GetParam()), absl::string_view::npos);
+  // The first registration is untouched.
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  std::optional<Event> event = WaitFor(pair.first);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ(event->token, 1u);
+  EXPECT_FALSE(event->writable);
+}
+
+TEST_P(DispatcherConformance, ModifyingAnUnknownSocketIsAnError) {
+  SocketPair pair = Pair();
+  const absl::Status status =
+      dispatcher_->Modify(pair.first, Interest::kRead, 1);
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(status.message().find("Dispatcher::Modify(socket="),
+            absl::string_view::npos)
+      << status;
+  EXPECT_DISPATCHER_STILL_WORKS();
+}
+
+TEST_P(DispatcherConformance, RemovingAnUnknownSocketIsAnError) {
+  SocketPair pair = Pair();
+  const absl::Status status = dispatcher_->Remove(pair.first);
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(status.message().find("Dispatcher::Remove"),
+            absl::string_view::npos);
+  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(dispatcher_->Remove(pair.first).ok());
+  EXPECT_EQ(dispatcher_->Remove(pair.first).code(),
+            absl::StatusCode::kNotFound)
+      << "removing twice";
+  EXPECT_DISPATCHER_STILL_WORKS();
+}
+
+TEST_P(DispatcherConformance, InvalidHandleIsAnError) {
+  const absl::Status status =
+      dispatcher_->Add(kInvalidSocket, Interest::kRead, 1);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("invalid socket handle"),
+            absl::string_view::npos);
+  EXPECT_DISPATCHER_STILL_WORKS();
+}
+
+TEST_P(DispatcherConformance, ClosedDescriptorIsAnError) {
+  SocketPair pair = Pair();
+  const NativeSocket closed = pair.first;
+  CloseOwned(closed);
+  const absl::Status status = dispatcher_->Add(closed, Interest::kRead, 1);
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("Dispatcher::Add"), absl::string_view::npos)
+      << status;
+  EXPECT_FALSE(dispatcher_->IsRegistered(closed));
+  EXPECT_DISPATCHER_STILL_WORKS();
+}
+
+TEST_P(DispatcherConformance, EmptyInterestIsAnError) {
+  SocketPair pair = Pair();
+  absl::Status status = dispatcher_->Add(pair.first, Interest::kNone, 1);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("interest=none"), absl::string_view::npos)
+      << status;
+  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
+  status = dispatcher_->Modify(pair.first, Interest::kNone, 1);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  // The registration keeps its old interest.
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  EXPECT_TRUE(WaitFor(pair.first).has_value());
+}
+
+TEST_P(DispatcherConformance, ClosingWithoutRemovingStillServesOthers) {
+  SocketPair doomed = Pair();
+  SocketPair healthy = Pair();
+  ASSERT_TRUE(dispatcher_->Add(doomed.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(dispatcher_->Add(healthy.first, Interest::kRead, 2).ok());
+  CloseOwned(doomed.first);  // misuse: closed before Remove
+  ASSERT_EQ(SendBytes(healthy.second, "x", 1), 1);
+  std::optional<Event> event = WaitFor(healthy.first);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_TRUE(event->readable);
+  // Remove still forgets the dead registration (and may say it was closed).
+  (void)dispatcher_->Remove(doomed.first);
+  EXPECT_FALSE(dispatcher_->IsRegistered(doomed.first));
+}
+
+ASYCAMORE_INSTANTIATE_FOR_EACH_BACKEND(DispatcherConformance);
+
+}  // namespace
+}  // namespace asycamore::testing

@@ -1,0 +1,388 @@
+// The event loop (event_loop.h) on every built backend: dispatch, stale
+// delivery, timers, posting, wake-up, Run/Stop.
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "asycamore/event_loop.h"
+#include "gtest/gtest.h"
+#include "support/backend_test.h"
+#include "support/sockets.h"
+
+namespace asycamore::testing {
+namespace {
+
+// A target that records its events and runs an optional hook on each.
+class RecordingTarget : public DispatchTarget {
+ public:
+  void dispatch_event(const Event& event) override {
+    events.push_back(event);
+    if (on_event) on_event(event);
+  }
+  std::vector<Event> events;
+  std::function<void(const Event&)> on_event;
+};
+
+class EventLoopConformance : public BackendTest {
+ protected:
+  void TearDown() override {
+    loop_.reset();
+    for (NativeSocket socket : owned_) CloseSocket(socket);
+  }
+  SocketPair Pair() {
+    SocketPair pair = MakeSocketPair();
+    owned_.push_back(pair.first);
+    owned_.push_back(pair.second);
+    return pair;
+  }
+  void Forget(NativeSocket socket) {
+    owned_.erase(std::remove(owned_.begin(), owned_.end(), socket),
+                 owned_.end());
+  }
+  RegistrationHandle MustRegister(NativeSocket socket, Interest interest,
+                                  DispatchTarget* target) {
+    absl::StatusOr<RegistrationHandle> handle =
+        loop().Register(socket, interest, target);
+    EXPECT_TRUE(handle.ok()) << handle.status();
+    return handle.value_or(RegistrationHandle());
+  }
+
+  std::vector<NativeSocket> owned_;
+};
+
+TEST_P(EventLoopConformance, DeliversEventsToTheRegisteredTarget) {
+  SocketPair pair = Pair();
+  RecordingTarget target;
+  MustRegister(pair.first, Interest::kRead, &target);
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  ASSERT_TRUE(RunUntil(loop(), [&] { return !target.events.empty(); }));
+  EXPECT_EQ(target.events[0].socket, pair.first);
+  EXPECT_TRUE(target.events[0].readable);
+}
+
+TEST_P(EventLoopConformance, IterateReportsWhatItRan) {
+  SocketPair pair = Pair();
+  RecordingTarget target;
+  MustRegister(pair.first, Interest::kRead, &target);
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  loop().RunAfter(absl::ZeroDuration(), [] {});
+  loop().Post([] {});
+  IterationResult total;
+  for (int i = 0; i < 20 && (total.events == 0 || total.timers == 0 ||
+                             total.tasks == 0);
+       ++i) {
+    absl::StatusOr<IterationResult> pass = loop().Iterate(absl::Milliseconds(50));
+    ASSERT_TRUE(pass.ok()) << pass.status();
+    total.events += pass->events;
+    total.timers += pass->timers;
+    total.tasks += pass->tasks;
+  }
+  EXPECT_GE(total.events, 1u);
+  EXPECT_EQ(total.timers, 1u);
+  EXPECT_EQ(total.tasks, 1u);
+}
+
+TEST_P(EventLoopConformance, TargetRemovedDuringIterationGetsNoFurtherEvent) {
+  SocketPair a = Pair();
+  SocketPair b = Pair();
+  RecordingTarget target_a;
+  RecordingTarget target_b;
+  RegistrationHandle handle_a = MustRegister(a.first, Interest::kRead, &target_a);
+  RegistrationHandle handle_b = MustRegister(b.first, Interest::kRead, &target_b);
+  // Whichever fires first removes the other: both are ready in one batch.
+  target_a.on_event = [&](const Event&) {
+    if (loop().IsRegistered(handle_b)) {
+      ASSERT_TRUE(loop().Deregister(handle_b).ok());
+    }
+  };
+  target_b.on_event = [&](const Event&) {
+    if (loop().IsRegistered(handle_a)) {
+      ASSERT_TRUE(loop().Deregister(handle_a).ok());
+    }
+  };
+  ASSERT_EQ(SendBytes(a.second, "x", 1), 1);
+  ASSERT_EQ(SendBytes(b.second, "x", 1), 1);
+  absl::SleepFor(absl::Milliseconds(5));
+  ASSERT_TRUE(loop().Iterate(absl::Seconds(1)).ok());
+  EXPECT_EQ(target_a.events.size() + target_b.events.size(), 1u)
+      << "the removed target was called after its removal";
+  RecordingTarget& removed = target_a.events.empty() ? target_a : target_b;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(loop().Iterate(absl::Milliseconds(10)).ok());
+  }
+  EXPECT_TRUE(removed.events.empty());
+}
+
+TEST_P(EventLoopConformance, ReusedDescriptorNeverGetsTheOldSocketsEvents) {
+  SocketPair a = Pair();
+  SocketPair b = Pair();
+  RecordingTarget target_a;
+  RecordingTarget target_b;
+  RecordingTarget target_new;
+  RegistrationHandle handle_a = MustRegister(a.first, Interest::kRead, &target_a);
+  RegistrationHandle handle_b = MustRegister(b.first, Interest::kRead, &target_b);
+  NativeSocket reused = kInvalidSocket;
+  // The first target to run closes the other socket and, in the same
+  // iteration, registers a new socket under the very same number.
+  auto replace = [&](RegistrationHandle victim, NativeSocket victim_socket) {
+    if (reused != kInvalidSocket) return;
+    ASSERT_TRUE(loop().Deregister(victim).ok());
+    Forget(victim_socket);
+    CloseSocket(victim_socket);
+    SocketPair fresh = Pair();
+    reused = MoveToDescriptor(fresh.first, static_cast<long>(victim_socket));
+    Forget(fresh.first);
+    owned_.push_back(reused);
+    ASSERT_EQ(reused, victim_socket) << "could not reuse the number";
+    // Readable too, so a stale event would look plausible.
+    ASSERT_EQ(SendBytes(fresh.second, "y", 1), 1);
+    MustRegister(reused, Interest::kRead, &target_new);
+  };
+  target_a.on_event = [&](const Event&) { replace(handle_b, b.first); };
+  target_b.on_event = [&](const Event&) { replace(handle_a, a.first); };
+  ASSERT_EQ(SendBytes(a.second, "x", 1), 1);
+  ASSERT_EQ(SendBytes(b.second, "x", 1), 1);
+  absl::SleepFor(absl::Milliseconds(5));
+  ASSERT_TRUE(loop().Iterate(absl::Seconds(1)).ok());
+  ASSERT_NE(reused, kInvalidSocket);
+  EXPECT_TRUE(target_new.events.empty())
+      << "the new socket got an event fetched for the closed one";
+  EXPECT_EQ(target_a.events.size() + target_b.events.size(), 1u);
+  // From the next iteration on, the new socket's own events arrive.
+  ASSERT_TRUE(RunUntil(loop(), [&] { return !target_new.events.empty(); }));
+  EXPECT_EQ(target_new.events[0].socket, reused);
+}
+
+TEST_P(EventLoopConformance, InterestTurnedOffDuringIterationIsNotDelivered) {
+  SocketPair a = Pair();
+  SocketPair b = Pair();
+  RecordingTarget target_a;
+  RecordingTarget target_b;
+  RegistrationHandle handle_a = MustRegister(a.first, Interest::kWrite, &target_a);
+  RegistrationHandle handle_b = MustRegister(b.first, Interest::kWrite, &target_b);
+  target_a.on_event = [&](const Event&) {
+    if (target_b.events.empty()) {
+      ASSERT_TRUE(loop().SetInterest(handle_b, Interest::kRead).ok());
+    }
+  };
+  target_b.on_event = [&](const Event&) {
+    if (target_a.events.empty()) {
+      ASSERT_TRUE(loop().SetInterest(handle_a, Interest::kRead).ok());
+    }
+  };
+  ASSERT_TRUE(loop().Iterate(absl::Seconds(1)).ok());
+  EXPECT_EQ(target_a.events.size() + target_b.events.size(), 1u);
+}
+
+TEST_P(EventLoopConformance, TargetMayDeregisterAndDestroyItself) {
+  SocketPair pair = Pair();
+  struct SelfDestroying : DispatchTarget {
+    EventLoop* loop = nullptr;
+    RegistrationHandle handle;
+    int* calls = nullptr;
+    void dispatch_event(const Event&) override {
+      ++*calls;
+      EXPECT_TRUE(loop->Deregister(handle).ok());
+      delete this;
+    }
+  };
+  int calls = 0;
+  auto* target = new SelfDestroying;
+  target->loop = &loop();
+  target->calls = &calls;
+  target->handle = MustRegister(pair.first, Interest::kReadWrite, target);
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(loop().Iterate(absl::Milliseconds(10)).ok());
+  }
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(loop().registration_count(), 0u);
+}
+
+TEST_P(EventLoopConformance, StaleHandlesAreRefused) {
+  SocketPair pair = Pair();
+  RecordingTarget target;
+  RegistrationHandle handle = MustRegister(pair.first, Interest::kRead, &target);
+  ASSERT_TRUE(loop().Deregister(handle).ok());
+  EXPECT_EQ(loop().Deregister(handle).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(loop().SetInterest(handle, Interest::kWrite).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(loop().SetInterest(RegistrationHandle(), Interest::kWrite).code(),
+            absl::StatusCode::kNotFound);
+  // Re-registering the same socket gets a different handle.
+  RegistrationHandle again = MustRegister(pair.first, Interest::kRead, &target);
+  EXPECT_FALSE(again == handle);
+  EXPECT_FALSE(loop().IsRegistered(handle));
+  EXPECT_TRUE(loop().IsRegistered(again));
+}
+
+TEST_P(EventLoopConformance, RegisterErrorsNameTheSocket) {
+  RecordingTarget target;
+  absl::StatusOr<RegistrationHandle> handle =
+      loop().Register(kInvalidSocket, Interest::kRead, &target);
+  EXPECT_FALSE(handle.ok());
+  SocketPair pair = Pair();
+  handle = loop().Register(pair.first, Interest::kRead, nullptr);
+  EXPECT_EQ(handle.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(handle.status().message().find("target is null"), absl::string_view::npos);
+  MustRegister(pair.first, Interest::kRead, &target);
+  handle = loop().Register(pair.first, Interest::kRead, &target);
+  EXPECT_EQ(handle.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(loop().registration_count(), 1u);
+}
+
+TEST_P(EventLoopConformance, TimersFireInDeadlineOrder) {
+  std::vector<int> order;
+  loop().RunAfter(absl::Milliseconds(30), [&] { order.push_back(3); });
+  loop().RunAfter(absl::Milliseconds(10), [&] { order.push_back(1); });
+  loop().RunAfter(absl::Milliseconds(20), [&] { order.push_back(2); });
+  loop().RunAfter(absl::Milliseconds(10), [&] { order.push_back(11); });
+  ASSERT_TRUE(loop().Run().ok());
+  EXPECT_EQ(order, (std::vector<int>{1, 11, 2, 3}));
+}
+
+TEST_P(EventLoopConformance, TimerIsNotEarly) {
+  const absl::Time start = absl::Now();
+  absl::Time fired;
+  loop().RunAfter(absl::Milliseconds(40), [&] { fired = absl::Now(); });
+  ASSERT_TRUE(loop().Run().ok());
+  EXPECT_GE(fired - start, absl::Milliseconds(40));
+}
+
+TEST_P(EventLoopConformance, FiftyMillisecondTimerTakesFewIterations) {
+  bool fired = false;
+  loop().RunAfter(absl::Milliseconds(50), [&] { fired = true; });
+  int iterations = 0;
+  while (!fired && iterations < 1000) {
+    ASSERT_TRUE(loop().Iterate(absl::InfiniteDuration()).ok());
+    ++iterations;
+  }
+  EXPECT_TRUE(fired);
+  EXPECT_LE(iterations, 3) << "the loop woke up early or spun";
+}
+
+TEST_P(EventLoopConformance, CancelledTimerNeverFires) {
+  bool fired = false;
+  TimerId id = loop().RunAfter(absl::Milliseconds(5), [&] { fired = true; });
+  bool other = false;
+  loop().RunAfter(absl::Milliseconds(20), [&] { other = true; });
+  EXPECT_TRUE(loop().CancelTimer(id));
+  EXPECT_FALSE(loop().CancelTimer(id)) << "cancelling twice";
+  ASSERT_TRUE(loop().Run().ok());
+  EXPECT_FALSE(fired);
+  EXPECT_TRUE(other);
+}
+
+TEST_P(EventLoopConformance, RepeatingTimerRepeatsUntilCancelled) {
+  int ticks = 0;
+  TimerId id;
+  absl::StatusOr<TimerId> repeating = loop().RunEvery(absl::Milliseconds(2), [&] {
+    if (++ticks == 5) {
+      EXPECT_TRUE(loop().CancelTimer(id));
+    }
+  });
+  ASSERT_TRUE(repeating.ok());
+  id = *repeating;
+  ASSERT_TRUE(loop().Run().ok()) << "Run returns once the timer is cancelled";
+  EXPECT_EQ(ticks, 5);
+  EXPECT_EQ(loop().timer_count(), 0u);
+  EXPECT_EQ(loop().RunEvery(absl::ZeroDuration(), [] {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(EventLoopConformance, PostFromOtherThreadsRunsInOrderOnTheLoop) {
+  const std::thread::id loop_thread = std::this_thread::get_id();
+  std::vector<int> ran;
+  std::atomic<int> posted{0};
+  std::thread poster([&] {
+    for (int i = 0; i < 100; ++i) {
+      loop().Post([&, i] {
+        EXPECT_EQ(std::this_thread::get_id(), loop_thread);
+        ran.push_back(i);
+      });
+      ++posted;
+    }
+  });
+  ASSERT_TRUE(RunUntil(loop(), [&] { return ran.size() == 100; }));
+  poster.join();
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(ran[static_cast<std::size_t>(i)], i);
+}
+
+TEST_P(EventLoopConformance, WakeFromAnotherThreadEndsAnInfiniteIterate) {
+  std::thread waker([&] {
+    absl::SleepFor(absl::Milliseconds(20));
+    loop().Wake();
+  });
+  SocketPair pair = Pair();
+  RecordingTarget target;
+  MustRegister(pair.first, Interest::kRead, &target);
+  absl::StatusOr<IterationResult> pass = loop().Iterate(absl::InfiniteDuration());
+  ASSERT_TRUE(pass.ok());
+  EXPECT_EQ(pass->events, 0u);
+  waker.join();
+}
+
+TEST_P(EventLoopConformance, StopFromAnotherThreadEndsRun) {
+  SocketPair pair = Pair();
+  RecordingTarget target;
+  MustRegister(pair.first, Interest::kRead, &target);  // keeps Run alive
+  std::thread stopper([&] {
+    absl::SleepFor(absl::Milliseconds(20));
+    loop().Stop();
+  });
+  ASSERT_TRUE(loop().Run().ok());
+  stopper.join();
+}
+
+TEST_P(EventLoopConformance, RunReturnsWhenNothingIsLeft) {
+  ASSERT_TRUE(loop().Run().ok()) << "an empty loop returns at once";
+  SocketPair pair = Pair();
+  RecordingTarget target;
+  RegistrationHandle handle = MustRegister(pair.first, Interest::kRead, &target);
+  target.on_event = [&](const Event&) { ASSERT_TRUE(loop().Deregister(handle).ok()); };
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  ASSERT_TRUE(loop().Run().ok());
+  EXPECT_EQ(target.events.size(), 1u);
+}
+
+TEST_P(EventLoopConformance, IterateInsideACallbackIsAnError) {
+  absl::Status nested;
+  loop().Post([&] { nested = loop().Iterate(absl::ZeroDuration()).status(); });
+  ASSERT_TRUE(loop().Iterate(absl::ZeroDuration()).ok());
+  EXPECT_EQ(nested.code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_P(EventLoopConformance, ManyTimersFireInOrder) {
+  constexpr int kTimers = 20000;
+  auto offset = [](int i) { return absl::Microseconds((i * 7919) % 5000); };
+  std::vector<TimerId> ids;
+  std::vector<int> fired;
+  fired.reserve(kTimers);
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < kTimers; ++i) {
+    // Deadlines interleave; every third timer is cancelled.
+    ids.push_back(loop().RunAfter(offset(i), [&fired, i] { fired.push_back(i); }));
+  }
+  // Each timer's deadline is its offset from the moment it was scheduled,
+  // so two timers may swap by at most the time scheduling took.
+  const absl::Duration skew = absl::Now() - start;
+  for (int i = 0; i < kTimers; i += 3) {
+    EXPECT_TRUE(loop().CancelTimer(ids[static_cast<std::size_t>(i)]));
+  }
+  ASSERT_TRUE(loop().Run().ok());
+  EXPECT_EQ(fired.size(), static_cast<std::size_t>(kTimers - (kTimers + 2) / 3));
+  for (std::size_t i = 1; i < fired.size(); ++i) {
+    ASSERT_LE(offset(fired[i - 1]), offset(fired[i]) + skew)
+        << "timers out of deadline order at " << i;
+    ASSERT_NE(fired[i] % 3, 0) << "a cancelled timer fired";
+  }
+}
+
+ASYCAMORE_INSTANTIATE_FOR_EACH_BACKEND(EventLoopConformance);
+
+}  // namespace
+}  // namespace asycamore::testing

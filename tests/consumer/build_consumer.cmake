@@ -1,0 +1,26 @@
+# Script mode: builds tests/consumer/project one way (MODE) and runs it.
+file(REMOVE_RECURSE ${WORK_DIR})
+set(_prefix ${WORK_DIR}/prefix)
+set(_build ${WORK_DIR}/build)
+
+function(run)
+  execute_process(COMMAND ${ARGV} RESULT_VARIABLE _result)
+  if(NOT _result EQUAL 0)
+    message(FATAL_ERROR "failed (${_result}): ${ARGV}")
+  endif()
+endfunction()
+
+set(_configure ${CMAKE_COMMAND} -S ${CMAKE_CURRENT_LIST_DIR}/project -B ${_build}
+  -G ${GENERATOR}
+  -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
+  -DCMAKE_BUILD_TYPE=${BUILD_TYPE}
+  "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
+  "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}")
+if(MODE STREQUAL "find_package")
+  run(${CMAKE_COMMAND} --install ${ASYCAMORE_BINARY_DIR} --prefix ${_prefix})
+  run(${_configure} -DCMAKE_PREFIX_PATH=${_prefix})
+else()
+  run(${_configure} -DASYCAMORE_SOURCE_DIR=${ASYCAMORE_SOURCE_DIR})
+endif()
+run(${CMAKE_COMMAND} --build ${_build})
+run(${_build}/consumer)

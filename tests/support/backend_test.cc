@@ -1,0 +1,55 @@
+#include "support/backend_test.h"
+
+#include <string>
+
+namespace asycamore::testing {
+
+std::vector<std::string> BuiltBackendNamesForTests() {
+  std::vector<std::string> names;
+  for (const BackendInfo& info : BuiltBackends()) {
+    names.emplace_back(BackendName(info.kind));
+  }
+  return names;
+}
+
+void BackendTest::SetUp() {
+  const std::optional<BackendKind> kind = BackendKindFromName(GetParam());
+  ASSERT_TRUE(kind.has_value()) << GetParam();
+  absl::StatusOr<const BackendInfo*> info = FindBackend(*kind);
+  ASSERT_TRUE(info.ok()) << info.status();
+  info_ = *info;
+  if (absl::Status available = info_->probe(); !available.ok()) {
+    GTEST_SKIP() << "backend " << GetParam()
+                 << " cannot run here: " << available.message();
+  }
+  absl::StatusOr<std::unique_ptr<EventLoop>> loop =
+      EventLoop::Create({.backend = GetParam()});
+  ASSERT_TRUE(loop.ok()) << loop.status();
+  loop_ = *std::move(loop);
+  ASSERT_EQ(loop_->backend_name(), GetParam());
+}
+
+std::unique_ptr<Dispatcher> BackendTest::NewDispatcher() {
+  absl::StatusOr<std::unique_ptr<Dispatcher>> dispatcher =
+      CreateDispatcher(GetParam());
+  EXPECT_TRUE(dispatcher.ok()) << dispatcher.status();
+  return dispatcher.ok() ? *std::move(dispatcher) : nullptr;
+}
+
+bool RunUntil(EventLoop& loop, absl::FunctionRef<bool()> done,
+              absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (!done()) {
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) return false;
+    absl::StatusOr<IterationResult> pass =
+        loop.Iterate(std::min(left, absl::Milliseconds(50)));
+    if (!pass.ok()) {
+      ADD_FAILURE() << "Iterate failed: " << pass.status();
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace asycamore::testing

@@ -1,0 +1,53 @@
+// The per-backend test fixture: one value-parameterised suite runs against
+// every backend this build has, and a backend that cannot run here is
+// skipped with its reason, never passed silently.
+#ifndef ASYCAMORE_TESTS_SUPPORT_BACKEND_TEST_H_
+#define ASYCAMORE_TESTS_SUPPORT_BACKEND_TEST_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/time/time.h"
+#include "asycamore/backend_registry.h"
+#include "asycamore/event_loop.h"
+#include "gtest/gtest.h"
+
+namespace asycamore::testing {
+
+// Returns the names of the built backends, in registry order.
+std::vector<std::string> BuiltBackendNamesForTests();
+
+class BackendTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override;
+
+  EventLoop& loop() { return *loop_; }
+  // Returns a fresh dispatcher of the backend under test.
+  std::unique_ptr<Dispatcher> NewDispatcher();
+  // The largest handle value + 1 the backend accepts (0: no such bound).
+  std::size_t handle_limit() const { return info_->handle_limit; }
+  BackendKind kind() const { return info_->kind; }
+
+  std::unique_ptr<EventLoop> loop_;
+  const BackendInfo* info_ = nullptr;
+};
+
+// Iterates `loop` until `done()` holds or `timeout` passes; returns done().
+bool RunUntil(EventLoop& loop, absl::FunctionRef<bool()> done,
+              absl::Duration timeout = absl::Seconds(10));
+
+}  // namespace asycamore::testing
+
+// Instantiates `suite` once per built backend; test names end in the
+// backend's name, e.g. Backends/DispatcherConformance.ReadReady/epoll.
+#define ASYCAMORE_INSTANTIATE_FOR_EACH_BACKEND(suite)                      \
+  INSTANTIATE_TEST_SUITE_P(                                                \
+      Backends, suite,                                                     \
+      ::testing::ValuesIn(::asycamore::testing::BuiltBackendNamesForTests()), \
+      [](const ::testing::TestParamInfo<std::string>& info) {              \
+        return info.param;                                                 \
+      })
+
+#endif  // ASYCAMORE_TESTS_SUPPORT_BACKEND_TEST_H_

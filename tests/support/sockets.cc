@@ -1,0 +1,202 @@
+#include "support/sockets.h"
+
+#include "gtest/gtest.h"
+
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#else
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
+
+#include <cerrno>
+
+namespace asycamore::testing {
+namespace {
+
+#ifdef _WIN32
+using SockLen = int;
+void SetNonBlocking(NativeSocket socket) {
+  u_long on = 1;
+  ioctlsocket(socket, FIONBIO, &on);
+}
+constexpr int kSendFlags = 0;
+#else
+using SockLen = socklen_t;
+void SetNonBlocking(NativeSocket socket) {
+  ::fcntl(socket, F_SETFL, ::fcntl(socket, F_GETFL) | O_NONBLOCK);
+  ::fcntl(socket, F_SETFD, FD_CLOEXEC);
+}
+constexpr int kSendFlags = MSG_NOSIGNAL;
+#endif
+
+sockaddr_in LoopbackAddress(std::uint16_t port) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return address;
+}
+
+std::uint16_t LocalPort(NativeSocket socket) {
+  sockaddr_in address{};
+  SockLen length = sizeof address;
+  ::getsockname(socket, reinterpret_cast<sockaddr*>(&address), &length);
+  return ntohs(address.sin_port);
+}
+
+}  // namespace
+
+SocketPair MakeTcpLoopbackPair() {
+  NativeSocket listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_NE(listener, kInvalidSocket);
+  sockaddr_in address = LoopbackAddress(0);
+  EXPECT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address),
+                   sizeof address), 0);
+  EXPECT_EQ(::listen(listener, 1), 0);
+  NativeSocket client = ::socket(AF_INET, SOCK_STREAM, 0);
+  address = LoopbackAddress(LocalPort(listener));
+  EXPECT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&address),
+                      sizeof address), 0);
+  NativeSocket server = ::accept(listener, nullptr, nullptr);
+  EXPECT_NE(server, kInvalidSocket);
+  CloseSocket(listener);
+  SetNonBlocking(client);
+  SetNonBlocking(server);
+  int on = 1;
+  ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY,
+               reinterpret_cast<const char*>(&on), sizeof on);
+  ::setsockopt(server, IPPROTO_TCP, TCP_NODELAY,
+               reinterpret_cast<const char*>(&on), sizeof on);
+  return {client, server};
+}
+
+SocketPair MakeSocketPair() {
+#ifdef _WIN32
+  return MakeTcpLoopbackPair();
+#else
+  int fds[2];
+  EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0) << errno;
+  SetNonBlocking(fds[0]);
+  SetNonBlocking(fds[1]);
+  return {fds[0], fds[1]};
+#endif
+}
+
+std::uint16_t UnusedLoopbackPort() {
+  NativeSocket probe = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address = LoopbackAddress(0);
+  ::bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  const std::uint16_t port = LocalPort(probe);
+  CloseSocket(probe);
+  return port;
+}
+
+NativeSocket StartLoopbackConnect(std::uint16_t port) {
+  NativeSocket socket = ::socket(AF_INET, SOCK_STREAM, 0);
+  SetNonBlocking(socket);
+  sockaddr_in address = LoopbackAddress(port);
+  ::connect(socket, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  return socket;
+}
+
+int PendingSocketError(NativeSocket socket) {
+  int error = 0;
+  SockLen length = sizeof error;
+  ::getsockopt(socket, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&error),
+               &length);
+  return error;
+}
+
+int ConnectionRefusedError() {
+#ifdef _WIN32
+  return WSAECONNREFUSED;
+#else
+  return ECONNREFUSED;
+#endif
+}
+
+void ResetOnClose(NativeSocket socket) {
+  struct linger hard_close = {1, 0};
+  ::setsockopt(socket, SOL_SOCKET, SO_LINGER,
+               reinterpret_cast<const char*>(&hard_close), sizeof hard_close);
+}
+
+void CloseSocket(NativeSocket socket) {
+#ifdef _WIN32
+  ::closesocket(socket);
+#else
+  ::close(socket);
+#endif
+}
+
+void ClosePair(const SocketPair& pair) {
+  CloseSocket(pair.first);
+  CloseSocket(pair.second);
+}
+
+long SendBytes(NativeSocket socket, const void* data, std::size_t size) {
+  return ::send(socket, static_cast<const char*>(data),
+                static_cast<int>(size), kSendFlags);
+}
+
+long ReceiveBytes(NativeSocket socket, void* data, std::size_t size) {
+  return ::recv(socket, static_cast<char*>(data), static_cast<int>(size), 0);
+}
+
+std::size_t DrainSocket(NativeSocket socket) {
+  char buffer[65536];
+  std::size_t total = 0;
+  for (;;) {
+    const long got = ReceiveBytes(socket, buffer, sizeof buffer);
+    if (got <= 0) return total;
+    total += static_cast<std::size_t>(got);
+  }
+}
+
+std::size_t FillSocket(NativeSocket socket) {
+  static const char buffer[65536] = {};
+  std::size_t total = 0;
+  for (;;) {
+    const long sent = SendBytes(socket, buffer, sizeof buffer);
+    if (sent <= 0) return total;
+    total += static_cast<std::size_t>(sent);
+  }
+}
+
+std::size_t RaiseFileLimit(std::size_t wanted) {
+#ifdef _WIN32
+  return wanted;
+#else
+  rlimit limit{};
+  ::getrlimit(RLIMIT_NOFILE, &limit);
+  if (limit.rlim_cur < wanted) {
+    limit.rlim_cur = std::min<rlim_t>(wanted, limit.rlim_max);
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+    ::getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  return static_cast<std::size_t>(limit.rlim_cur);
+#endif
+}
+
+NativeSocket MoveToDescriptor(NativeSocket socket, long target) {
+#ifdef _WIN32
+  (void)socket;
+  (void)target;
+  return kInvalidSocket;
+#else
+  if (socket == target) return socket;  // already there
+  const int moved = ::dup2(socket, static_cast<int>(target));
+  if (moved < 0) return kInvalidSocket;
+  ::close(socket);
+  return moved;
+#endif
+}
+
+}  // namespace asycamore::testing
