@@ -1,0 +1,9 @@
+# macOS x86_64 compile lane: compiles (no linking) against macOS headers with
+# zig. See macos-zig-common.cmake for what it needs and what it can do.
+#
+# Use: cmake -S . -B build/macos-compile-x86_64 -G Ninja \
+#        -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/macos-x86_64-zig.cmake
+
+set(_asycamore_macos_arch x86_64)
+set(_asycamore_zig_target x86_64-macos)
+include("${CMAKE_CURRENT_LIST_DIR}/macos-zig-common.cmake")
