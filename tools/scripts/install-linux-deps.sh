@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the Linux build, tests and benchmarks use.
+# Packages already installed are skipped, and `apt-get update` runs only when
+# something is missing, so a second run costs a dpkg query.
+#
+# Usage: tools/scripts/install-linux-deps.sh
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+packages=(
+  cmake ninja-build g++ pkg-config
+  # The sanitizer preset builds with clang; its ASan/UBSan runtimes live in
+  # libclang-rt-14-dev on Debian 12.
+  clang libclang-rt-14-dev
+  libabsl-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
+  # Peers for the backend comparison (optional at build time, installed so
+  # that the comparison always includes them).
+  libevent-dev libuv1-dev
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "${package}" 2>/dev/null |
+    grep -q "install ok installed"; then
+    missing+=("${package}")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  log "all ${#packages[@]} packages present"
+  exit 0
+fi
+log "installing: ${missing[*]}"
+apt_get update
+apt_get install -y --no-install-recommends "${missing[@]}"

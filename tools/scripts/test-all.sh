@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, then builds and runs
+# every test lane this Linux machine can run. CI (.ci/run) calls exactly this.
+#
+# Usage: tools/scripts/test-all.sh [lane...]
+#   lanes: linux linux-asan (default: all of them, in that order)
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "${ASYCAMORE_REPO_ROOT}"
+
+all_lanes=(linux linux-asan)
+lanes=("$@")
+((${#lanes[@]})) || lanes=("${all_lanes[@]}")
+
+# Each lane prints its own timing so a slow lane is easy to spot.
+run_lane() {
+  local lane=$1 started=${SECONDS}
+  log "=== lane ${lane} ==="
+  case "${lane}" in
+    linux | linux-asan)
+      cmake --workflow --preset "${lane}"
+      ;;
+    *) die "unknown lane '${lane}' (lanes: ${all_lanes[*]})" ;;
+  esac
+  log "=== lane ${lane} passed in $((SECONDS - started)) s ==="
+}
+
+"$(dirname "${BASH_SOURCE[0]}")/install-linux-deps.sh"
+for lane in "${lanes[@]}"; do
+  run_lane "${lane}"
+done
+log "all lanes passed: ${lanes[*]}"
