@@ -1,0 +1,179 @@
+// ListenTcp, AcceptingSocket and ServerAccept: the seed's server side.
+//
+//   auto server = ListenTcp("127.0.0.1", 0, 128);            // port 0: any
+//   if (!server.ok()) return server.status();
+//   (*server)->Start(loop, [](NativeSocket socket, AcceptingSocket& server_state,
+//                             ConnectionCloser connection_closer) {
+//     return std::make_unique<EchoConnection>(*server_state.loop(), socket,
+//                                             std::move(connection_closer));
+//   });
+//   std::uint16_t port = (*server)->local_port();
+//
+// AcceptingSocket owns the listening socket and the connections its factory
+// made; a connection that closes is destroyed on a later loop turn.
+//
+// Accepting is bounded and never spins:
+//   - at most `max_accepts_per_event` accepts per readiness event, so a
+//     flood of connects cannot starve established connections (the
+//     listener is level-triggered: what is left is reported again);
+//   - ECONNABORTED / EPROTO (the peer gave up while queued) and EINTR:
+//     take the next one;
+//   - EMFILE / ENFILE / ENOBUFS / ENOMEM: the listener is deregistered and
+//     registered again after `exhaustion_backoff`, so the loop sleeps
+//     instead of waking for a connection it cannot take; the pending
+//     connections wait in the kernel's queue and are accepted once
+//     descriptors are free. (libuv instead closes a reserved descriptor,
+//     accepts and drops the pending connections; that sheds load but loses
+//     every client queued at that moment and is racy with other threads, so
+//     asycamore waits instead.)
+#ifndef ASYCAMORE_TCPSOCKET_ACCEPTING_SOCKET_H_
+#define ASYCAMORE_TCPSOCKET_ACCEPTING_SOCKET_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "asycamore/event.h"
+#include "asycamore/event_loop.h"
+#include "asycamore/native_socket.h"
+#include "asycamore/tcpsocket/socket_address.h"
+#include "asycamore/tcpsocket/system_error.h"
+#include "asycamore/tcpsocket/tcp_connection.h"
+#include "asycamore/timer_queue.h"
+
+namespace asycamore {
+
+class AcceptingSocket;
+
+// Builds the connection for an accepted socket (the seed's
+// connection_factory(sock, serverstate, connection_closer)). The socket is
+// nonblocking and close-on-exec; the returned connection owns it and must
+// call `connection_closer` when it closes (pass it to TcpConnection's
+// constructor). Returning nullptr refuses the connection; the socket is then
+// closed.
+using ConnectionFactory = std::function<std::unique_ptr<TcpConnection>(
+    NativeSocket socket, AcceptingSocket& server_state,
+    ConnectionCloser connection_closer)>;
+
+struct AcceptOptions {
+  // Accepts made for one readiness event of the listener, at most.
+  int max_accepts_per_event = 32;
+  // How long to stop accepting after running out of descriptors or memory.
+  absl::Duration exhaustion_backoff = absl::Milliseconds(100);
+};
+
+// Counters an AcceptingSocket keeps, for tests and monitoring.
+struct AcceptStats {
+  std::uint64_t readiness_events = 0;  // listener events handled
+  std::uint64_t accepted = 0;          // connections handed to the factory
+  std::uint64_t retried = 0;           // ECONNABORTED, EPROTO, EINTR
+  std::uint64_t rejected = 0;          // factory refused or registering failed
+  std::uint64_t exhaustion_pauses = 0; // times accepting stopped (EMFILE...)
+  std::uint64_t errors = 0;            // other accept failures
+};
+
+class AcceptingSocket : public DispatchTarget {
+ public:
+  // Adopts a bound, listening, nonblocking socket (ListenTcp makes one).
+  AcceptingSocket(NativeSocket listener, SocketAddress local_address);
+  // Stops accepting, destroys the connections it owns (without calling
+  // their closers) and closes the listening socket.
+  ~AcceptingSocket() override;
+
+  AcceptingSocket(const AcceptingSocket&) = delete;
+  AcceptingSocket& operator=(const AcceptingSocket&) = delete;
+
+  // Starts accepting on `loop`: each connection is built by `factory` and
+  // starts watched for reading.
+  absl::Status Start(EventLoop& loop, ConnectionFactory factory,
+                     const AcceptOptions& options = {});
+
+  // Stops accepting (the listening socket stays open; Start again resumes).
+  void Stop();
+
+  // Closes every connection this server owns (their closers run).
+  void CloseAllConnections();
+
+  NativeSocket socket() const { return listener_; }
+  const SocketAddress& local_address() const { return local_address_; }
+  std::uint16_t local_port() const { return local_address_.port(); }
+  EventLoop* loop() const { return loop_; }
+  bool accepting() const { return started_; }
+  // Returns true while accepting is paused after running out of descriptors.
+  bool paused() const { return paused_; }
+  std::size_t connection_count() const { return connections_.size(); }
+  const AcceptStats& stats() const { return stats_; }
+
+  // Handles readiness of the listener: up to max_accepts_per_event accepts.
+  void dispatch_event(const Event& event) override;
+
+ private:
+  friend struct ServerAcceptAccess;
+
+  void Pause();
+  void Resume();
+  // Takes ownership of a connection the factory made.
+  TcpConnection* Adopt(std::unique_ptr<TcpConnection> connection);
+  // Moves a closed connection to the graveyard, emptied on a later turn.
+  void Release(TcpConnection& connection);
+  void BuryDead();
+
+  NativeSocket listener_;
+  SocketAddress local_address_;
+  EventLoop* loop_ = nullptr;
+  ConnectionFactory factory_;
+  AcceptOptions options_;
+  RegistrationHandle registration_;
+  bool started_ = false;
+  bool paused_ = false;
+  TimerId resume_timer_;
+  TimerId bury_timer_;
+  AcceptStats stats_;
+  absl::flat_hash_map<TcpConnection*, std::unique_ptr<TcpConnection>>
+      connections_;
+  std::vector<std::unique_ptr<TcpConnection>> dead_;
+};
+
+// Creates a listening TCP socket on `ip` (numeric IPv4 or IPv6, "::1"
+// included) and `port` (0 picks a free port; read it from local_port()):
+// nonblocking, close-on-exec, SO_REUSEADDR on POSIX, then bind and listen
+// with `backlog`. Errors name the call and the input, e.g.
+// `ListenTcp("127.0.0.1", 8080): bind: Address already in use`.
+absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(absl::string_view ip,
+                                                           std::uint16_t port,
+                                                           int backlog);
+
+// What one ServerAccept call did.
+enum class AcceptStatus : std::uint8_t {
+  kAccepted,           // `connection` was made and adopted
+  kWouldBlock,         // no connection is waiting
+  kRetry,              // that connection died queued, or EINTR: try again
+  kRejected,           // the factory refused it or it could not be watched
+  kOutOfDescriptors,   // EMFILE, ENFILE, ENOBUFS, ENOMEM: back off
+  kError,              // any other failure of accept
+};
+
+struct AcceptResult {
+  AcceptStatus status = AcceptStatus::kWouldBlock;
+  SystemError error = kNoSystemError;
+  TcpConnection* connection = nullptr;  // on kAccepted, owned by server_state
+};
+
+// Accepts one connection on `server_state`'s listener (the seed's
+// server_accept), builds it with `connection_factory`, hands it
+// `connection_closer`, adopts it into `server_state` and watches it for
+// reading. AcceptingSocket calls this for each readiness event; call it
+// directly only to drive accepting yourself.
+AcceptResult ServerAccept(AcceptingSocket& server_state,
+                          const ConnectionFactory& connection_factory,
+                          ConnectionCloser connection_closer);
+
+}  // namespace asycamore
+
+#endif  // ASYCAMORE_TCPSOCKET_ACCEPTING_SOCKET_H_

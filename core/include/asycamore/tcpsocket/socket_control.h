@@ -1,0 +1,39 @@
+// Small socket set-up and tear-down calls the tcpsocket layer and its users
+// share, with the per-OS details kept in one file per OS family.
+#ifndef ASYCAMORE_TCPSOCKET_SOCKET_CONTROL_H_
+#define ASYCAMORE_TCPSOCKET_SOCKET_CONTROL_H_
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "asycamore/native_socket.h"
+#include "asycamore/tcpsocket/socket_address.h"
+
+namespace asycamore {
+
+// Creates a TCP socket for `family`: nonblocking, close-on-exec, and
+// (where the system has it) with SIGPIPE suppressed.
+absl::StatusOr<NativeSocket> OpenTcpSocket(SocketAddress::Family family);
+
+// Closes `socket` (close / closesocket). Deregister it first.
+void CloseNativeSocket(NativeSocket socket);
+
+// Ends the sending direction (shutdown SHUT_WR / SD_SEND): the peer reads
+// the end after the bytes already sent. Reading goes on.
+absl::Status ShutdownSend(NativeSocket socket);
+
+// Makes the next close reset the connection (SO_LINGER with a zero
+// timeout): the peer gets ECONNRESET instead of the end.
+absl::Status SetResetOnClose(NativeSocket socket);
+
+// Turns Nagle's algorithm off (TCP_NODELAY) or on.
+absl::Status SetNoDelay(NativeSocket socket, bool no_delay);
+
+// Returns the address `socket` is bound to (getsockname).
+absl::StatusOr<SocketAddress> LocalAddress(NativeSocket socket);
+
+// Returns the address of `socket`'s peer (getpeername).
+absl::StatusOr<SocketAddress> PeerAddress(NativeSocket socket);
+
+}  // namespace asycamore
+
+#endif  // ASYCAMORE_TCPSOCKET_SOCKET_CONTROL_H_

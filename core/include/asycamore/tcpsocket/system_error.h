@@ -1,0 +1,94 @@
+// System error codes of socket calls, and the classes the tcpsocket layer
+// sorts them into.
+//
+// Each operation (read, write, connect, accept) has its own rules: EINTR
+// from connect means "in progress", from read it means "try again";
+// ECONNABORTED from accept means "take the next one", from write it means
+// "the peer is gone". One file per OS family (core/src/posix/error_classes.cc,
+// later core/src/windows/error_classes.cc for the WSA codes) holds the table;
+// no other file compares error values.
+#ifndef ASYCAMORE_TCPSOCKET_SYSTEM_ERROR_H_
+#define ASYCAMORE_TCPSOCKET_SYSTEM_ERROR_H_
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "absl/types/span.h"
+
+namespace asycamore {
+
+// A socket call's error code: errno on POSIX, WSAGetLastError() on Windows.
+// Zero means no error.
+using SystemError = int;
+inline constexpr SystemError kNoSystemError = 0;
+
+// The system call an error code came from.
+enum class SocketOp : std::uint8_t {
+  kRead,
+  kWrite,
+  kConnect,       // connect() itself
+  kConnectCheck,  // asking whether a pending connect finished (getpeername)
+  kAccept,
+};
+
+// What the tcpsocket drivers do about an error.
+enum class ErrorClass : std::uint8_t {
+  kNone,              // not an error
+  kWouldBlock,        // wait for readiness, then try again
+  kInterrupted,       // a signal arrived: try again at once
+  kNoBuffers,         // the kernel is short of memory: retry after a timer,
+                      // readiness will not say when
+  kInProgress,        // connect: the connect goes on; wait for writability
+  kClosed,            // the peer is gone, refused or unreachable: the
+                      // connection is over, which is not a bug
+  kAbortedRetry,      // accept: that connection died before we took it;
+                      // take the next one
+  kOutOfDescriptors,  // accept: the process or system has no descriptor
+                      // left; stop accepting for a while
+  kFatal,             // anything else: a bug or a dead socket; stop
+};
+
+// Returns the class of `code` returned by `op`. Unknown codes are kFatal.
+ErrorClass ClassifyError(SocketOp op, SystemError code);
+
+// Returns "would-block", "interrupted", ... (for messages and test names).
+absl::string_view ErrorClassName(ErrorClass error_class);
+// Returns "read", "write", "connect", "connect-check" or "accept".
+absl::string_view SocketOpName(SocketOp op);
+
+// Returns the system's text for `code`, e.g. "Connection refused".
+std::string SystemErrorText(SystemError code);
+
+// Returns the symbolic name of a code the table knows ("ECONNREFUSED"), or
+// the number as text.
+std::string SystemErrorName(SystemError code);
+
+// Returns the calling thread's last socket error (errno / WSAGetLastError).
+SystemError LastSocketError();
+
+// Returns the code a connect that ran out of time reports (ETIMEDOUT).
+SystemError TimedOutError();
+
+// Returns a status whose message is "<call>: <text of code>"; the status
+// code follows the system code (e.g. EADDRINUSE gives kAlreadyExists...
+// wherever abseil maps it).
+absl::Status SocketErrorStatus(SystemError code, absl::string_view call);
+
+// One row of the classification table. The table lists every code the
+// classification names explicitly; codes it does not list are kFatal.
+struct ErrorClassEntry {
+  SocketOp op;
+  SystemError code;
+  const char* name;  // "EAGAIN", "WSAEWOULDBLOCK", ...
+  ErrorClass error_class;
+};
+
+// Returns the classification table of this OS family, so tests can check
+// that every code the code names is covered.
+absl::Span<const ErrorClassEntry> ErrorClassTable();
+
+}  // namespace asycamore
+
+#endif  // ASYCAMORE_TCPSOCKET_SYSTEM_ERROR_H_

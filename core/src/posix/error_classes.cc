@@ -1,0 +1,150 @@
+// errno classification for POSIX systems (Linux, the BSDs, macOS): the one
+// file in asycamore that compares errno values for the tcpsocket layer.
+//
+// Quirks of this OS family:
+//   - EAGAIN and EWOULDBLOCK are one value on Linux and the BSDs; POSIX
+//     allows them to differ, so both are listed when they do.
+//   - Linux accept() passes network errors already pending on the new
+//     connection (ENETDOWN, EPROTO, ENOPROTOOPT, EHOSTDOWN, ENONET,
+//     EHOSTUNREACH, EOPNOTSUPP, ENETUNREACH) back as accept's own error; the
+//     man page says to treat them like EAGAIN and retry. They are
+//     kAbortedRetry.
+//   - EINTR from connect() means the connect goes on in the background
+//     (POSIX): calling connect again would give EALREADY or EISCONN.
+//   - ENOMEM from read/write/accept is the same shortage as ENOBUFS.
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "asycamore/tcpsocket/system_error.h"
+
+namespace asycamore {
+namespace {
+
+using enum ErrorClass;
+using enum SocketOp;
+
+#define ASY_ENTRY(op, code, cls) ErrorClassEntry{op, code, #code, cls}
+
+// Peer-gone codes shared by read and write.
+#define ASY_PEER_GONE(op)                          \
+  ASY_ENTRY(op, ECONNRESET, kClosed),              \
+      ASY_ENTRY(op, EPIPE, kClosed),               \
+      ASY_ENTRY(op, ECONNABORTED, kClosed),        \
+      ASY_ENTRY(op, ETIMEDOUT, kClosed),           \
+      ASY_ENTRY(op, ENETRESET, kClosed),           \
+      ASY_ENTRY(op, ENETUNREACH, kClosed),         \
+      ASY_ENTRY(op, EHOSTUNREACH, kClosed),        \
+      ASY_ENTRY(op, ENETDOWN, kClosed),            \
+      ASY_ENTRY(op, ESHUTDOWN, kClosed),           \
+      ASY_ENTRY(op, ENOTCONN, kClosed)
+
+constexpr ErrorClassEntry kTable[] = {
+    // read
+    ASY_ENTRY(kRead, EAGAIN, kWouldBlock),
+#if EWOULDBLOCK != EAGAIN
+    ASY_ENTRY(kRead, EWOULDBLOCK, kWouldBlock),
+#endif
+    ASY_ENTRY(kRead, EINTR, kInterrupted),
+    ASY_ENTRY(kRead, ENOBUFS, kNoBuffers),
+    ASY_ENTRY(kRead, ENOMEM, kNoBuffers),
+    ASY_PEER_GONE(kRead),
+
+    // write
+    ASY_ENTRY(kWrite, EAGAIN, kWouldBlock),
+#if EWOULDBLOCK != EAGAIN
+    ASY_ENTRY(kWrite, EWOULDBLOCK, kWouldBlock),
+#endif
+    ASY_ENTRY(kWrite, EINTR, kInterrupted),
+    ASY_ENTRY(kWrite, ENOBUFS, kNoBuffers),
+    ASY_ENTRY(kWrite, ENOMEM, kNoBuffers),
+    ASY_PEER_GONE(kWrite),
+
+    // connect: EINTR is "in progress" too, never a reason to call again.
+    ASY_ENTRY(kConnect, EINPROGRESS, kInProgress),
+    ASY_ENTRY(kConnect, EINTR, kInProgress),
+    ASY_ENTRY(kConnect, ECONNREFUSED, kClosed),
+    ASY_ENTRY(kConnect, ECONNRESET, kClosed),
+    ASY_ENTRY(kConnect, ETIMEDOUT, kClosed),
+    ASY_ENTRY(kConnect, ENETUNREACH, kClosed),
+    ASY_ENTRY(kConnect, EHOSTUNREACH, kClosed),
+    ASY_ENTRY(kConnect, ENETDOWN, kClosed),
+    ASY_ENTRY(kConnect, ENOBUFS, kNoBuffers),
+
+    // Asking whether a pending connect finished: ENOTCONN means not yet.
+    ASY_ENTRY(kConnectCheck, ENOTCONN, kInProgress),
+    ASY_ENTRY(kConnectCheck, EINTR, kInterrupted),
+
+    // accept
+    ASY_ENTRY(kAccept, EAGAIN, kWouldBlock),
+#if EWOULDBLOCK != EAGAIN
+    ASY_ENTRY(kAccept, EWOULDBLOCK, kWouldBlock),
+#endif
+    ASY_ENTRY(kAccept, EINTR, kInterrupted),
+    ASY_ENTRY(kAccept, ECONNABORTED, kAbortedRetry),
+    ASY_ENTRY(kAccept, EPROTO, kAbortedRetry),
+#ifdef __linux__
+    // Pending network errors of the new connection (see the header note).
+    ASY_ENTRY(kAccept, ENETDOWN, kAbortedRetry),
+    ASY_ENTRY(kAccept, ENOPROTOOPT, kAbortedRetry),
+    ASY_ENTRY(kAccept, EHOSTDOWN, kAbortedRetry),
+    ASY_ENTRY(kAccept, ENONET, kAbortedRetry),
+    ASY_ENTRY(kAccept, EHOSTUNREACH, kAbortedRetry),
+    ASY_ENTRY(kAccept, EOPNOTSUPP, kAbortedRetry),
+    ASY_ENTRY(kAccept, ENETUNREACH, kAbortedRetry),
+#endif
+    ASY_ENTRY(kAccept, EMFILE, kOutOfDescriptors),
+    ASY_ENTRY(kAccept, ENFILE, kOutOfDescriptors),
+    ASY_ENTRY(kAccept, ENOBUFS, kNoBuffers),
+    ASY_ENTRY(kAccept, ENOMEM, kNoBuffers),
+};
+
+#undef ASY_PEER_GONE
+#undef ASY_ENTRY
+
+}  // namespace
+
+ErrorClass ClassifyError(SocketOp op, SystemError code) {
+  if (code == 0) return kNone;
+  // The table is short (about 70 rows) and the hot paths only get here on a
+  // failed call, which is rare next to the calls that moved bytes.
+  for (const ErrorClassEntry& entry : kTable) {
+    if (entry.op == op && entry.code == code) return entry.error_class;
+  }
+  return kFatal;
+}
+
+absl::Span<const ErrorClassEntry> ErrorClassTable() { return kTable; }
+
+std::string SystemErrorName(SystemError code) {
+  for (const ErrorClassEntry& entry : kTable) {
+    if (entry.code == code) return entry.name;
+  }
+  return absl::StrCat(code);
+}
+
+std::string SystemErrorText(SystemError code) {
+  if (code == 0) return "no error";
+  char buffer[256];
+  // strerror_r comes in two shapes (GNU returns a pointer, XSI fills the
+  // buffer); this overload set takes either.
+  struct Pick {
+    static const char* Text(int result, const char* buffer) {
+      return result == 0 ? buffer : "unknown error";
+    }
+    static const char* Text(const char* result, const char*) { return result; }
+  };
+  return Pick::Text(::strerror_r(code, buffer, sizeof(buffer)), buffer);
+}
+
+SystemError LastSocketError() { return errno; }
+
+SystemError TimedOutError() { return ETIMEDOUT; }
+
+absl::Status SocketErrorStatus(SystemError code, absl::string_view call) {
+  return absl::Status(absl::ErrnoToStatusCode(code),
+                      absl::StrCat(call, ": ", SystemErrorText(code)));
+}
+
+}  // namespace asycamore

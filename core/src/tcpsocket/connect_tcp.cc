@@ -1,0 +1,180 @@
+// ConnectTcp: the nonblocking connect rules of tcp_connection.h.
+//
+// How the result is found:
+//   connect() returns 0 or a failure at once (normal on loopback): the
+//     outcome is stored and a zero-delay timer delivers it on the next loop
+//     iteration. The socket is registered for reading meanwhile; if an event
+//     comes first (the peer sent data at once), it delivers the stored
+//     outcome instead and cancels the timer, so it arrives exactly once.
+//   connect() says "in progress" (EINPROGRESS, or EINTR): the socket is
+//     registered for writing. Success makes it writable; failure makes it
+//     readable and writable with an error pending. On each wake-up SO_ERROR
+//     decides: non-zero is the failure (and reading it clears it, so the
+//     code is kept in connect_error()); zero and a peer (getpeername) is
+//     success; zero and no peer yet is a spurious wake: keep waiting.
+//   A timeout timer turns a connect still pending into ETIMEDOUT.
+// Every timer is cancelled by Close() and by the destructor, so a result
+// never reaches a closed or destroyed target.
+#include "asycamore/tcpsocket/connect_tcp.h"
+
+#include "absl/strings/str_cat.h"
+#include "asycamore/tcpsocket/socket_control.h"
+#include "asycamore/tcpsocket/socket_ops.h"
+#include "internal.h"
+
+namespace asycamore {
+namespace internal {
+
+absl::Status ConnectDriver::Start(EventLoop& loop, TcpConnection& target,
+                                  const SocketAddress& address,
+                                  const ConnectOptions& options) {
+  const auto fail = [&](const absl::Status& status) {
+    return absl::Status(status.code(),
+                        absl::StrCat("ConnectTcp(", address.ToString(),
+                                     "): ", status.message()));
+  };
+  if (!address.valid()) {
+    return absl::InvalidArgumentError("ConnectTcp: the address is empty");
+  }
+  if (target.state_ != ConnectionState::kClosed ||
+      target.socket_ != kInvalidSocket) {
+    return fail(absl::FailedPreconditionError(
+        absl::StrCat("the target is ", ConnectionStateName(target.state_),
+                     ", not closed")));
+  }
+  absl::StatusOr<NativeSocket> socket = OpenTcpSocket(address.family());
+  if (!socket.ok()) return fail(socket.status());
+
+  target.loop_ = &loop;
+  target.socket_ = *socket;
+  target.connect_error_ = kNoSystemError;
+  target.last_error_ = kNoSystemError;
+  ++target.connect_attempt_;
+
+  // Called once per socket, whatever it returns: after EINTR the connect
+  // goes on in the background and a second call would fail (EALREADY).
+  const SystemError error = CurrentSocketOps().connect(*socket, address);
+  const bool at_once = error == kNoSystemError ||
+                       ClassifyError(SocketOp::kConnect, error) !=
+                           ErrorClass::kInProgress;
+  target.want_read_ = at_once;
+  target.want_write_ = !at_once;
+  if (absl::Status status = target.UpdateRegistration(); !status.ok()) {
+    target.ReleaseSocket();
+    return fail(status);
+  }
+  target.state_ = ConnectionState::kConnecting;
+  if (at_once) {
+    target.connect_completed_at_once_ = true;
+    target.immediate_error_ = error;
+    target.immediate_timer_ = loop.RunAfter(
+        absl::ZeroDuration(), [&target] { OnImmediateTimer(target); });
+  }
+  if (options.timeout != absl::InfiniteDuration()) {
+    target.timeout_timer_ =
+        loop.RunAfter(options.timeout, [&target] { OnTimeout(target); });
+  }
+  return absl::OkStatus();
+}
+
+void ConnectDriver::OnImmediateTimer(TcpConnection& target) {
+  target.immediate_timer_ = TimerId();
+  if (target.state_ != ConnectionState::kConnecting ||
+      !target.connect_completed_at_once_) {
+    return;
+  }
+  Deliver(target, target.immediate_error_ == kNoSystemError,
+          /*immediate=*/true, target.immediate_error_);
+}
+
+void ConnectDriver::OnTimeout(TcpConnection& target) {
+  target.timeout_timer_ = TimerId();
+  if (target.state_ != ConnectionState::kConnecting) return;
+  Deliver(target, /*success=*/false, /*immediate=*/false, TimedOutError());
+}
+
+void ConnectDriver::OnEvent(TcpConnection& target, const Event& event) {
+  (void)event;  // the flags are hints; SO_ERROR and getpeername decide
+  if (target.connect_completed_at_once_) {
+    // The outcome is already known; this event merely came before the
+    // zero-delay timer in the same iteration.
+    Deliver(target, target.immediate_error_ == kNoSystemError,
+            /*immediate=*/true, target.immediate_error_);
+    return;
+  }
+  const SocketOps& ops = CurrentSocketOps();
+  const PendingError pending = ops.take_pending_error(target.socket_);
+  const SystemError failure = pending.call_error != kNoSystemError
+                                  ? pending.call_error
+                                  : pending.pending;
+  if (failure != kNoSystemError) {
+    Deliver(target, /*success=*/false, /*immediate=*/false, failure);
+    return;
+  }
+  const SystemError check = ops.check_connected(target.socket_);
+  if (check == kNoSystemError) {
+    Deliver(target, /*success=*/true, /*immediate=*/false, kNoSystemError);
+    return;
+  }
+  switch (ClassifyError(SocketOp::kConnectCheck, check)) {
+    case ErrorClass::kInProgress:   // spurious wake: not connected yet
+    case ErrorClass::kInterrupted:  // ask again on the next event
+      return;
+    default:
+      Deliver(target, /*success=*/false, /*immediate=*/false, check);
+      return;
+  }
+}
+
+void ConnectDriver::Deliver(TcpConnection& target, bool success,
+                            bool immediate, SystemError error) {
+  target.CancelConnectTimers();
+  Event event;
+  event.socket = target.socket_;
+  if (success) {
+    // From now on the target reads; a write-watching registration left on
+    // would report writability every turn.
+    target.want_read_ = true;
+    target.want_write_ = false;
+    if (absl::Status status = target.UpdateRegistration(); !status.ok()) {
+      success = false;
+      error = kNoSystemError;
+    }
+  }
+  if (success) {
+    event.readable = immediate;  // the seed's immediate-connect event
+    event.writable = !immediate;
+  } else {
+    target.connect_error_ = error;
+    event.readable = true;
+    event.writable = true;
+    event.error = true;
+  }
+  const std::uint32_t attempt = target.connect_attempt_;
+  bool destroyed = false;
+  target.destroyed_flag_ = &destroyed;
+  target.dispatch_event(event);
+  if (destroyed) return;
+  target.destroyed_flag_ = nullptr;
+  // The target may have closed (or closed and reconnected) in its handler.
+  if (target.state_ != ConnectionState::kConnecting ||
+      target.connect_attempt_ != attempt) {
+    return;
+  }
+  if (success) {
+    target.state_ = ConnectionState::kConnected;
+  } else {
+    target.last_error_ = error;
+    target.Close();
+  }
+}
+
+}  // namespace internal
+
+absl::Status ConnectTcp(EventLoop& loop, TcpConnection& target,
+                        const SocketAddress& address,
+                        const ConnectOptions& options) {
+  return internal::ConnectDriver::Start(loop, target, address, options);
+}
+
+}  // namespace asycamore
