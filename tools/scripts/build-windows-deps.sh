@@ -7,7 +7,9 @@
 # The sources are Debian's, of the same versions the Linux build links against
 # (libabsl-dev, libbenchmark-dev, googletest), Debian patches applied, so both
 # lanes compile the same headers: Debian pins absl::string_view, optional, any
-# and variant to abseil's own types, and we get the same here.
+# and variant to abseil's own types, and we get the same here. abseil and
+# benchmark come through fetch-debian-source.sh (shared with the macOS lane),
+# GoogleTest from /usr/src/googletest.
 #
 # Cached: a prefix whose stamp matches the wanted versions, compiler, toolchain
 # file and this script is left alone, in well under a second. Anything else
@@ -20,14 +22,18 @@
 # Usage: tools/scripts/build-windows-deps.sh [--force]
 # Environment (optional):
 #   ASYCAMORE_WINDOWS_DEPS_PREFIX  install prefix (default <repo>/build/deps/windows-mingw)
-#   ASYCAMORE_WINDOWS_DEPS_WORK    scratch folder for sources and build trees
+#   ASYCAMORE_WINDOWS_DEPS_WORK    scratch folder for the build trees
 #                                  (default <repo>/build/deps/windows-mingw-work)
+#   ASYCAMORE_DEPS_SRC_DIR         where fetch-debian-source.sh unpacks sources
 #   ASYCAMORE_BUILD_JOBS           parallel jobs, at most 2 (default 2): the
 #                                  machines are 2-core and shared.
 set -euo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo_root="$(cd "${script_dir}/../.." && pwd)"
+repo_root="${ASYCAMORE_REPO_ROOT}"
 toolchain_file="${repo_root}/cmake/toolchains/mingw-w64-x86_64.cmake"
 
 # Relative overrides are taken from the repository root, as the toolchain
@@ -41,6 +47,9 @@ if ((jobs > 2)); then jobs=2; fi
 
 readonly cxx=x86_64-w64-mingw32-g++-posix
 readonly stamp="${prefix}/.asycamore-deps-stamp"
+# Marks a prefix as made by this script, so that clearing it can never wipe a
+# folder someone pointed ASYCAMORE_WINDOWS_DEPS_PREFIX at by mistake.
+readonly owner_mark="${prefix}/.asycamore-deps-prefix"
 
 force=0
 case "${1:-}" in
@@ -52,22 +61,14 @@ case "${1:-}" in
     ;;
 esac
 
-log() { echo "build-windows-deps: $*"; }
-die() {
-  echo "build-windows-deps: $*" >&2
-  exit 1
-}
-
 # Prints the source version of the package that an installed binary package
-# was built from, or nothing when it is not installed.
+# was built from, or "any" when it is not installed: then whichever version
+# fetch-debian-source.sh finds (and the prefix was built from) will do.
 installed_source_version() {
-  dpkg-query -W -f='${db:Status-Status} ${source:Version}\n' "$1" 2>/dev/null |
-    awk '$1 == "installed" { print $2 }'
-}
-
-# Prints the source version apt would fetch for a source package now.
-candidate_source_version() {
-  apt-cache showsrc "$1" 2>/dev/null | awk '/^Version:/ { print $2; exit }'
+  local v
+  v="$(dpkg-query -W -f='${db:Status-Status} ${source:Version}\n' "$1" 2>/dev/null |
+    awk '$1 == "installed" { print $2 }')"
+  echo "${v:-any}"
 }
 
 # The upstream part of a Debian version: no epoch, no Debian revision.
@@ -79,12 +80,7 @@ upstream_of() {
 abseil_version="$(installed_source_version libabsl-dev)"
 benchmark_version="$(installed_source_version libbenchmark-dev)"
 googletest_version="$(installed_source_version googletest)"
-[[ -n ${abseil_version} ]] || abseil_version="$(candidate_source_version abseil)"
-[[ -n ${benchmark_version} ]] || benchmark_version="$(candidate_source_version benchmark)"
-[[ -n ${abseil_version} && -n ${benchmark_version} ]] ||
-  die "cannot tell which abseil/benchmark sources to use; run" \
-    "tools/scripts/install-windows-toolchain.sh first (it adds the deb-src entry)"
-[[ -n ${googletest_version} && -f /usr/src/googletest/CMakeLists.txt ]] ||
+[[ -f /usr/src/googletest/CMakeLists.txt ]] ||
   die "GoogleTest sources missing (package googletest); run" \
     "tools/scripts/install-windows-toolchain.sh first"
 command -v "${cxx}" >/dev/null ||
@@ -112,38 +108,26 @@ fi
 log "building into ${prefix} (abseil ${abseil_version}, benchmark" \
   "${benchmark_version}, googletest ${googletest_version}, -j${jobs})"
 mkdir -p "${work}"
-# A partial or stale prefix would mix old and new files: start it afresh.
+# A partial or stale prefix would mix old and new files: start it afresh, but
+# only a prefix this script made (or an empty one).
+if [[ -d ${prefix} && -n "$(ls -A "${prefix}")" && ! -f ${owner_mark} ]]; then
+  die "${prefix} is not empty and was not made by this script; not clearing it"
+fi
 rm -rf "${prefix}"
 mkdir -p "${prefix}"
+touch "${owner_mark}"
 
-# Fetches and unpacks Debian's source package $1 at version $2 into
-# ${work}/src/<package>-<version>/ (patches applied); prints that directory.
+# Unpacks Debian's source package $1 (the version binary package $2 was built
+# from, when installed) with fetch-debian-source.sh; prints the tree's path.
+# That script's progress goes to stderr; its last line is the path.
 fetch_source() {
-  local package="$1" version="$2"
-  local dest="${work}/src/${package}-${version}"
-  if [[ -f ${dest}/.asycamore-unpacked ]]; then
-    echo "${dest}"
-    return
+  local out
+  out="$("${script_dir}/fetch-debian-source.sh" "$1" "$2")" ||
+    die "could not fetch the $1 sources"
+  if [[ ${out} == *$'\n'* ]]; then
+    echo "${out%$'\n'*}" >&2
   fi
-  local scratch="${work}/download-${package}"
-  rm -rf "${scratch}" "${dest}"
-  mkdir -p "${scratch}" "${work}/src"
-  # apt-get source downloads into the current folder and unpacks with
-  # dpkg-source, which applies Debian's patches. It warns when run as root
-  # (unsandboxed download); that is expected here.
-  if ! (cd "${scratch}" && apt-get source -q "${package}=${version}") \
-    >"${scratch}.log" 2>&1; then
-    cat "${scratch}.log" >&2
-    die "apt-get source ${package}=${version} failed; is a deb-src entry" \
-      "configured (tools/scripts/install-windows-toolchain.sh adds one)?"
-  fi
-  local unpacked
-  unpacked="$(find "${scratch}" -mindepth 1 -maxdepth 1 -type d | head -n 1)"
-  [[ -n ${unpacked} ]] || die "apt-get source ${package} unpacked nothing"
-  mv "${unpacked}" "${dest}"
-  rm -rf "${scratch}" "${scratch}.log"
-  touch "${dest}/.asycamore-unpacked"
-  echo "${dest}"
+  echo "${out##*$'\n'}"
 }
 
 # Configures, builds and installs one CMake project into the prefix.
@@ -185,8 +169,10 @@ build_and_install() {
   log "${name}: done in $((SECONDS - start)) s"
 }
 
-abseil_src="$(fetch_source abseil "${abseil_version}")"
-benchmark_src="$(fetch_source benchmark "${benchmark_version}")"
+abseil_src="$(fetch_source abseil libabsl-dev)"
+benchmark_src="$(fetch_source benchmark libbenchmark-dev)"
+# The version actually unpacked, for benchmark's GIT_VERSION below.
+benchmark_unpacked="$(cd "${benchmark_src}" && dpkg-parsechangelog -S Version)"
 
 # The whole of abseil: it builds in about a minute at -j2, barely more than the
 # subset a reactor uses, and a complete install keeps abslConfig.cmake whole.
@@ -207,7 +193,7 @@ build_and_install googletest /usr/src/googletest \
 # unset GIT_VERSION leaves the version empty and configure fails. Warnings
 # stay warnings: -Werror with a compiler upstream does not test only adds risk.
 build_and_install benchmark "${benchmark_src}" \
-  -DGIT_VERSION="$(upstream_of "${benchmark_version}")" \
+  -DGIT_VERSION="$(upstream_of "${benchmark_unpacked}")" \
   -DBENCHMARK_ENABLE_TESTING=OFF \
   -DBENCHMARK_ENABLE_GTEST_TESTS=OFF \
   -DBENCHMARK_ENABLE_WERROR=OFF \
