@@ -3,14 +3,15 @@
 # every test lane this Linux machine can run. CI (.ci/run) calls exactly this.
 #
 # Usage: tools/scripts/test-all.sh [lane...]
-#   lanes: linux linux-asan (default: all of them, in that order)
+#   lanes: linux linux-asan macos-compile (default: all of them, in that
+#   order)
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "${ASYCAMORE_REPO_ROOT}"
 
-all_lanes=(linux linux-asan)
+all_lanes=(linux linux-asan macos-compile)
 lanes=("$@")
 ((${#lanes[@]})) || lanes=("${all_lanes[@]}")
 
@@ -21,6 +22,11 @@ run_lane() {
   case "${lane}" in
     linux | linux-asan)
       cmake --workflow --preset "${lane}"
+      ;;
+    macos-compile)
+      # kqueue, poll and select compiled against real macOS headers (x86_64
+      # and arm64) with zig; compiled, not run: see the README.
+      "$(dirname "${BASH_SOURCE[0]}")/macos-compile-lane.sh"
       ;;
     *) die "unknown lane '${lane}' (lanes: ${all_lanes[*]})" ;;
   esac
