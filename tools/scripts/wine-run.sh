@@ -76,7 +76,13 @@ prepare() {
       echo "wine-run: could not start Wine in prefix ${WINEPREFIX}" >&2
       exit 125
     fi
-    touch "${ready_marker}"
+    if [[ ! -e ${ready_marker} ]]; then
+      # A new Debian Wine 8 prefix claims to be Windows 7 (6.1.7601); the
+      # programs under test target Windows 10, so report that.
+      "${wine_cmd}" reg add 'HKCU\Software\Wine' /v Version /d win10 /f \
+        </dev/null >/dev/null 2>&1 || true
+      touch "${ready_marker}"
+    fi
   fi
 
   flock -u "${fd}"
