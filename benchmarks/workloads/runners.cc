@@ -1,0 +1,83 @@
+#include "workloads/runners.h"
+
+#include "asycamore/backend_registry.h"
+
+namespace asycamore::bench {
+namespace {
+
+std::vector<RunnerInfo> BuildRunners() {
+  std::vector<RunnerInfo> runners;
+  for (const BackendInfo& backend : BuiltBackends()) {
+    if (!backend.probe().ok()) continue;
+    const std::string name(BackendName(backend.kind));
+    RunnerInfo info;
+    info.name = name;
+    info.kind = RunnerKind::kBackend;
+    info.floor = backend.kind == BackendKind::kEpoll ? "raw_epoll" : "raw_poll";
+    info.handle_limit = backend.handle_limit;
+    info.detail = "asycamore EventLoop, " + name + " backend";
+    info.create = [name](const ChainPlan& plan) {
+      return CreateAsycamoreRunner(name, plan);
+    };
+    runners.push_back(std::move(info));
+  }
+#ifdef ASYCAMORE_BENCH_HAVE_LIBEVENT
+  runners.push_back({"libevent", RunnerKind::kPeer, "raw_epoll", 0,
+                     LibeventDetail(), CreateLibeventRunner});
+#endif
+#ifdef ASYCAMORE_BENCH_HAVE_LIBUV
+  runners.push_back({"libuv", RunnerKind::kPeer, "raw_epoll", 0, LibuvDetail(),
+                     CreateLibuvRunner});
+#endif
+  runners.push_back({"raw_epoll", RunnerKind::kFloor, "raw_epoll", 0,
+                     "hand-written epoll_wait loop, level-triggered",
+                     CreateRawEpollRunner});
+  runners.push_back({"raw_poll", RunnerKind::kFloor, "raw_poll", 0,
+                     "hand-written poll() loop over a fixed pollfd array",
+                     CreateRawPollRunner});
+  return runners;
+}
+
+}  // namespace
+
+const char* RunnerKindName(RunnerKind kind) {
+  switch (kind) {
+    case RunnerKind::kBackend:
+      return "backend";
+    case RunnerKind::kPeer:
+      return "peer";
+    case RunnerKind::kFloor:
+      return "floor";
+  }
+  return "?";
+}
+
+const std::vector<RunnerInfo>& AllRunners() {
+  static const std::vector<RunnerInfo>* const runners =
+      new std::vector<RunnerInfo>(BuildRunners());
+  return *runners;
+}
+
+const RunnerInfo* FindRunner(const std::string& name) {
+  for (const RunnerInfo& info : AllRunners()) {
+    if (info.name == name) return &info;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> MissingPeers() {
+  std::vector<std::string> missing;
+#ifndef ASYCAMORE_BENCH_HAVE_LIBEVENT
+  missing.push_back(
+      "libevent: not found by pkg-config (libevent_core) at build time; "
+      "install libevent-dev and reconfigure");
+#endif
+#ifndef ASYCAMORE_BENCH_HAVE_LIBUV
+  missing.push_back(
+      "libuv: not found by pkg-config (libuv) at build time; install "
+      "libuv1-dev and reconfigure");
+#endif
+  return missing;
+}
+
+}  // namespace asycamore::bench
