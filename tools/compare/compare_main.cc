@@ -1,110 +1,311 @@
-// asycamore_compare: the chained socket-pair workload of libevent's
-// test/bench.c on every built backend, printed as a table.
+// asycamore_compare: the README's main job. Runs the chained socket-pair
+// workload of libevent's test/bench.c and the idle-descriptor workload on
+// every backend this build has, on the peers (libevent, libuv) and on the
+// raw epoll and poll floors, side by side; prints a table of ns/event,
+// events/s, ratios to the floors and spread; writes JSON and an SVG chart.
 //
-// N socket pairs; a write to pair 0 starts a chain: each read callback reads
-// one byte and writes one byte to the next pair, until `writes` hops are
-// done. The figure is wall time per dispatched event.
+//   asycamore_compare                      # default workload, about a minute
+//   asycamore_compare --smoke              # a few seconds, for CI
+//   asycamore_compare --backends=epoll,libevent --chain_sizes=1000
+//
+// Flags are absl flags, parsed here rather than by absl::ParseCommandLine so
+// that every mistake (unknown flag, bad value, unknown backend) exits with
+// status 2 after a message and the usage.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/time/clock.h"
 #include "asycamore/backend_registry.h"
-#include "asycamore/event_loop.h"
+#include "comparison.h"
+#include "report.h"
+#include "workloads/fd_budget.h"
+#include "workloads/runners.h"
 
-#ifndef _WIN32
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <unistd.h>
-#include <fcntl.h>
-#endif
-
-ABSL_FLAG(int, pairs, 1000, "socket pairs in the chain (N)");
-ABSL_FLAG(int, hops, 100000, "events per measurement");
-ABSL_FLAG(int, repetitions, 5, "measurements per backend (median reported)");
-ABSL_FLAG(std::string, backends, "", "comma-separated backends (default: all built)");
+ABSL_FLAG(std::string, backends, "",
+          "comma-separated implementations to run: asycamore backends "
+          "(epoll, poll, select, ...), peers (libevent, libuv) and floors "
+          "(raw_epoll, raw_poll); empty: all of them. The two floors are "
+          "always added, since every figure is a ratio to them");
+ABSL_FLAG(std::string, workloads, "chain,idle",
+          "which workloads: chain (libevent bench.c: N pairs, A chains), "
+          "idle (one active socket among N idle ones)");
+ABSL_FLAG(std::string, chain_sizes, "100,1000,10000",
+          "chain: socket pairs N (clamped to what the open-file limit allows)");
+ABSL_FLAG(std::string, actives, "1,100", "chain: active chains A");
+ABSL_FLAG(std::string, idle_sizes, "10,100,1000,10000",
+          "idle: idle sockets N");
+ABSL_FLAG(int, writes, 1000, "writes per round (events per round = writes + A)");
+ABSL_FLAG(int, repetitions, 5,
+          "side-by-side repetitions per cell (the median is reported)");
+ABSL_FLAG(int, min_time_ms, 100, "time box of one measurement, in ms");
+ABSL_FLAG(int, warmup_ms, 20, "untimed warm-up before each measurement, in ms");
+ABSL_FLAG(std::string, out_dir, "build/compare",
+          "directory for compare.json and compare.svg");
+ABSL_FLAG(std::string, json, "", "JSON output path (default: <out_dir>/compare.json)");
+ABSL_FLAG(std::string, svg, "", "SVG chart path (default: <out_dir>/compare.svg)");
+ABSL_FLAG(bool, smoke, false,
+          "a few seconds: chain N=100 A=1, idle N=10,100, one repetition, 5 ms "
+          "time boxes (flags given explicitly still win)");
+ABSL_FLAG(bool, progress, true, "show progress on stderr");
+ABSL_FLAG(bool, list, false, "list the implementations this build has and exit");
 
 namespace {
 
-class ChainLink : public asycamore::DispatchTarget {
- public:
-  void dispatch_event(const asycamore::Event&) override {
-    char byte;
-    if (::recv(read_fd, &byte, 1, 0) != 1) return;
-    if (++*hops < limit) ::send(next_write_fd, &byte, 1, MSG_NOSIGNAL);
-  }
-  int read_fd = -1;
-  int next_write_fd = -1;
-  long* hops = nullptr;
-  long limit = 0;
-};
+namespace bench = asycamore::bench;
+namespace compare = asycamore::compare;
 
-absl::StatusOr<double> MeasureNsPerEvent(const std::string& backend, int pairs, long hops_wanted) {
-  auto loop = asycamore::EventLoop::Create({.backend = backend});
-  if (!loop.ok()) return loop.status();
-  std::vector<int> fds;
-  std::vector<ChainLink> links(static_cast<std::size_t>(pairs));
-  long hops = 0;
-  for (int i = 0; i < pairs; ++i) {
-    int sv[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) return absl::InternalError("socketpair");
-    for (int fd : sv) ::fcntl(fd, F_SETFL, O_NONBLOCK);
-    fds.push_back(sv[0]);
-    fds.push_back(sv[1]);
+constexpr const char* kProgram = "asycamore_compare";
+
+std::string Usage() {
+  std::string out = absl::StrCat(
+      "usage: ", kProgram, " [--flag=value ...]\n\n",
+      "Compares asycamore's backends with libevent, libuv and raw epoll/poll "
+      "loops on\nthe chained socket-pair and idle-descriptor workloads, side "
+      "by side. With no\nflags it runs the default workload (about a minute) "
+      "and writes\nbuild/compare/compare.json and build/compare/compare.svg.\n\n"
+      "flags:\n");
+  std::vector<std::pair<std::string, absl::CommandLineFlag*>> flags;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (absl::StrContains(flag->Filename(), "compare_main")) {
+      flags.emplace_back(std::string(name), flag);
+    }
   }
-  for (int i = 0; i < pairs; ++i) {
-    ChainLink& link = links[static_cast<std::size_t>(i)];
-    link.read_fd = fds[static_cast<std::size_t>(2 * i)];
-    link.next_write_fd = fds[static_cast<std::size_t>(2 * ((i + 1) % pairs) + 1)];
-    link.hops = &hops;
-    link.limit = hops_wanted;
-    auto handle = (*loop)->Register(link.read_fd, asycamore::Interest::kRead, &link);
-    if (!handle.ok()) return handle.status();
+  std::sort(flags.begin(), flags.end());
+  for (const auto& [name, flag] : flags) {
+    absl::StrAppend(&out, "  --", name, " (default: \"", flag->DefaultValue(),
+                    "\")\n      ", flag->Help(), "\n");
   }
-  const absl::Time start = absl::Now();
-  ::send(fds[1], "e", 1, MSG_NOSIGNAL);
-  while (hops < hops_wanted) {
-    if (auto pass = (*loop)->Iterate(absl::Seconds(1)); !pass.ok()) return pass.status();
+  absl::StrAppend(&out, "\nimplementations in this build: ");
+  std::vector<std::string> names;
+  for (const bench::RunnerInfo& r : bench::AllRunners()) names.push_back(r.name);
+  absl::StrAppend(&out, absl::StrJoin(names, ", "), "\n");
+  for (const std::string& missing : bench::MissingPeers()) {
+    absl::StrAppend(&out, "  (", missing, ")\n");
   }
-  const absl::Duration elapsed = absl::Now() - start;
-  loop->reset();
-  for (int fd : fds) ::close(fd);
-  return absl::ToDoubleNanoseconds(elapsed) / static_cast<double>(hops_wanted);
+  return out;
+}
+
+[[noreturn]] void UsageError(const std::string& message) {
+  std::fprintf(stderr, "%s: %s\n\n%s", kProgram, message.c_str(),
+               Usage().c_str());
+  std::exit(2);
+}
+
+// Parses argv into the absl flags. Returns the names set explicitly.
+std::set<std::string> ParseFlags(int argc, char** argv) {
+  std::set<std::string> given;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help" || arg == "-help" || arg == "--helpfull") {
+      std::fputs(Usage().c_str(), stdout);
+      std::exit(0);
+    }
+    if (arg == "--") {
+      if (i + 1 < argc) UsageError(absl::StrCat("unexpected argument '", argv[i + 1], "'"));
+      break;
+    }
+    if (!absl::StartsWith(arg, "-")) {
+      UsageError(absl::StrCat("unexpected argument '", arg,
+                              "' (this tool takes flags only)"));
+    }
+    absl::string_view body(arg);
+    body.remove_prefix(absl::StartsWith(body, "--") ? 2 : 1);
+    std::string name(body.substr(0, body.find('=')));
+    const bool has_value = body.find('=') != absl::string_view::npos;
+    std::string value =
+        has_value ? std::string(body.substr(body.find('=') + 1)) : "";
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if ((flag == nullptr || !absl::StrContains(flag->Filename(), "compare_main")) &&
+        !has_value && absl::StartsWith(name, "no")) {
+      absl::CommandLineFlag* negated = absl::FindCommandLineFlag(name.substr(2));
+      if (negated != nullptr && negated->IsOfType<bool>() &&
+          absl::StrContains(negated->Filename(), "compare_main")) {
+        flag = negated;
+        name = name.substr(2);
+        value = "false";
+      }
+    }
+    if (flag == nullptr || !absl::StrContains(flag->Filename(), "compare_main")) {
+      UsageError(absl::StrCat("unknown flag '", arg, "'"));
+    }
+    if (!has_value && value.empty()) {
+      if (flag->IsOfType<bool>()) {
+        value = "true";
+      } else if (i + 1 < argc) {
+        value = argv[++i];
+      } else {
+        UsageError(absl::StrCat("flag --", name, " needs a value"));
+      }
+    }
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) {
+      UsageError(absl::StrCat("bad value '", value, "' for --", name, ": ", error));
+    }
+    given.insert(name);
+  }
+  return given;
+}
+
+std::vector<std::size_t> ParseSizes(const char* flag, const std::string& text) {
+  std::vector<std::size_t> sizes;
+  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    std::size_t n = 0;
+    if (!absl::SimpleAtoi(part, &n) || n == 0) {
+      UsageError(absl::StrCat("--", flag, ": '", part,
+                              "' is not a positive integer"));
+    }
+    sizes.push_back(n);
+  }
+  if (sizes.empty()) UsageError(absl::StrCat("--", flag, " is empty"));
+  return sizes;
+}
+
+compare::Settings MakeSettings(const std::set<std::string>& given) {
+  const bool smoke = absl::GetFlag(FLAGS_smoke);
+  auto pick = [&](const char* name, auto flag_value, auto smoke_value) {
+    return smoke && given.count(name) == 0 ? smoke_value : flag_value;
+  };
+  compare::Settings settings;
+
+  std::vector<std::string> wanted;
+  const std::string backends = absl::GetFlag(FLAGS_backends);
+  if (backends.empty()) {
+    for (const bench::RunnerInfo& r : bench::AllRunners()) wanted.push_back(r.name);
+  } else {
+    wanted = absl::StrSplit(backends, ',', absl::SkipEmpty());
+  }
+  for (const char* floor : {"raw_epoll", "raw_poll"}) {
+    if (std::find(wanted.begin(), wanted.end(), floor) == wanted.end()) {
+      wanted.push_back(floor);
+    }
+  }
+  for (const std::string& name : wanted) {
+    const bench::RunnerInfo* runner = bench::FindRunner(name);
+    if (runner == nullptr) {
+      std::vector<std::string> names;
+      for (const bench::RunnerInfo& r : bench::AllRunners()) names.push_back(r.name);
+      std::string message = absl::StrCat("--backends: unknown or unbuilt '", name,
+                                         "'; this build has: ",
+                                         absl::StrJoin(names, ", "));
+      for (const std::string& missing : bench::MissingPeers()) {
+        absl::StrAppend(&message, "\n  (", missing, ")");
+      }
+      UsageError(message);
+    }
+    if (std::find(settings.runners.begin(), settings.runners.end(), runner) ==
+        settings.runners.end()) {
+      settings.runners.push_back(runner);
+    }
+  }
+  // Backends first, then peers, then floors, as in AllRunners().
+  std::stable_sort(settings.runners.begin(), settings.runners.end(),
+                   [](const bench::RunnerInfo* a, const bench::RunnerInfo* b) {
+                     return a->kind < b->kind;
+                   });
+
+  settings.chain = settings.idle = false;
+  for (absl::string_view w :
+       absl::StrSplit(absl::GetFlag(FLAGS_workloads), ',', absl::SkipEmpty())) {
+    if (w == "chain") {
+      settings.chain = true;
+    } else if (w == "idle") {
+      settings.idle = true;
+    } else {
+      UsageError(absl::StrCat("--workloads: unknown workload '", w,
+                              "' (known: chain, idle)"));
+    }
+  }
+  if (!settings.chain && !settings.idle) UsageError("--workloads is empty");
+
+  settings.chain_sizes = ParseSizes(
+      "chain_sizes", pick("chain_sizes", absl::GetFlag(FLAGS_chain_sizes),
+                          std::string("100")));
+  settings.actives = ParseSizes(
+      "actives", pick("actives", absl::GetFlag(FLAGS_actives), std::string("1")));
+  settings.idle_sizes = ParseSizes(
+      "idle_sizes", pick("idle_sizes", absl::GetFlag(FLAGS_idle_sizes),
+                         std::string("10,100")));
+  const int writes = pick("writes", absl::GetFlag(FLAGS_writes), 200);
+  const int repetitions = pick("repetitions", absl::GetFlag(FLAGS_repetitions), 1);
+  const int min_time_ms = pick("min_time_ms", absl::GetFlag(FLAGS_min_time_ms), 5);
+  const int warmup_ms = pick("warmup_ms", absl::GetFlag(FLAGS_warmup_ms), 1);
+  if (writes < 1) UsageError("--writes must be at least 1");
+  if (repetitions < 1) UsageError("--repetitions must be at least 1");
+  if (min_time_ms < 0 || warmup_ms < 0) {
+    UsageError("--min_time_ms and --warmup_ms must not be negative");
+  }
+  settings.writes = static_cast<std::uint64_t>(writes);
+  settings.repetitions = repetitions;
+  settings.min_time = absl::Milliseconds(min_time_ms);
+  settings.warmup = absl::Milliseconds(warmup_ms);
+  settings.progress = absl::GetFlag(FLAGS_progress);
+  return settings;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("Compares asycamore's backends on the chained socket-pair workload.");
-  absl::ParseCommandLine(argc, argv);
-  std::vector<std::string> backends;
-  if (absl::GetFlag(FLAGS_backends).empty()) {
-    for (const auto& info : asycamore::BuiltBackends()) backends.emplace_back(asycamore::BackendName(info.kind));
-  } else {
-    backends = absl::StrSplit(absl::GetFlag(FLAGS_backends), ',');
-  }
-  rlimit limit{};
-  ::getrlimit(RLIMIT_NOFILE, &limit);
-  limit.rlim_cur = limit.rlim_max;
-  ::setrlimit(RLIMIT_NOFILE, &limit);
-  std::printf("%-10s %12s\n", "backend", "ns/event");
-  for (const std::string& backend : backends) {
-    std::vector<double> runs;
-    for (int r = 0; r < absl::GetFlag(FLAGS_repetitions); ++r) {
-      absl::StatusOr<double> ns = MeasureNsPerEvent(backend, absl::GetFlag(FLAGS_pairs), absl::GetFlag(FLAGS_hops));
-      if (!ns.ok()) {
-        std::fprintf(stderr, "%s: %s\n", backend.c_str(), ns.status().ToString().c_str());
-        return 2;
-      }
-      runs.push_back(*ns);
+  const std::set<std::string> given = ParseFlags(argc, argv);
+  bench::RaiseOpenFileLimit();
+  if (absl::GetFlag(FLAGS_list)) {
+    for (const bench::RunnerInfo& r : bench::AllRunners()) {
+      std::printf("%-10s %-8s floor=%-9s %s\n", r.name.c_str(),
+                  bench::RunnerKindName(r.kind), r.floor.c_str(),
+                  r.detail.c_str());
     }
-    std::sort(runs.begin(), runs.end());
-    std::printf("%-10s %12.1f\n", backend.c_str(), runs[runs.size() / 2]);
+    for (const std::string& missing : bench::MissingPeers()) {
+      std::printf("(%s)\n", missing.c_str());
+    }
+    return 0;
+  }
+  compare::Settings settings = MakeSettings(given);
+  std::vector<compare::Cell> cells = compare::PlanCells(settings);
+
+  const std::string out_dir = absl::GetFlag(FLAGS_out_dir);
+  std::string json_path = absl::GetFlag(FLAGS_json);
+  std::string svg_path = absl::GetFlag(FLAGS_svg);
+  if (json_path.empty()) json_path = absl::StrCat(out_dir, "/compare.json");
+  if (svg_path.empty()) svg_path = absl::StrCat(out_dir, "/compare.svg");
+
+  compare::Machine machine = compare::DescribeMachine();
+  if (settings.progress) {
+    std::vector<std::string> names;
+    for (const bench::RunnerInfo* r : settings.runners) names.push_back(r->name);
+    std::fprintf(stderr,
+                 "%s: %zu cells x %zu implementations (%s) x %d repetitions; "
+                 "load average %s\n",
+                 kProgram, cells.size(), settings.runners.size(),
+                 absl::StrJoin(names, ", ").c_str(), settings.repetitions,
+                 machine.load_before.c_str());
+    for (const compare::Cell& cell : cells) {
+      if (!cell.note.empty()) std::fprintf(stderr, "  note: %s\n", cell.note.c_str());
+    }
+  }
+  if (absl::Status ran = compare::Run(settings, cells); !ran.ok()) {
+    std::fprintf(stderr, "%s: %s\n", kProgram, ran.ToString().c_str());
+    return 1;
+  }
+  machine.load_after = compare::DescribeMachine().load_before;
+
+  std::fputs(compare::FormatTable(settings, machine, cells).c_str(), stdout);
+  for (const auto& [path, text] :
+       {std::pair{json_path, compare::FormatJson(settings, machine, cells)},
+        std::pair{svg_path, compare::FormatSvg(machine, cells)}}) {
+    if (absl::Status s = compare::WriteFile(path, text); !s.ok()) {
+      std::fprintf(stderr, "%s: %s\n", kProgram, s.ToString().c_str());
+      return 1;
+    }
+    std::printf("wrote %s\n", path.c_str());
   }
   return 0;
 }

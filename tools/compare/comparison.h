@@ -1,0 +1,83 @@
+// The comparison's data model and its schedule: which cells (workload,
+// size, active chains) to measure, the side-by-side interleaved runs, and
+// the statistics published for each implementation.
+#ifndef ASYCAMORE_TOOLS_COMPARE_COMPARISON_H_
+#define ASYCAMORE_TOOLS_COMPARE_COMPARISON_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "workloads/chain.h"
+#include "workloads/runners.h"
+
+namespace asycamore::compare {
+
+struct Settings {
+  std::vector<const bench::RunnerInfo*> runners;  // floors included
+  bool chain = true;
+  bool idle = true;
+  std::vector<std::size_t> chain_sizes;  // requested N (socket pairs)
+  std::vector<std::size_t> actives;      // A
+  std::vector<std::size_t> idle_sizes;   // requested N (idle sockets)
+  std::uint64_t writes = 1000;           // per round
+  int repetitions = 5;
+  absl::Duration min_time = absl::Milliseconds(100);
+  absl::Duration warmup = absl::Milliseconds(20);
+  bool progress = true;
+};
+
+// The statistics of one implementation in one cell.
+struct ImplResult {
+  std::string name;
+  bench::RunnerKind kind = bench::RunnerKind::kBackend;
+  std::string floor;                // the floor it is held to
+  std::string skipped;              // why it did not run; empty if it ran
+  std::vector<double> ns_per_event; // one per repetition, in run order
+  double allocations_per_event = 0; // mean over repetitions
+  bool allocations_counted = false;
+  // Derived by Summarise():
+  double median_ns = 0;
+  double spread = 0;                // (max - min) / median of ns_per_event
+  double ratio_raw_epoll = 0;       // median of paired per-repetition ratios
+  double ratio_raw_poll = 0;
+  double ratio_floor() const {
+    return floor == "raw_poll" ? ratio_raw_poll : ratio_raw_epoll;
+  }
+};
+
+struct Cell {
+  bench::Shape shape = bench::Shape::kChain;
+  std::size_t requested_n = 0;  // as asked (e.g. 10000)
+  std::size_t n = 0;            // as run (e.g. 9950 under the fd limit)
+  std::size_t active = 1;
+  std::string note;             // e.g. why n differs from requested_n
+  std::vector<ImplResult> results;
+
+  std::string Label() const;    // "chain N=1000 A=1"
+};
+
+// Returns the cells the settings ask for, with N clamped to what the
+// open-file limit allows (and a note saying so).
+std::vector<Cell> PlanCells(const Settings& settings);
+
+// Returns the number of measurements Run() will make (for progress).
+std::size_t CountMeasurements(const Settings& settings,
+                              const std::vector<Cell>& cells);
+
+// Measures every cell: per cell, the repetitions run the implementations
+// side by side, alternating forward and reverse order (A B C, C B A, ...),
+// so slow drift of the machine hits every implementation alike. Then
+// computes the statistics.
+absl::Status Run(const Settings& settings, std::vector<Cell>& cells);
+
+// Computes medians, spreads and the ratios to the floors for one cell.
+void Summarise(Cell& cell);
+
+}  // namespace asycamore::compare
+
+#endif  // ASYCAMORE_TOOLS_COMPARE_COMPARISON_H_
