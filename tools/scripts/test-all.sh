@@ -3,15 +3,15 @@
 # every test lane this Linux machine can run. CI (.ci/run) calls exactly this.
 #
 # Usage: tools/scripts/test-all.sh [lane...]
-#   lanes: linux linux-asan macos-compile (default: all of them, in that
-#   order)
+#   lanes: linux linux-asan macos-compile windows-mingw (default: all of
+#   them, in that order)
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "${ASYCAMORE_REPO_ROOT}"
 
-all_lanes=(linux linux-asan macos-compile)
+all_lanes=(linux linux-asan macos-compile windows-mingw)
 lanes=("$@")
 ((${#lanes[@]})) || lanes=("${all_lanes[@]}")
 
@@ -27,6 +27,11 @@ run_lane() {
       # kqueue, poll and select compiled against real macOS headers (x86_64
       # and arm64) with zig; compiled, not run: see the README.
       "$(dirname "${BASH_SOURCE[0]}")/macos-compile-lane.sh"
+      ;;
+    windows-mingw)
+      # iocp and select cross-built with mingw-w64; every test runs under
+      # Wine (not on Windows): see the README.
+      "$(dirname "${BASH_SOURCE[0]}")/windows-lane.sh"
       ;;
     *) die "unknown lane '${lane}' (lanes: ${all_lanes[*]})" ;;
   esac
