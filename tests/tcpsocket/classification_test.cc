@@ -1,0 +1,188 @@
+// Table-driven tests of the errno classification: every code the library's
+// table names is checked against an expectation written here, and codes it
+// does not name are fatal.
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "asycamore/tcpsocket/system_error.h"
+#include "gtest/gtest.h"
+
+#ifndef _WIN32
+#include <cerrno>
+#endif
+
+namespace asycamore {
+namespace {
+
+struct Expected {
+  SocketOp op;
+  SystemError code;
+  const char* name;
+  ErrorClass error_class;
+};
+
+#define ROW(op, code, cls) \
+  Expected { SocketOp::op, code, #code, ErrorClass::cls }
+
+#ifndef _WIN32
+// Written from the man pages (recv(2), send(2), connect(2), accept(2)), not
+// from the library's table, so a wrong row there shows up here.
+const std::vector<Expected>& ExpectedClasses() {
+  static const std::vector<Expected> rows = {
+      ROW(kRead, EAGAIN, kWouldBlock),
+      ROW(kRead, EWOULDBLOCK, kWouldBlock),
+      ROW(kRead, EINTR, kInterrupted),
+      ROW(kRead, ENOBUFS, kNoBuffers),
+      ROW(kRead, ENOMEM, kNoBuffers),
+      ROW(kRead, ECONNRESET, kClosed),
+      ROW(kRead, EPIPE, kClosed),
+      ROW(kRead, ECONNABORTED, kClosed),
+      ROW(kRead, ETIMEDOUT, kClosed),
+      ROW(kRead, ENETRESET, kClosed),
+      ROW(kRead, ENETUNREACH, kClosed),
+      ROW(kRead, EHOSTUNREACH, kClosed),
+      ROW(kRead, ENETDOWN, kClosed),
+      ROW(kRead, ESHUTDOWN, kClosed),
+      ROW(kRead, ENOTCONN, kClosed),
+      ROW(kRead, EBADF, kFatal),
+      ROW(kRead, ENOTSOCK, kFatal),
+      ROW(kRead, EFAULT, kFatal),
+      ROW(kRead, EINVAL, kFatal),
+
+      ROW(kWrite, EAGAIN, kWouldBlock),
+      ROW(kWrite, EWOULDBLOCK, kWouldBlock),
+      ROW(kWrite, EINTR, kInterrupted),
+      ROW(kWrite, ENOBUFS, kNoBuffers),
+      ROW(kWrite, ENOMEM, kNoBuffers),
+      ROW(kWrite, EPIPE, kClosed),
+      ROW(kWrite, ECONNRESET, kClosed),
+      ROW(kWrite, ECONNABORTED, kClosed),
+      ROW(kWrite, ETIMEDOUT, kClosed),
+      ROW(kWrite, ENETRESET, kClosed),
+      ROW(kWrite, ENETUNREACH, kClosed),
+      ROW(kWrite, EHOSTUNREACH, kClosed),
+      ROW(kWrite, ENETDOWN, kClosed),
+      ROW(kWrite, ESHUTDOWN, kClosed),
+      ROW(kWrite, ENOTCONN, kClosed),
+      ROW(kWrite, EBADF, kFatal),
+      ROW(kWrite, EMSGSIZE, kFatal),
+
+      ROW(kConnect, EINPROGRESS, kInProgress),
+      ROW(kConnect, EINTR, kInProgress),
+      ROW(kConnect, ECONNREFUSED, kClosed),
+      ROW(kConnect, ECONNRESET, kClosed),
+      ROW(kConnect, ETIMEDOUT, kClosed),
+      ROW(kConnect, ENETUNREACH, kClosed),
+      ROW(kConnect, EHOSTUNREACH, kClosed),
+      ROW(kConnect, ENETDOWN, kClosed),
+      ROW(kConnect, ENOBUFS, kNoBuffers),
+      ROW(kConnect, EALREADY, kFatal),
+      ROW(kConnect, EISCONN, kFatal),
+      ROW(kConnect, EADDRNOTAVAIL, kFatal),
+      ROW(kConnect, EBADF, kFatal),
+
+      ROW(kConnectCheck, ENOTCONN, kInProgress),
+      ROW(kConnectCheck, EINTR, kInterrupted),
+      ROW(kConnectCheck, EBADF, kFatal),
+
+      ROW(kAccept, EAGAIN, kWouldBlock),
+      ROW(kAccept, EWOULDBLOCK, kWouldBlock),
+      ROW(kAccept, EINTR, kInterrupted),
+      ROW(kAccept, ECONNABORTED, kAbortedRetry),
+      ROW(kAccept, EPROTO, kAbortedRetry),
+#ifdef __linux__
+      ROW(kAccept, ENETDOWN, kAbortedRetry),
+      ROW(kAccept, ENOPROTOOPT, kAbortedRetry),
+      ROW(kAccept, EHOSTDOWN, kAbortedRetry),
+      ROW(kAccept, ENONET, kAbortedRetry),
+      ROW(kAccept, EHOSTUNREACH, kAbortedRetry),
+      ROW(kAccept, EOPNOTSUPP, kAbortedRetry),
+      ROW(kAccept, ENETUNREACH, kAbortedRetry),
+#endif
+      ROW(kAccept, EMFILE, kOutOfDescriptors),
+      ROW(kAccept, ENFILE, kOutOfDescriptors),
+      ROW(kAccept, ENOBUFS, kNoBuffers),
+      ROW(kAccept, ENOMEM, kNoBuffers),
+      ROW(kAccept, EBADF, kFatal),
+      ROW(kAccept, EINVAL, kFatal),
+      ROW(kAccept, ENOTSOCK, kFatal),
+  };
+  return rows;
+}
+#else
+// The Windows lane adds its WSA expectations here (issue 4).
+const std::vector<Expected>& ExpectedClasses() {
+  static const std::vector<Expected> rows;
+  return rows;
+}
+#endif
+
+#undef ROW
+
+std::string RowName(SocketOp op, const char* name) {
+  return absl::StrCat(SocketOpName(op), " ", name);
+}
+
+TEST(ErrorClassification, EveryExpectedRowHolds) {
+  ASSERT_FALSE(ExpectedClasses().empty())
+      << "no expectations were written for this OS family";
+  for (const Expected& row : ExpectedClasses()) {
+    EXPECT_EQ(ErrorClassName(ClassifyError(row.op, row.code)),
+              ErrorClassName(row.error_class))
+        << RowName(row.op, row.name);
+  }
+}
+
+TEST(ErrorClassification, EveryCodeTheLibraryNamesIsExpectedHere) {
+  for (const ErrorClassEntry& entry : ErrorClassTable()) {
+    bool found = false;
+    for (const Expected& row : ExpectedClasses()) {
+      if (row.op == entry.op && row.code == entry.code) {
+        found = true;
+        EXPECT_EQ(ErrorClassName(entry.error_class),
+                  ErrorClassName(row.error_class))
+            << RowName(entry.op, entry.name);
+      }
+    }
+    EXPECT_TRUE(found) << RowName(entry.op, entry.name)
+                       << " is classified by the library but not pinned down "
+                          "by this test";
+  }
+}
+
+TEST(ErrorClassification, ZeroIsNoErrorForEveryOperation) {
+  for (SocketOp op : {SocketOp::kRead, SocketOp::kWrite, SocketOp::kConnect,
+                      SocketOp::kConnectCheck, SocketOp::kAccept}) {
+    EXPECT_EQ(ClassifyError(op, 0), ErrorClass::kNone) << SocketOpName(op);
+  }
+}
+
+TEST(ErrorClassification, UnknownCodesAreFatal) {
+  for (SocketOp op : {SocketOp::kRead, SocketOp::kWrite, SocketOp::kConnect,
+                      SocketOp::kConnectCheck, SocketOp::kAccept}) {
+    EXPECT_EQ(ClassifyError(op, 987654), ErrorClass::kFatal)
+        << SocketOpName(op);
+  }
+}
+
+TEST(ErrorClassification, TimedOutErrorIsAClosedConnect) {
+  EXPECT_EQ(ClassifyError(SocketOp::kConnect, TimedOutError()),
+            ErrorClass::kClosed);
+}
+
+TEST(ErrorClassification, NamesAndTextAreReadable) {
+  EXPECT_EQ(SystemErrorText(0), "no error");
+  EXPECT_EQ(SystemErrorName(987654), "987654");
+#ifndef _WIN32
+  EXPECT_EQ(SystemErrorName(ECONNREFUSED), "ECONNREFUSED");
+  EXPECT_FALSE(SystemErrorText(ECONNREFUSED).empty());
+  const absl::Status status = SocketErrorStatus(EADDRINUSE, "bind");
+  EXPECT_FALSE(status.ok());
+  EXPECT_TRUE(absl::StartsWith(status.message(), "bind: ")) << status;
+#endif
+}
+
+}  // namespace
+}  // namespace asycamore

@@ -1,0 +1,240 @@
+// ConnectTcp on every backend: the seed's connect rules.
+#include <memory>
+#include <vector>
+
+#include "asycamore/tcpsocket/tcpsocket.h"
+#include "gtest/gtest.h"
+#include "support/backend_test.h"
+#include "support/sockets.h"
+#include "test_peer.h"
+
+#ifndef _WIN32
+#include <poll.h>
+#endif
+
+namespace asycamore {
+namespace {
+
+using ::asycamore::testing::FaultInjector;
+using ::asycamore::testing::RecordingConnection;
+using ::asycamore::testing::RunUntil;
+using ::asycamore::testing::StreamConnection;
+using ::asycamore::testing::StreamFactory;
+
+class ConnectTcpTest : public testing::BackendTest {
+ protected:
+  void StartServer(int backlog = 64) {
+    absl::StatusOr<std::unique_ptr<AcceptingSocket>> listening =
+        ListenTcp("127.0.0.1", 0, backlog);
+    ASSERT_TRUE(listening.ok()) << listening.status();
+    server_ = *std::move(listening);
+    ASSERT_TRUE(server_->Start(loop(), StreamFactory(&accepted_)).ok());
+  }
+  SocketAddress ServerAddress() const {
+    return SocketAddress::Loopback4(server_->local_port());
+  }
+
+  std::unique_ptr<AcceptingSocket> server_;
+  std::vector<StreamConnection*> accepted_;
+};
+
+// Makes every connect complete before connect() returns, as it usually does
+// on loopback, so the immediate path is taken whatever the kernel's timing.
+#ifndef _WIN32
+SystemError ConnectAndWait(const SocketOps& real, NativeSocket socket,
+                           const SocketAddress& address) {
+  const SystemError error = real.connect(socket, address);
+  if (ClassifyError(SocketOp::kConnect, error) != ErrorClass::kInProgress) {
+    return error;
+  }
+  pollfd entry{socket, POLLOUT, 0};
+  ::poll(&entry, 1, 5000);
+  return real.take_pending_error(socket).pending;
+}
+#endif
+
+TEST_P(ConnectTcpTest, ImmediateConnectIsReportedOnceOnTheNextIteration) {
+#ifdef _WIN32
+  GTEST_SKIP() << "Winsock connects never complete inside connect()";
+#else
+  StartServer();
+  FaultInjector faults;
+  faults.connect = [&](NativeSocket socket, const SocketAddress& address) {
+    return ConnectAndWait(faults.real, socket, address);
+  };
+  RecordingConnection client;
+  ASSERT_TRUE(ConnectTcp(loop(), client, ServerAddress()).ok());
+  // Never from inside ConnectTcp.
+  EXPECT_TRUE(client.events.empty());
+  EXPECT_EQ(client.dispatch_state(), ConnectionState::kConnecting);
+
+  ASSERT_TRUE(loop().Iterate(absl::Seconds(5)).ok());
+  ASSERT_EQ(client.events.size(), 1u);
+  const Event& event = client.events[0];
+  EXPECT_TRUE(event.readable);
+  EXPECT_FALSE(event.writable);
+  EXPECT_FALSE(event.error);
+  EXPECT_EQ(client.states[0], ConnectionState::kConnecting);
+  EXPECT_EQ(client.dispatch_state(), ConnectionState::kConnected);
+  EXPECT_EQ(faults.connect_calls, 1u);
+
+  // Exactly once: more turns deliver nothing (nothing was sent to it).
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(loop().Iterate(absl::Milliseconds(10)).ok());
+  }
+  EXPECT_EQ(client.events.size(), 1u);
+#endif
+}
+
+TEST_P(ConnectTcpTest, LoopbackConnectSucceedsWhicheverWayTheKernelReportsIt) {
+  StartServer();
+  FaultInjector faults;
+  SystemError first_result = -1;
+  faults.connect = [&](NativeSocket socket, const SocketAddress& address) {
+    first_result = faults.real.connect(socket, address);
+    return first_result;
+  };
+  RecordingConnection client;
+  ASSERT_TRUE(ConnectTcp(loop(), client, ServerAddress()).ok());
+  EXPECT_TRUE(client.events.empty());
+  ASSERT_TRUE(RunUntil(loop(), [&] { return !client.events.empty(); }));
+  ASSERT_EQ(client.events.size(), 1u);
+  const Event& event = client.events[0];
+  EXPECT_FALSE(event.error);
+  if (first_result == 0) {
+    EXPECT_TRUE(event.readable && !event.writable);  // the seed's shape
+  } else {
+    EXPECT_TRUE(event.writable && !event.readable);
+  }
+  EXPECT_EQ(client.dispatch_state(), ConnectionState::kConnected);
+  EXPECT_EQ(faults.connect_calls, 1u);
+  ASSERT_TRUE(RunUntil(loop(), [&] { return accepted_.size() == 1; }));
+}
+
+TEST_P(ConnectTcpTest, RefusedConnectIsReportedThroughReadableWritableAndGetSockErr) {
+  const std::uint16_t closed_port = testing::UnusedLoopbackPort();
+  RecordingConnection client;
+  ASSERT_TRUE(
+      ConnectTcp(loop(), client, SocketAddress::Loopback4(closed_port)).ok());
+  EXPECT_TRUE(client.events.empty());  // reported later, never thrown
+  SockErr seen;
+  client.on_event = [&](RecordingConnection& connection, const Event&) {
+    seen = GetSockErr(connection);
+  };
+  ASSERT_TRUE(RunUntil(loop(), [&] { return !client.events.empty(); }));
+  ASSERT_EQ(client.events.size(), 1u);
+  const Event& event = client.events[0];
+  EXPECT_TRUE(event.readable);
+  EXPECT_TRUE(event.writable);
+  EXPECT_TRUE(event.error);
+  EXPECT_EQ(client.states[0], ConnectionState::kConnecting);
+  EXPECT_EQ(ClassifyError(SocketOp::kConnect, seen.code), ErrorClass::kClosed);
+  EXPECT_EQ(seen.code, testing::CodeNamed("ECONNREFUSED"));
+  EXPECT_FALSE(seen.text.empty());
+  // The library closed the connection after the target had its look.
+  EXPECT_EQ(client.dispatch_state(), ConnectionState::kClosed);
+  EXPECT_EQ(client.connect_error(), seen.code);
+  EXPECT_EQ(GetSockErr(client).code, seen.code);  // kept: SO_ERROR is consumed
+}
+
+TEST_P(ConnectTcpTest, ConnectTimeoutFiresWhenTheBacklogIsFull) {
+  // A listener that never accepts, with backlog 0: Linux queues one
+  // connection and then drops SYNs (the accept queue is full), so the next
+  // connect stays in SYN_SENT: a connect that never answers, on loopback.
+  absl::StatusOr<std::unique_ptr<AcceptingSocket>> silent =
+      ListenTcp("127.0.0.1", 0, 0);
+  ASSERT_TRUE(silent.ok()) << silent.status();
+  const SocketAddress address =
+      SocketAddress::Loopback4((*silent)->local_port());
+  std::vector<std::unique_ptr<RecordingConnection>> fillers;
+  bool timed_out = false;
+  for (int attempt = 0; attempt < 16 && !timed_out; ++attempt) {
+    auto client = std::make_unique<RecordingConnection>();
+    SockErr seen;
+    client->on_event = [&](RecordingConnection& connection, const Event&) {
+      seen = GetSockErr(connection);
+    };
+    ASSERT_TRUE(
+        ConnectTcp(loop(), *client, address, {.timeout = absl::Milliseconds(200)})
+            .ok());
+    ASSERT_TRUE(RunUntil(loop(), [&] { return !client->events.empty(); }));
+    const Event& event = client->events[0];
+    if (!event.error) {
+      fillers.push_back(std::move(client));  // queued: fills the backlog
+      continue;
+    }
+    EXPECT_TRUE(event.readable && event.writable);
+    EXPECT_EQ(seen.code, TimedOutError()) << seen.text;
+    EXPECT_EQ(client->dispatch_state(), ConnectionState::kClosed);
+    timed_out = true;
+  }
+  EXPECT_TRUE(timed_out) << "the kernel kept completing connects to a full "
+                            "backlog; no connect stayed pending";
+  EXPECT_LE(fillers.size(), 8u);
+}
+
+TEST_P(ConnectTcpTest, ClosingTheTargetBeforeTheResultCancelsIt) {
+  StartServer();
+  RecordingConnection client;
+  ASSERT_TRUE(ConnectTcp(loop(), client, ServerAddress()).ok());
+  client.Close();
+  EXPECT_EQ(client.dispatch_state(), ConnectionState::kClosed);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(loop().Iterate(absl::Milliseconds(10)).ok());
+  }
+  EXPECT_TRUE(client.events.empty());
+  EXPECT_EQ(loop().registration_count(), 1u);  // only the listener
+}
+
+TEST_P(ConnectTcpTest, DestroyingTheTargetBeforeTheResultCancelsIt) {
+  StartServer();
+  auto client = std::make_unique<RecordingConnection>();
+  ASSERT_TRUE(ConnectTcp(loop(), *client, ServerAddress()).ok());
+  client.reset();  // ASan catches any later delivery into it
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(loop().Iterate(absl::Milliseconds(10)).ok());
+  }
+  EXPECT_EQ(loop().registration_count(), 1u);
+  EXPECT_EQ(loop().timer_count(), 0u);
+}
+
+TEST_P(ConnectTcpTest, TargetMayDestroyItselfWhileHandlingTheResult) {
+  StartServer();
+  auto* client = new RecordingConnection();
+  bool handled = false;
+  client->on_event = [&](RecordingConnection& self, const Event&) {
+    handled = true;
+    delete &self;
+  };
+  ASSERT_TRUE(ConnectTcp(loop(), *client, ServerAddress()).ok());
+  ASSERT_TRUE(RunUntil(loop(), [&] { return handled; }));
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(loop().Iterate(absl::Milliseconds(5)).ok());
+  }
+}
+
+TEST_P(ConnectTcpTest, ConnectingATargetThatIsNotClosedIsRefused) {
+  StartServer();
+  RecordingConnection client;
+  ASSERT_TRUE(ConnectTcp(loop(), client, ServerAddress()).ok());
+  const absl::Status again = ConnectTcp(loop(), client, ServerAddress());
+  EXPECT_EQ(again.code(), absl::StatusCode::kFailedPrecondition) << again;
+}
+
+TEST_P(ConnectTcpTest, ConnectedClientAndServerExchangeBytes) {
+  StartServer();
+  StreamConnection client;
+  client.on_connected = [](StreamConnection& self) { self.Send("ping"); };
+  ASSERT_TRUE(ConnectTcp(loop(), client, ServerAddress()).ok());
+  ASSERT_TRUE(RunUntil(loop(), [&] {
+    return accepted_.size() == 1 && accepted_[0]->received == "ping";
+  }));
+  accepted_[0]->Send("pong");
+  ASSERT_TRUE(RunUntil(loop(), [&] { return client.received == "pong"; }));
+  EXPECT_EQ(client.connect_events, 1u);
+}
+
+ASYCAMORE_INSTANTIATE_FOR_EACH_BACKEND(ConnectTcpTest);
+
+}  // namespace
+}  // namespace asycamore

@@ -1,0 +1,140 @@
+// ListenTcp and SocketAddress: address forms, port 0, clear errors.
+#include <memory>
+
+#include "absl/strings/match.h"
+#include "asycamore/tcpsocket/tcpsocket.h"
+#include "gtest/gtest.h"
+#include "support/backend_test.h"
+#include "support/sockets.h"
+#include "test_peer.h"
+
+#ifndef _WIN32
+#include <fcntl.h>
+#endif
+
+namespace asycamore {
+namespace {
+
+using ::asycamore::testing::RunUntil;
+
+TEST(SocketAddress, ParsesIpv4AndIpv6) {
+  absl::StatusOr<SocketAddress> v4 = SocketAddress::Parse("127.0.0.1", 80);
+  ASSERT_TRUE(v4.ok()) << v4.status();
+  EXPECT_EQ(v4->family(), SocketAddress::Family::kIpv4);
+  EXPECT_EQ(v4->port(), 80);
+  EXPECT_EQ(v4->ToString(), "127.0.0.1:80");
+
+  absl::StatusOr<SocketAddress> v6 = SocketAddress::Parse("::1", 8080);
+  ASSERT_TRUE(v6.ok()) << v6.status();
+  EXPECT_EQ(v6->family(), SocketAddress::Family::kIpv6);
+  EXPECT_EQ(v6->ToString(), "[::1]:8080");
+
+  absl::StatusOr<SocketAddress> bracketed = SocketAddress::Parse("[::1]", 1);
+  ASSERT_TRUE(bracketed.ok()) << bracketed.status();
+  EXPECT_EQ(bracketed->ToString(), "[::1]:1");
+}
+
+TEST(SocketAddress, MalformedAddressesAreRefusedWithTheInput) {
+  for (const char* bad : {"", "localhost", "999.1.1.1", "1.2.3", "::g",
+                          "127.0.0.1 ", "[::1"}) {
+    absl::StatusOr<SocketAddress> parsed = SocketAddress::Parse(bad, 1);
+    EXPECT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StrContains(parsed.status().message(), bad))
+        << parsed.status();
+  }
+}
+
+TEST(ListenTcp, PortZeroPicksAPortThatCanBeReadBack) {
+  absl::StatusOr<std::unique_ptr<AcceptingSocket>> server =
+      ListenTcp("127.0.0.1", 0, 16);
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_NE((*server)->local_port(), 0);
+  EXPECT_EQ((*server)->local_address().ToString(),
+            "127.0.0.1:" + std::to_string((*server)->local_port()));
+}
+
+TEST(ListenTcp, MalformedAddressGetsAClearStatus) {
+  absl::StatusOr<std::unique_ptr<AcceptingSocket>> server =
+      ListenTcp("127.0.0.300", 0, 16);
+  ASSERT_FALSE(server.ok());
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(server.status().message(),
+                                "ListenTcp(\"127.0.0.300\", 0, 16)"))
+      << server.status();
+}
+
+TEST(ListenTcp, PortInUseGetsAClearStatus) {
+  absl::StatusOr<std::unique_ptr<AcceptingSocket>> first =
+      ListenTcp("127.0.0.1", 0, 16);
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::uint16_t port = (*first)->local_port();
+  absl::StatusOr<std::unique_ptr<AcceptingSocket>> second =
+      ListenTcp("127.0.0.1", port, 16);
+  ASSERT_FALSE(second.ok());
+  EXPECT_TRUE(absl::StrContains(second.status().message(), "bind"))
+      << second.status();
+  EXPECT_TRUE(absl::StrContains(second.status().message(),
+                                std::to_string(port)))
+      << second.status();
+}
+
+#ifndef _WIN32
+TEST(ListenTcp, ListenerIsNonblockingAndCloseOnExec) {
+  absl::StatusOr<std::unique_ptr<AcceptingSocket>> server =
+      ListenTcp("127.0.0.1", 0, 16);
+  ASSERT_TRUE(server.ok()) << server.status();
+  const int fd = (*server)->socket();
+  EXPECT_NE(::fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+  EXPECT_NE(::fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
+}
+#endif
+
+class ListenTcpTest : public testing::BackendTest {};
+
+TEST_P(ListenTcpTest, Ipv6LoopbackAcceptsAConnection) {
+  absl::StatusOr<std::unique_ptr<AcceptingSocket>> server =
+      ListenTcp("::1", 0, 16);
+  if (!server.ok()) {
+    GTEST_SKIP() << "no IPv6 loopback on this machine: " << server.status();
+  }
+  std::vector<testing::StreamConnection*> accepted;
+  ASSERT_TRUE((*server)->Start(loop(), testing::StreamFactory(&accepted)).ok());
+  testing::StreamConnection client;
+  ASSERT_TRUE(ConnectTcp(loop(), client,
+                         SocketAddress::Loopback6((*server)->local_port()))
+                  .ok());
+  ASSERT_TRUE(RunUntil(loop(), [&] {
+    return accepted.size() == 1 &&
+           client.dispatch_state() == ConnectionState::kConnected;
+  }));
+  client.Send("hello over ::1");
+  ASSERT_TRUE(RunUntil(loop(), [&] {
+    return accepted[0]->received == "hello over ::1";
+  }));
+}
+
+TEST_P(ListenTcpTest, StopAndStartAgainKeepsTheListener) {
+  absl::StatusOr<std::unique_ptr<AcceptingSocket>> server =
+      ListenTcp("127.0.0.1", 0, 16);
+  ASSERT_TRUE(server.ok()) << server.status();
+  std::vector<testing::StreamConnection*> accepted;
+  ASSERT_TRUE((*server)->Start(loop(), testing::StreamFactory(&accepted)).ok());
+  EXPECT_FALSE((*server)->Start(loop(), testing::StreamFactory(&accepted)).ok());
+  (*server)->Stop();
+  testing::StreamConnection client;
+  ASSERT_TRUE(ConnectTcp(loop(), client,
+                         SocketAddress::Loopback4((*server)->local_port()))
+                  .ok());
+  ASSERT_TRUE(RunUntil(loop(), [&] {
+    return client.dispatch_state() == ConnectionState::kConnected;
+  }));
+  EXPECT_TRUE(accepted.empty());  // queued in the kernel, not accepted
+  ASSERT_TRUE((*server)->Start(loop(), testing::StreamFactory(&accepted)).ok());
+  ASSERT_TRUE(RunUntil(loop(), [&] { return accepted.size() == 1; }));
+}
+
+ASYCAMORE_INSTANTIATE_FOR_EACH_BACKEND(ListenTcpTest);
+
+}  // namespace
+}  // namespace asycamore
