@@ -44,7 +44,10 @@ ABSL_FLAG(std::string, chain_sizes, "100,1000,10000",
 ABSL_FLAG(std::string, actives, "1,100", "chain: active chains A");
 ABSL_FLAG(std::string, idle_sizes, "10,100,1000,10000",
           "idle: idle sockets N");
-ABSL_FLAG(int, writes, 1000, "writes per round (events per round = writes + A)");
+ABSL_FLAG(int, writes, 0,
+          "writes per round (events per round = writes + A); 0: per cell, "
+          "min(1000, 200000/N) but at least 10*A, so that a round of the "
+          "slowest (scanning) implementation stays near 100 ms");
 ABSL_FLAG(int, repetitions, 5,
           "side-by-side repetitions per cell (the median is reported)");
 ABSL_FLAG(int, min_time_ms, 100, "time box of one measurement, in ms");
@@ -239,7 +242,7 @@ compare::Settings MakeSettings(const std::set<std::string>& given) {
   const int repetitions = pick("repetitions", absl::GetFlag(FLAGS_repetitions), 1);
   const int min_time_ms = pick("min_time_ms", absl::GetFlag(FLAGS_min_time_ms), 5);
   const int warmup_ms = pick("warmup_ms", absl::GetFlag(FLAGS_warmup_ms), 1);
-  if (writes < 1) UsageError("--writes must be at least 1");
+  if (writes < 0) UsageError("--writes must not be negative");
   if (repetitions < 1) UsageError("--repetitions must be at least 1");
   if (min_time_ms < 0 || warmup_ms < 0) {
     UsageError("--min_time_ms and --warmup_ms must not be negative");

@@ -74,6 +74,18 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
+// Returns the writes per round for `cell`: the --writes flag, or when it is
+// 0, few enough that a round of the slowest implementation stays near
+// 100 ms (a scanning backend, poll, pays up to ~500 ns per watched
+// descriptor per wait on a small VM), but at least 10 per chain so that the
+// chains' first writes stay a small part of the events.
+std::uint64_t WritesPerRound(const Settings& settings, const Cell& cell) {
+  if (settings.writes > 0) return settings.writes;
+  const std::uint64_t budget = 200000 / std::max<std::size_t>(cell.n, 1);
+  return std::max<std::uint64_t>(10 * cell.active,
+                                 std::min<std::uint64_t>(1000, budget));
+}
+
 absl::Status RunCell(const Settings& settings, Cell& cell, Progress& progress) {
   const std::size_t pairs_needed =
       cell.shape == bench::Shape::kChain ? cell.n : 1 + (cell.n + 1) / 2;
@@ -83,10 +95,12 @@ absl::Status RunCell(const Settings& settings, Cell& cell, Progress& progress) {
     return absl::Status(pairs.status().code(),
                         absl::StrCat(cell.Label(), ": ", pairs.status().message()));
   }
+  const std::uint64_t writes = WritesPerRound(settings, cell);
   const bench::ChainPlan plan =
       cell.shape == bench::Shape::kChain
-          ? bench::MakeChainPlan(*pairs, cell.active, settings.writes)
-          : bench::MakeIdlePlan(*pairs, cell.n, settings.writes);
+          ? bench::MakeChainPlan(*pairs, cell.active, writes)
+          : bench::MakeIdlePlan(*pairs, cell.n, writes);
+  cell.writes = writes;
 
   cell.results.clear();
   for (const bench::RunnerInfo* runner : settings.runners) {

@@ -24,7 +24,7 @@ struct Settings {
   std::vector<std::size_t> chain_sizes;  // requested N (socket pairs)
   std::vector<std::size_t> actives;      // A
   std::vector<std::size_t> idle_sizes;   // requested N (idle sockets)
-  std::uint64_t writes = 1000;           // per round
+  std::uint64_t writes = 0;  // per round; 0: chosen per cell (WritesPerRound)
   int repetitions = 5;
   absl::Duration min_time = absl::Milliseconds(100);
   absl::Duration warmup = absl::Milliseconds(20);
@@ -55,6 +55,7 @@ struct Cell {
   std::size_t requested_n = 0;  // as asked (e.g. 10000)
   std::size_t n = 0;            // as run (e.g. 9950 under the fd limit)
   std::size_t active = 1;
+  std::uint64_t writes = 0;     // writes per round, as run
   std::string note;             // e.g. why n differs from requested_n
   std::vector<ImplResult> results;
 

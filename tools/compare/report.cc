@@ -194,7 +194,7 @@ std::string FormatJson(const Settings& settings, const Machine& machine,
                   ", \"open_file_limit\": ", JsonString(machine.fd_limit),
                   "},\n");
   absl::StrAppend(&out, "  \"settings\": {\"repetitions\": ",
-                  settings.repetitions, ", \"writes_per_round\": ",
+                  settings.repetitions, ", \"writes_flag\": ",
                   settings.writes, ", \"min_time_ms\": ",
                   absl::ToInt64Milliseconds(settings.min_time),
                   ", \"warmup_ms\": ", absl::ToInt64Milliseconds(settings.warmup),
@@ -221,6 +221,7 @@ std::string FormatJson(const Settings& settings, const Machine& machine,
                     JsonString(bench::ShapeName(cell.shape)),
                     ", \"requested_n\": ", cell.requested_n, ", \"n\": ", cell.n,
                     ", \"active\": ", cell.active,
+                    ", \"writes_per_round\": ", cell.writes,
                     ", \"note\": ", JsonString(cell.note), ", \"results\": [\n");
     for (std::size_t i = 0; i < cell.results.size(); ++i) {
       const ImplResult& r = cell.results[i];
