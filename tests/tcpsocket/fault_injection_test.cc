@@ -371,6 +371,31 @@ TEST_P(FaultInjectionTest, GatheredItemsKeepTheirBeforeAndAfterMeaning) {
   EXPECT_EQ(notes, expected);
 }
 
+TEST_P(FaultInjectionTest, SendsPerWritableEventAreBounded) {
+  ASSERT_NO_FATAL_FAILURE(Connect());
+  FaultInjector faults;
+  faults.send = [&](NativeSocket socket, const ConstBuffer* buffers,
+                    std::size_t) {
+    ConstBuffer one = buffers[0];
+    one.size = 1;  // a socket that always takes one byte, never blocks
+    return faults.real.send(socket, &one, 1);
+  };
+  std::vector<WriteItem> items;
+  items.emplace_back(std::string(1000, 'z'), 0);
+  WriteOptions options;
+  options.max_sends_per_event = 16;
+  WriteIterable writer(client_, ItemsFrom(std::move(items)), nullptr, false,
+                       std::move(options));
+  EXPECT_EQ(writer.OnWritable(), WriteProgress::kWriting);
+  EXPECT_EQ(faults.send_calls, 16u);
+  EXPECT_EQ(writer.bytes_sent(), 16u);
+  // It yields to the other sockets and asks to be called again.
+  EXPECT_TRUE(client_.watching_write());
+  ASSERT_NO_FATAL_FAILURE(RunWriter(writer));
+  EXPECT_EQ(writer.progress(), WriteProgress::kDone);
+  EXPECT_EQ(writer.bytes_sent(), 1000u);
+}
+
 // ---- connect ----
 
 TEST_P(FaultInjectionTest, ConnectEintrMeansInProgressAndConnectIsNeverCalledAgain) {

@@ -187,6 +187,31 @@ TEST_P(StreamTest, WritingToAClosedPeerIsAnErrorAndRaisesNoSigpipe) {
 #endif
 }
 
+TEST_P(StreamTest, ReadsPerReadinessEventAreBounded) {
+  DataReaderOptions options;
+  options.max_reads_per_event = 4;
+  options.buffer_size = 1024;
+  StartServer(std::move(options));
+  StreamConnection client;
+  ASSERT_NO_FATAL_FAILURE(Connect(client));
+  StreamConnection& served = *accepted_[0];
+  // Much more than four reads' worth is queued at the server's end.
+  const std::string payload = PatternStream(2).Fill(64 * 1024);
+  client.Send(payload);
+  ASSERT_TRUE(RunUntil(loop(), [&] { return client.all_sent(); }));
+  const std::uint64_t calls_before = served.reader().read_calls();
+  const std::uint64_t bytes_before = served.reader().bytes_read();
+  served.reader().OnReadable();  // one readiness event's worth
+  EXPECT_EQ(served.reader().read_calls() - calls_before, 4u);
+  EXPECT_LE(served.reader().bytes_read() - bytes_before, 4u * 1024u);
+  EXPECT_EQ(served.reader().progress(), ReadProgress::kReading);
+  // Level-triggered readiness brings the rest.
+  ASSERT_TRUE(RunUntil(loop(), [&] {
+    return served.received.size() == payload.size();
+  }));
+  EXPECT_TRUE(served.received == payload);
+}
+
 // One client floods the server from its own thread (own loop) while many
 // slow clients ping it; with bounded reads per event the slow ones are all
 // answered while the flood is still going.

@@ -4,9 +4,9 @@
 // Quirks of this OS family:
 //   - SIGPIPE: a write to a reset connection raises SIGPIPE, which kills the
 //     process by default. Linux and the BSDs take MSG_NOSIGNAL per call;
-//     macOS (and older BSDs) lack it and need SO_NOSIGPIPE on the socket,
-//     set once at creation. writev() takes no flags, so gathered writes use
-//     sendmsg().
+//     macOS needs SO_NOSIGPIPE on the socket, set at creation (and after
+//     accept, which does not inherit it). writev() takes no flags, so
+//     gathered writes use sendmsg().
 //   - Linux has accept4() (and SOCK_NONBLOCK|SOCK_CLOEXEC for socket()),
 //     which set nonblocking and close-on-exec atomically; elsewhere fcntl
 //     follows the call (a fork in between could leak the descriptor into a
@@ -38,7 +38,7 @@ namespace {
 #ifdef MSG_NOSIGNAL
 constexpr int kSendFlags = MSG_NOSIGNAL;
 #else
-constexpr int kSendFlags = 0;  // SO_NOSIGPIPE is set on the socket instead
+constexpr int kSendFlags = 0;  // SO_NOSIGPIPE was set on the socket
 #endif
 
 [[maybe_unused]] absl::Status SetCloseOnExecAndNonBlocking(int fd) {
@@ -54,8 +54,10 @@ constexpr int kSendFlags = 0;  // SO_NOSIGPIPE is set on the socket instead
 }
 
 [[maybe_unused]] absl::Status SuppressSigpipe([[maybe_unused]] int fd) {
-#if !defined(MSG_NOSIGNAL) && defined(SO_NOSIGPIPE)
-  // macOS: no MSG_NOSIGNAL; the socket option keeps EPIPE an error code.
+#if defined(SO_NOSIGPIPE)
+  // macOS (and the BSDs, where it is harmless): older macOS SDKs lack
+  // MSG_NOSIGNAL and newer ones do not document it for send(); the socket
+  // option keeps EPIPE an error code either way.
   const int on = 1;
   if (::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof(on)) != 0) {
     return SocketErrorStatus(errno, "setsockopt(SO_NOSIGPIPE)");

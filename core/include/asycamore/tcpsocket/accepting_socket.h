@@ -10,7 +10,8 @@
 //   std::uint16_t port = (*server)->local_port();
 //
 // AcceptingSocket owns the listening socket and the connections its factory
-// made; a connection that closes is destroyed on a later loop turn.
+// made; a connection that closes is destroyed on a later loop turn. Destroy
+// it before its loop, on the loop's thread.
 //
 // Accepting is bounded and never spins:
 //   - at most `max_accepts_per_event` accepts per readiness event, so a

@@ -41,6 +41,10 @@
 // records it (last_error()) and is closed.
 //
 // for_each may close the connection; it must not destroy the WriteIterable.
+// If the connection is closed by something else (a DataReader seeing the
+// peer's reset, say), the next OnWritable reports the unsent items.
+//
+// Not thread-safe: one loop thread drives it, like the connection.
 #ifndef ASYCAMORE_TCPSOCKET_WRITE_ITERABLE_H_
 #define ASYCAMORE_TCPSOCKET_WRITE_ITERABLE_H_
 
