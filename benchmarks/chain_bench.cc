@@ -1,8 +1,9 @@
 // chain/<impl>/N:<pairs>/A:<active>: libevent's test/bench.c workload, and
 // idle/<impl>/N:<sockets>: one active socket among N idle ones, on every
 // implementation (backends, peers, floors). One benchmark iteration is one
-// round (1,000 writes). Counters: ns_per_event, and allocs_per_event (the
-// operator new calls made while dispatching, which should be 0).
+// round (DefaultWritesPerRound: up to 1,000 writes). Counters:
+// ns_per_event, and allocs_per_event (the operator new calls made while
+// dispatching, which should be 0).
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -19,8 +20,6 @@
 namespace asycamore::bench {
 namespace {
 
-constexpr std::uint64_t kWritesPerRound = 1000;
-
 void RunChain(benchmark::State& state, const RunnerInfo* runner, Shape shape,
               std::size_t n, std::size_t active, std::string label) {
   const std::size_t pairs_needed = shape == Shape::kChain ? n : 1 + (n + 1) / 2;
@@ -29,9 +28,10 @@ void RunChain(benchmark::State& state, const RunnerInfo* runner, Shape shape,
     state.SkipWithError(pairs.status().ToString().c_str());
     return;
   }
-  const ChainPlan plan = shape == Shape::kChain
-                             ? MakeChainPlan(*pairs, active, kWritesPerRound)
-                             : MakeIdlePlan(*pairs, n, kWritesPerRound);
+  const ChainPlan plan =
+      shape == Shape::kChain
+          ? MakeChainPlan(*pairs, active, DefaultWritesPerRound(n, active))
+          : MakeIdlePlan(*pairs, n, DefaultWritesPerRound(n, 1));
   if (std::string why = WhyUnsupported(*runner, plan); !why.empty()) {
     state.SkipWithError(why.c_str());
     return;

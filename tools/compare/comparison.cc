@@ -75,15 +75,10 @@ class Progress {
 };
 
 // Returns the writes per round for `cell`: the --writes flag, or when it is
-// 0, few enough that a round of the slowest implementation stays near
-// 100 ms (a scanning backend, poll, pays up to ~500 ns per watched
-// descriptor per wait on a small VM), but at least 10 per chain so that the
-// chains' first writes stay a small part of the events.
+// 0, DefaultWritesPerRound (about 100 ms per round for the slowest).
 std::uint64_t WritesPerRound(const Settings& settings, const Cell& cell) {
   if (settings.writes > 0) return settings.writes;
-  const std::uint64_t budget = 200000 / std::max<std::size_t>(cell.n, 1);
-  return std::max<std::uint64_t>(10 * cell.active,
-                                 std::min<std::uint64_t>(1000, budget));
+  return bench::DefaultWritesPerRound(cell.n, cell.active);
 }
 
 absl::Status RunCell(const Settings& settings, Cell& cell, Progress& progress) {

@@ -259,16 +259,31 @@ std::string FormatJson(const Settings& settings, const Machine& machine,
 
 namespace {
 
-// A log-scaled axis over [lo, hi] mapped to pixels [p0, p1].
-struct LogAxis {
+// An axis over [lo, hi] mapped to pixels [p0, p1], log or linear.
+struct Axis {
   double lo, hi, p0, p1;
+  bool log;
   double Map(double v) const {
-    return p0 + (std::log10(v) - std::log10(lo)) /
-                    (std::log10(hi) - std::log10(lo)) * (p1 - p0);
+    const double f = log ? (std::log10(v) - std::log10(lo)) /
+                               (std::log10(hi) - std::log10(lo))
+                         : (v - lo) / (hi - lo);
+    return p0 + f * (p1 - p0);
   }
-  // Ticks at 1, 2 and 5 per decade for short ranges, decades otherwise.
+  // Log: decades (with 2 and 5 for short ranges). Linear: a round step
+  // giving about six ticks.
   std::vector<double> Ticks() const {
     std::vector<double> ticks;
+    if (!log) {
+      double step = 1;
+      for (double s : {0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0}) {
+        step = s;
+        if ((hi - lo) / s <= 7) break;
+      }
+      for (double v = std::ceil(lo / step) * step; v <= hi + 1e-9; v += step) {
+        ticks.push_back(std::round(v / step) * step);
+      }
+      return ticks;
+    }
     const bool fine = std::log10(hi / lo) <= 1.5;
     for (int e = static_cast<int>(std::floor(std::log10(lo)));
          e <= static_cast<int>(std::ceil(std::log10(hi))); ++e) {
@@ -282,17 +297,25 @@ struct LogAxis {
   }
 };
 
-LogAxis MakeAxis(double lo, double hi, double p0, double p1, bool decades) {
+// A log axis padded out to whole decades.
+Axis DecadeAxis(double lo, double hi, double p0, double p1) {
   if (!(lo > 0)) lo = 1;
   if (!(hi > lo)) hi = lo * 2;
-  if (decades) {
-    lo = std::pow(10.0, std::floor(std::log10(lo)));
-    hi = std::pow(10.0, std::ceil(std::log10(hi)));
-  } else {
-    lo /= 1.15;
-    hi *= 1.15;
-  }
-  return {lo, hi, p0, p1};
+  return {std::pow(10.0, std::floor(std::log10(lo))),
+          std::pow(10.0, std::ceil(std::log10(hi))), p0, p1, true};
+}
+
+// A linear axis with a little room around [lo, hi].
+Axis LinearAxis(double lo, double hi, double p0, double p1) {
+  const double pad = (hi - lo) * 0.06;
+  return {std::max(0.0, lo - pad), hi + pad, p0, p1, false};
+}
+
+// Returns "1 us", "10 us", "2 ms", ... for tick labels.
+std::string TickNs(double ns) {
+  if (ns >= 1e6) return absl::StrCat(ns / 1e6, " ms");
+  if (ns >= 1e3) return absl::StrCat(ns / 1e3, " \u00b5s");
+  return absl::StrCat(ns, " ns");
 }
 
 std::string CountLabel(double v) {
@@ -359,8 +382,10 @@ std::string FormatSvg(const Machine& machine, const std::vector<Cell>& cells) {
       width, height, width, height);
   absl::StrAppendFormat(
       &svg,
-      "<text x=\"%.0f\" y=\"22\" font-size=\"16\" font-weight=\"bold\">"
-      "asycamore: cost per event against N (medians; log scales)</text>\n",
+      "<text x=\"%.0f\" y=\"22\" font-size=\"14\" font-weight=\"bold\">"
+      "asycamore: cost per event against N (top; medians, log scales) and "
+      "ratio to its floor (bottom: raw_epoll for epoll, libevent, libuv; "
+      "raw_poll for poll, select)</text>\n",
       kLeft);
   absl::StrAppendFormat(&svg, "<text x=\"%.0f\" y=\"42\" fill=\"#444\">%s</text>\n",
                         kLeft,
@@ -382,9 +407,9 @@ std::string FormatSvg(const Machine& machine, const std::vector<Cell>& cells) {
           ns_lo = std::min(ns_lo, r.median_ns);
           ns_hi = std::max(ns_hi, r.median_ns);
         }
-        if (r.ratio_raw_epoll > 0) {
-          r_lo = std::min(r_lo, r.ratio_raw_epoll);
-          r_hi = std::max(r_hi, r.ratio_raw_epoll);
+        if (r.ratio_floor() > 0) {
+          r_lo = std::min(r_lo, r.ratio_floor());
+          r_hi = std::max(r_hi, r.ratio_floor());
         }
       }
     }
@@ -394,16 +419,16 @@ std::string FormatSvg(const Machine& machine, const std::vector<Cell>& cells) {
     }
     r_lo = std::min(r_lo, 0.9);
     r_hi = std::max(r_hi, 1.1);
-    const LogAxis x = MakeAxis(n_lo, n_hi, x0, x0 + kPanelW, true);
+    const Axis x = DecadeAxis(n_lo, n_hi, x0, x0 + kPanelW);
     for (int row = 0; row < 2; ++row) {
       const double y0 = kTop + kRow * row;
-      const LogAxis y = row == 0 ? MakeAxis(ns_lo, ns_hi, y0 + kPanelH, y0, true)
-                                 : MakeAxis(r_lo, r_hi, y0 + kPanelH, y0, false);
+      const Axis y = row == 0 ? DecadeAxis(ns_lo, ns_hi, y0 + kPanelH, y0)
+                              : LinearAxis(r_lo, r_hi, y0 + kPanelH, y0);
       absl::StrAppendFormat(
           &svg, "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">%s</text>\n",
           x0, y0 - 8,
           XmlEscape(absl::StrCat(group.title, row == 0 ? ": ns per event"
-                                                       : ": x raw_epoll")));
+                                                       : ": x its floor")));
       absl::StrAppendFormat(&svg,
                             "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" "
                             "height=\"%.0f\" fill=\"none\" stroke=\"#999\"/>\n",
@@ -424,21 +449,21 @@ std::string FormatSvg(const Machine& machine, const std::vector<Cell>& cells) {
       for (double t : y.Ticks()) {
         const double py = y.Map(t);
         const std::string label =
-            row == 0 ? FormatNs(t) : absl::StrFormat("%gx", t);
+            row == 0 ? TickNs(t) : absl::StrFormat("%gx", t);
         absl::StrAppendFormat(
             &svg,
             "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" "
             "stroke=\"%s\"%s/><text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" "
             "fill=\"#444\">%s</text>\n",
-            x0, py, x0 + kPanelW, py, row == 1 && t == 1.0 ? "#000" : "#eee",
-            row == 1 && t == 1.0 ? " stroke-dasharray=\"4 3\"" : "", x0 - 5,
+            x0, py, x0 + kPanelW, py, row == 1 && std::fabs(t - 1.0) < 1e-9 ? "#000" : "#eee",
+            row == 1 && std::fabs(t - 1.0) < 1e-9 ? " stroke-dasharray=\"4 3\"" : "", x0 - 5,
             py + 4, XmlEscape(label));
       }
       for (const std::string& name : names) {
         std::vector<std::pair<double, double>> points;
         for (const Cell* cell : group.cells) {
           for (const ImplResult& r : cell->results) {
-            const double v = row == 0 ? r.median_ns : r.ratio_raw_epoll;
+            const double v = row == 0 ? r.median_ns : r.ratio_floor();
             if (r.name == name && v > 0) {
               points.emplace_back(static_cast<double>(cell->n), v);
             }
