@@ -20,6 +20,11 @@
 #endif
 
 namespace asycamore::bench {
+
+#ifdef ASYCAMORE_BENCH_NO_ALLOC_COUNTER
+bool AllocationCountingEnabled() { return false; }
+AllocationCounts CurrentAllocations() { return {}; }
+#else
 namespace {
 
 std::atomic<std::uint64_t> g_allocations{0};
@@ -27,10 +32,6 @@ std::atomic<std::int64_t> g_live_bytes{0};
 
 }  // namespace
 
-#ifdef ASYCAMORE_BENCH_NO_ALLOC_COUNTER
-bool AllocationCountingEnabled() { return false; }
-AllocationCounts CurrentAllocations() { return {}; }
-#else
 bool AllocationCountingEnabled() { return true; }
 
 AllocationCounts CurrentAllocations() {
