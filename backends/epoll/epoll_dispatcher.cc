@@ -13,6 +13,17 @@
 //    which Remove() reports while still forgetting the registration.
 //  - The epoll_wait timeout is in milliseconds; it is rounded up, never down,
 //    so a sub-millisecond timeout cannot turn into a busy loop.
+//  - epoll_wait is asked for exactly as many events as the batch holds, and
+//    every one returned is delivered. The kernel puts level-triggered items
+//    back at the tail of its ready list in order, so dropping the last one
+//    returned would drop the same socket on every wait (starvation).
+//  - The epoll set is keyed by (descriptor, open file), not by number. A
+//    socket that has a duplicate (dup, fork) and is closed before Remove
+//    stays in the set, and a new socket may get the same number. Each
+//    registration therefore carries a serial in epoll's data next to the
+//    descriptor, and events whose serial is not the current registration's
+//    are dropped. (Such a zombie entry still wakes epoll_wait while ready:
+//    Remove before close.)
 #include "epoll/epoll_dispatcher.h"
 
 #include <sys/epoll.h>
@@ -49,7 +60,7 @@ class EpollDispatcher final : public Dispatcher {
     if (absl::Status s = wakeup_.Open(); !s.ok()) return s;
     epoll_event wake_event{};
     wake_event.events = EPOLLIN;
-    wake_event.data.fd = wakeup_.read_fd();
+    wake_event.data.u64 = PackData(wakeup_.read_fd(), 0);
     if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wakeup_.read_fd(),
                     &wake_event) != 0) {
       return SystemErrorStatus(errno, "epoll_ctl(ADD wakeup)");
@@ -61,6 +72,9 @@ class EpollDispatcher final : public Dispatcher {
 
  protected:
   absl::Status AddToBackend(NativeSocket socket, Interest interest) override {
+    const auto index = static_cast<std::size_t>(socket);
+    if (index >= serials_.size()) serials_.resize(index + 1 + index / 2, 0);
+    serials_[index] = ++last_serial_;
     return Control(EPOLL_CTL_ADD, socket, interest, "epoll_ctl(ADD)");
   }
 
@@ -79,13 +93,11 @@ class EpollDispatcher final : public Dispatcher {
   absl::Status WaitForEvents(absl::Duration timeout,
                              EventBatch& batch) override {
     batch.Clear();
-    // One slot more than the batch holds, for the wake-up descriptor. Grows
-    // only when a larger batch is passed in.
-    if (native_.size() < batch.capacity() + 1) {
-      native_.resize(batch.capacity() + 1);
-    }
+    // Grows only when a larger batch is passed in.
+    if (native_.size() < batch.capacity()) native_.resize(batch.capacity());
     const int ready =
-        ::epoll_wait(epoll_fd_, native_.data(), static_cast<int>(native_.size()),
+        ::epoll_wait(epoll_fd_, native_.data(),
+                     static_cast<int>(batch.capacity()),
                      TimeoutMilliseconds(timeout));
     if (ready < 0) {
       if (errno == EINTR) return absl::OkStatus();
@@ -93,13 +105,16 @@ class EpollDispatcher final : public Dispatcher {
     }
     for (int i = 0; i < ready; ++i) {
       const epoll_event& native = native_[static_cast<std::size_t>(i)];
-      const int fd = native.data.fd;
+      const int fd = static_cast<int>(native.data.u64 & 0xffffffffu);
       if (fd == wakeup_.read_fd()) {
         wakeup_.Drain();
         continue;
       }
       const Registration* registration = registrations().Find(fd);
-      if (registration == nullptr || batch.full()) continue;
+      if (registration == nullptr ||
+          serials_[static_cast<std::size_t>(fd)] != (native.data.u64 >> 32)) {
+        continue;  // a closed socket's leftover entry (see above)
+      }
       NativeReadiness readiness;
       readiness.readable = (native.events & EPOLLIN) != 0;
       readiness.writable = (native.events & EPOLLOUT) != 0;
@@ -116,16 +131,23 @@ class EpollDispatcher final : public Dispatcher {
                        const char* what) {
     epoll_event native{};
     native.events = EpollFlags(interest);
-    native.data.fd = fd;
+    native.data.u64 = PackData(fd, serials_[static_cast<std::size_t>(fd)]);
     if (::epoll_ctl(epoll_fd_, operation, fd, &native) != 0) {
       return SystemErrorStatus(errno, what);
     }
     return absl::OkStatus();
   }
 
+  static std::uint64_t PackData(int fd, std::uint32_t serial) {
+    return (static_cast<std::uint64_t>(serial) << 32) |
+           static_cast<std::uint32_t>(fd);
+  }
+
   int epoll_fd_ = -1;
   WakeupFd wakeup_;
   std::vector<epoll_event> native_;
+  std::vector<std::uint32_t> serials_;  // descriptor -> registration serial
+  std::uint32_t last_serial_ = 0;
 };
 
 }  // namespace

@@ -13,23 +13,31 @@
 //     would be handed a dead descriptor by the second.
 //  2. Level-triggered: filters are added without EV_CLEAR, so unread data is
 //     reported again by the next wait, as the contract requires.
-//  3. Interest changes are queued and submitted with the next kevent() call,
-//     one system call per wait instead of one per change. The event list is
-//     sized for every queued change plus a full batch, so a failing change
-//     comes back as its own EV_ERROR entry instead of failing the whole call
-//     with -1 (kevent(2): "if there is not enough room in the event list,
-//     -1 is returned"), which would lose the other changes' results.
-//  4. An EV_ERROR entry concerns one change only. ENOENT from deleting a
-//     filter that is already gone (the socket was closed, which removes its
-//     filters) is expected and ignored. Any other error (EBADF: the socket
-//     was closed before the change was submitted) becomes an error event for
-//     that socket alone, so the caller reads, fails, and removes it; no other
-//     registration is touched.
+//  3. Additions and modifications are queued and submitted with the next
+//     kevent() call: one system call per wait instead of one per change.
+//     The event list holds exactly one batch. Every kevent returned is
+//     delivered (merged kevents never outnumber the batch), because the
+//     kernel re-queues level-triggered knotes in order and a backend that
+//     dropped the overflow would drop the same socket on every wait.
+//  4. An EV_ERROR entry concerns one change only: the socket was closed
+//     between Add/Modify and the wait (Add already checked it was open). It
+//     becomes an error event for that socket alone, so the caller reads,
+//     fails and removes it; no other registration is touched. (A wait with
+//     more failing changes than the batch holds fails as a whole: kevent(2)
+//     returns -1 when a receipt finds no room.)
+//  9. Removal is not queued: the contract lets the caller close the socket
+//     right after Remove(), and a queued EV_DELETE would then fail with EBADF
+//     on every wait that follows a close, and could hit a new socket that
+//     took the number. Remove() purges the socket's queued changes and
+//     deletes its filters at once, with EV_RECEIPT so each delete reports on
+//     its own; ENOENT (a filter whose EV_ADD was still queued) is expected.
 //  5. EV_EOF is a hint, never a reason to drop data: a read filter with
 //     EV_EOF may still have bytes queued (the bug class mio and CPython's
 //     selectors hit). It becomes `hangup` (readable); the reader keeps
-//     reading until recv() returns 0. On a write filter, EV_EOF means writes
-//     will fail: the socket is reported writable so the write reports EPIPE.
+//     reading until recv() returns 0. On a write filter, EV_EOF means only
+//     that the peer stopped reading: the socket is reported writable, so the
+//     write reports EPIPE, and never readable (a local shutdown(SHUT_WR) also
+//     sets it, and a spurious readable would spin a reader on EAGAIN).
 //     A non-zero fflags with EV_EOF is the socket's pending error.
 //  6. Wake-up uses EVFILT_USER (NOTE_TRIGGER) where the system has it (macOS,
 //     FreeBSD ≥ 8.1, NetBSD ≥ 10, DragonFly), a self-pipe elsewhere
@@ -61,11 +69,8 @@ namespace asycamore {
 namespace {
 
 #ifdef EVFILT_USER
-constexpr bool kHaveUserFilter = true;
-#else
-constexpr bool kHaveUserFilter = false;
-#endif
 constexpr std::uintptr_t kWakeIdent = 0;  // ident of the EVFILT_USER event
+#endif
 
 class KqueueDispatcher final : public Dispatcher {
  public:
@@ -89,15 +94,13 @@ class KqueueDispatcher final : public Dispatcher {
 
   absl::Status ModifyInBackend(NativeSocket socket, Interest old_interest,
                                Interest new_interest) override {
+    if (absl::Status s = CheckDescriptorOpen(socket); !s.ok()) return s;
     QueueDelta(socket, old_interest, new_interest);
     return absl::OkStatus();
   }
 
   absl::Status RemoveFromBackend(NativeSocket socket,
-                                 Interest old_interest) override {
-    QueueDelta(socket, old_interest, Interest::kNone);
-    return absl::OkStatus();
-  }
+                                 Interest old_interest) override;
 
   absl::Status WaitForEvents(absl::Duration timeout,
                              EventBatch& batch) override;
@@ -147,6 +150,42 @@ class KqueueDispatcher final : public Dispatcher {
   std::uint64_t wait_stamp_ = 0;
 };
 
+absl::Status KqueueDispatcher::RemoveFromBackend(NativeSocket socket,
+                                                 Interest old_interest) {
+  // Rule 9: purge what is still queued for this socket, delete the rest now.
+  std::erase_if(changes_, [socket](const struct kevent& change) {
+    return static_cast<int>(change.ident) == socket;
+  });
+  struct kevent deletes[2];
+  int count = 0;
+  if (WantsRead(old_interest)) {
+    EV_SET(&deletes[count++], socket, EVFILT_READ, EV_DELETE | EV_RECEIPT, 0,
+           0, nullptr);
+  }
+  if (WantsWrite(old_interest)) {
+    EV_SET(&deletes[count++], socket, EVFILT_WRITE, EV_DELETE | EV_RECEIPT, 0,
+           0, nullptr);
+  }
+  struct kevent receipts[2];
+  const timespec no_wait = {0, 0};
+  const int returned =
+      ::kevent(kqueue_fd_, deletes, count, receipts, count, &no_wait);
+  if (returned < 0) return SystemErrorStatus(errno, "kevent(EV_DELETE)");
+  for (int i = 0; i < returned; ++i) {
+    // Receipts carry EV_ERROR always; data is the result (0: deleted).
+    const auto error = static_cast<int>(receipts[i].data);
+    if (error == EBADF) {
+      return absl::FailedPreconditionError(
+          "the socket was closed before it was removed (remove first, then "
+          "close); the registration is dropped");
+    }
+    if (error != 0 && error != ENOENT) {
+      return SystemErrorStatus(error, "kevent(EV_DELETE)");
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status KqueueDispatcher::Open() {
   kqueue_fd_ = ::kqueue();
   if (kqueue_fd_ < 0) return SystemErrorStatus(errno, "kqueue");
@@ -181,20 +220,20 @@ void KqueueDispatcher::Wake() {
 }
 
 bool KqueueDispatcher::Accumulate(const struct kevent& native) {
-  if (native.filter == EVFILT_USER && kHaveUserFilter) {
+  const int fd = static_cast<int>(native.ident);
+#ifdef EVFILT_USER
+  if (native.filter == EVFILT_USER) {
     wake_pending_.store(false, std::memory_order_release);
     return false;
   }
-  const int fd = static_cast<int>(native.ident);
-  if (!kHaveUserFilter && fd == wakeup_pipe_.read_fd() &&
-      native.filter == EVFILT_READ) {
+#else
+  if (fd == wakeup_pipe_.read_fd() && native.filter == EVFILT_READ) {
     wakeup_pipe_.Drain();
     return false;
   }
-  if ((native.flags & EV_ERROR) != 0) {
-    // Rule 4: the result of one queued change.
-    if (native.data == 0 || native.data == ENOENT) return false;
-  }
+#endif
+  // Rule 4: the result of one queued change; data == 0 means it succeeded.
+  if ((native.flags & EV_ERROR) != 0 && native.data == 0) return false;
   if (registrations().Find(fd) == nullptr) return false;  // removed since
   MergeSlot& slot = merge_[static_cast<std::size_t>(fd)];
   if (slot.wait_stamp != wait_stamp_) {
@@ -213,8 +252,7 @@ bool KqueueDispatcher::Accumulate(const struct kevent& native) {
     readiness.readable = true;
     readiness.hangup = readiness.hangup || eof;
   } else if (native.filter == EVFILT_WRITE) {
-    readiness.writable = true;
-    readiness.closed = readiness.closed || eof;
+    readiness.writable = true;  // rule 5: EV_EOF here is not a read hangup
   }
   return true;
 }
@@ -222,10 +260,8 @@ bool KqueueDispatcher::Accumulate(const struct kevent& native) {
 absl::Status KqueueDispatcher::WaitForEvents(absl::Duration timeout,
                                              EventBatch& batch) {
   batch.Clear();
-  // Rule 3: room for every queued change's receipt, two filters per socket
-  // of a full batch, and the wake-up.
-  const std::size_t wanted = changes_.size() + 2 * batch.capacity() + 1;
-  if (native_.size() < wanted) native_.resize(wanted);
+  // Rule 3: exactly one batch, so every kevent returned can be delivered.
+  if (native_.size() < batch.capacity()) native_.resize(batch.capacity());
   timespec ts;
   timespec* ts_pointer = nullptr;
   if (timeout != absl::InfiniteDuration()) {
@@ -234,7 +270,7 @@ absl::Status KqueueDispatcher::WaitForEvents(absl::Duration timeout,
   }
   const int ready =
       ::kevent(kqueue_fd_, changes_.data(), static_cast<int>(changes_.size()),
-               native_.data(), static_cast<int>(native_.size()), ts_pointer);
+               native_.data(), static_cast<int>(batch.capacity()), ts_pointer);
   const int error = errno;
   changes_.clear();  // applied, or (rule 7) applied before the signal
   if (ready < 0) {
@@ -247,7 +283,6 @@ absl::Status KqueueDispatcher::WaitForEvents(absl::Duration timeout,
     Accumulate(native_[static_cast<std::size_t>(i)]);
   }
   for (int fd : touched_) {
-    if (batch.full()) break;  // level-triggered: reported again next wait
     PushNormalizedEvent(fd, *registrations().Find(fd),
                         merge_[static_cast<std::size_t>(fd)].readiness, batch);
   }

@@ -20,6 +20,7 @@
 #include <cerrno>
 #include <vector>
 
+#include "asycamore/backend/closed_before_remove.h"
 #include "asycamore/backend/readiness.h"
 #include "asycamore/backend/system_error.h"
 #include "asycamore/backend/wait_timeout.h"
@@ -65,6 +66,7 @@ class PollDispatcher final : public Dispatcher {
 
   absl::Status ModifyInBackend(NativeSocket socket, Interest,
                                Interest new_interest) override {
+    if (absl::Status s = CheckDescriptorOpen(socket); !s.ok()) return s;
     pollfds_[position_[static_cast<std::size_t>(socket)]].events =
         PollFlags(new_interest);
     return absl::OkStatus();
@@ -76,7 +78,8 @@ class PollDispatcher final : public Dispatcher {
     pollfds_[hole] = last;
     position_[static_cast<std::size_t>(last.fd)] = hole;
     pollfds_.pop_back();
-    return absl::OkStatus();
+    // Forgotten either way; the caller hears that it closed first.
+    return ClosedBeforeRemoveCheck(socket);
   }
 
   absl::Status WaitForEvents(absl::Duration timeout,

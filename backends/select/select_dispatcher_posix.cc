@@ -21,6 +21,7 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
+#include "asycamore/backend/closed_before_remove.h"
 #include "asycamore/backend/readiness.h"
 #include "asycamore/backend/system_error.h"
 #include "asycamore/backend/wakeup_fd.h"
@@ -68,6 +69,7 @@ class SelectDispatcher final : public Dispatcher {
 
   absl::Status ModifyInBackend(NativeSocket socket, Interest,
                                Interest new_interest) override {
+    if (absl::Status s = CheckDescriptorOpen(socket); !s.ok()) return s;
     SetInterest(socket, new_interest);
     return absl::OkStatus();
   }
@@ -83,7 +85,8 @@ class SelectDispatcher final : public Dispatcher {
         --max_fd_;
       } while (max_fd_ >= 0 && registrations().Find(max_fd_) == nullptr);
     }
-    return absl::OkStatus();
+    // Forgotten either way; the caller hears that it closed first.
+    return ClosedBeforeRemoveCheck(socket);
   }
 
   absl::Status WaitForEvents(absl::Duration timeout,
@@ -147,10 +150,12 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
   batch.Clear();
   fd_set readable;
   fd_set writable;
-  int ready = Select(readable, writable, timeout);
+  // Closed descriptors found earlier are ready now (as errors): while there
+  // are any, do not block.
+  int ready = Select(readable, writable,
+                     closed_.empty() ? timeout : absl::ZeroDuration());
   if (ready < 0 && errno == EBADF) {
     FindClosedDescriptors();
-    // The closed descriptors are ready now (as errors): do not block.
     ready = Select(readable, writable,
                    closed_.empty() ? timeout : absl::ZeroDuration());
   }
@@ -164,13 +169,18 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
     readiness.error = true;
     PushNormalizedEvent(fd, *registrations().Find(fd), readiness, batch);
   }
-  if (FD_ISSET(wakeup_.read_fd(), &readable)) wakeup_.Drain();
+  if (FD_ISSET(wakeup_.read_fd(), &readable)) {
+    wakeup_.Drain();
+    --ready;
+  }
+  // `ready` counts set bits, so the scan can stop when it reaches zero.
   const int span = max_fd_ + 1;
-  for (int scanned = 0; scanned < span; ++scanned) {
+  for (int scanned = 0; scanned < span && ready > 0; ++scanned) {
     const int fd = (cursor_ + scanned) % span;
     const bool is_readable = FD_ISSET(fd, &readable);
     const bool is_writable = FD_ISSET(fd, &writable);
     if (!is_readable && !is_writable) continue;
+    ready -= (is_readable ? 1 : 0) + (is_writable ? 1 : 0);
     const Registration* registration = registrations().Find(fd);
     if (registration == nullptr) continue;  // the wake-up descriptor
     if (batch.full()) {

@@ -115,8 +115,7 @@ Interest EventLoop::InterestOf(RegistrationHandle handle) const {
 
 TimerId EventLoop::RunAfter(absl::Duration delay,
                             absl::AnyInvocable<void()> callback) {
-  delay = std::max(delay, absl::ZeroDuration());
-  return timers_.Schedule(SteadyClock::now() + absl::ToChronoNanoseconds(delay),
+  return timers_.Schedule(SaturatingDeadline(SteadyClock::now(), delay),
                           SteadyClock::duration::zero(), std::move(callback));
 }
 
@@ -127,9 +126,11 @@ absl::StatusOr<TimerId> EventLoop::RunEvery(
         absl::StrCat("EventLoop::RunEvery(period=", absl::FormatDuration(period),
                      "): the period must be positive and finite"));
   }
-  const auto chrono_period = absl::ToChronoNanoseconds(period);
-  return timers_.Schedule(SteadyClock::now() + chrono_period, chrono_period,
-                          std::move(callback));
+  const SteadyTime now = SteadyClock::now();
+  const SteadyTime first = SaturatingDeadline(now, period);
+  // first - now is the period, or less when it saturated (then the timer
+  // never fires anyway).
+  return timers_.Schedule(first, first - now, std::move(callback));
 }
 
 void EventLoop::Post(absl::AnyInvocable<void() &&> task) {
@@ -189,7 +190,7 @@ absl::StatusOr<IterationResult> EventLoop::Iterate(absl::Duration timeout) {
   IterationResult result;
 
   absl::Duration wait = timeout;
-  if (HasQueuedTasks() || stop_requested_.load(std::memory_order_acquire)) {
+  if (HasQueuedTasks()) {
     wait = absl::ZeroDuration();
   } else if (std::optional<SteadyTime> next = timers_.NextDeadline()) {
     const absl::Duration until_timer =

@@ -5,6 +5,15 @@
 
 namespace asycamore {
 
+SteadyTime SaturatingDeadline(SteadyTime from, absl::Duration delay) {
+  if (delay <= absl::ZeroDuration()) return from;
+  const SteadyClock::duration room = SteadyTime::max() - from;
+  // Compare in absl::Duration, which saturates instead of overflowing.
+  if (delay >= absl::FromChrono(room)) return SteadyTime::max();
+  return from + std::chrono::duration_cast<SteadyClock::duration>(
+                    absl::ToChronoNanoseconds(delay));
+}
+
 TimerId TimerQueue::Schedule(SteadyTime deadline, SteadyClock::duration period,
                              absl::AnyInvocable<void()> callback) {
   std::uint32_t slot;
@@ -61,8 +70,9 @@ std::size_t TimerQueue::RunExpired(SteadyTime now) {
     if (entry.period > SteadyClock::duration::zero()) {
       // Keep the cadence, but never schedule into the past: a loop that fell
       // behind skips missed ticks instead of firing them in a burst.
-      entry.deadline += entry.period;
-      if (entry.deadline <= now) entry.deadline = now + entry.period;
+      const absl::Duration period = absl::FromChrono(entry.period);
+      entry.deadline = SaturatingDeadline(entry.deadline, period);
+      if (entry.deadline <= now) entry.deadline = SaturatingDeadline(now, period);
       entry.sequence = next_sequence_++;
       SiftDown(0);
       callback();

@@ -246,11 +246,23 @@ TEST_P(EventLoopConformance, TimersFireInDeadlineOrder) {
 }
 
 TEST_P(EventLoopConformance, TimerIsNotEarly) {
-  const absl::Time start = absl::Now();
-  absl::Time fired;
-  loop().RunAfter(absl::Milliseconds(40), [&] { fired = absl::Now(); });
+  // Timers run on the monotonic clock: measure with it.
+  const SteadyTime start = SteadyClock::now();
+  SteadyTime fired;
+  loop().RunAfter(absl::Milliseconds(40), [&] { fired = SteadyClock::now(); });
   ASSERT_TRUE(loop().Run().ok());
-  EXPECT_GE(fired - start, absl::Milliseconds(40));
+  EXPECT_GE(fired - start, std::chrono::milliseconds(40));
+}
+
+TEST_P(EventLoopConformance, InfiniteDelayNeverFires) {
+  bool fired = false;
+  TimerId never = loop().RunAfter(absl::InfiniteDuration(), [&] { fired = true; });
+  loop().RunAfter(absl::Hours(24 * 365 * 1000), [&] { fired = true; });
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(loop().Iterate(absl::Milliseconds(5)).ok());
+  }
+  EXPECT_FALSE(fired);
+  EXPECT_TRUE(loop().CancelTimer(never));
 }
 
 TEST_P(EventLoopConformance, FiftyMillisecondTimerTakesFewIterations) {
@@ -310,6 +322,46 @@ TEST_P(EventLoopConformance, PostFromOtherThreadsRunsInOrderOnTheLoop) {
   ASSERT_TRUE(RunUntil(loop(), [&] { return ran.size() == 100; }));
   poster.join();
   for (int i = 0; i < 100; ++i) EXPECT_EQ(ran[static_cast<std::size_t>(i)], i);
+}
+
+TEST_P(EventLoopConformance, BurstyPostsNeverStallRun) {
+  // Pins down lost wake-ups: Run() waits without a timeout, so a single
+  // lost wake-up leaves a posted task stuck and the poster times out.
+  SocketPair idle = Pair();
+  RecordingTarget keep_alive;
+  MustRegister(idle.first, Interest::kRead, &keep_alive);
+  std::atomic<int> ran{0};
+  std::atomic<bool> stalled{false};
+  std::thread poster([&] {
+    for (int i = 0; i < 2000 && !stalled; ++i) {
+      loop().Post([&] { ++ran; });
+      const absl::Time deadline = absl::Now() + absl::Seconds(5);
+      while (ran.load() <= i) {
+        if (absl::Now() > deadline) {
+          stalled = true;
+          break;
+        }
+        std::this_thread::yield();
+      }
+      if (i % 7 == 0) absl::SleepFor(absl::Microseconds(50 + i % 200));
+    }
+    loop().Stop();
+  });
+  ASSERT_TRUE(loop().Run().ok());
+  poster.join();
+  EXPECT_FALSE(stalled) << "a posted task waited 5 s: a wake-up was lost";
+  EXPECT_EQ(ran.load(), 2000);
+}
+
+TEST_P(EventLoopConformance, StopOutsideRunDoesNotMakeIterateSpin) {
+  loop().Stop();
+  // Stop() wakes the loop once; that wake-up ends the first wait.
+  ASSERT_TRUE(loop().Iterate(absl::Milliseconds(20)).ok());
+  const SteadyTime start = SteadyClock::now();
+  ASSERT_TRUE(loop().Iterate(absl::Milliseconds(20)).ok());
+  EXPECT_GE(SteadyClock::now() - start, std::chrono::milliseconds(19))
+      << "Iterate ignored its timeout after Stop()";
+  ASSERT_TRUE(loop().Run().ok()) << "the pending stop ends the next Run";
 }
 
 TEST_P(EventLoopConformance, WakeFromAnotherThreadEndsAnInfiniteIterate) {

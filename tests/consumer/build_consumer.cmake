@@ -22,5 +22,6 @@ if(MODE STREQUAL "find_package")
 else()
   run(${_configure} -DASYCAMORE_SOURCE_DIR=${ASYCAMORE_SOURCE_DIR})
 endif()
-run(${CMAKE_COMMAND} --build ${_build})
+# Two jobs: the machines have two cores (the test runs alone: RUN_SERIAL).
+run(${CMAKE_COMMAND} --build ${_build} --parallel 2)
 run(${_build}/consumer)

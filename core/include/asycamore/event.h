@@ -50,9 +50,11 @@ const char* InterestName(Interest interest);
 //  - a pending error (POLLERR, EPOLLERR, EV_ERROR, AFD_POLL_ABORT...) sets
 //    `error` and makes every watched direction ready, so that the read or
 //    write that follows reports the actual error;
-//  - a hangup (the peer closed, POLLHUP/EPOLLHUP/EV_EOF) sets `hangup` and
-//    makes the watched directions ready. Data may still be queued: keep
-//    reading until a read returns zero bytes.
+//  - a hangup sets `hangup`. When only the peer's sending side finished
+//    (POLLRDHUP, EPOLLRDHUP, EV_EOF on the read filter) the read side is
+//    ready; when the connection is finished both ways (POLLHUP, EPOLLHUP)
+//    every watched direction is. Data may still be queued: keep reading
+//    until a read returns zero bytes.
 // `error` and `hangup` are hints. The system call decides.
 struct Event {
   std::uint64_t token = 0;           // the value given at registration

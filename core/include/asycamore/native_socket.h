@@ -9,6 +9,14 @@
 #include <cstdint>
 
 #ifdef _WIN32
+// Keep <windows.h> (pulled in by winsock2.h) from defining min/max macros
+// and the rarely used APIs in every file that includes asycamore.
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
 #include <winsock2.h>
 #endif
 

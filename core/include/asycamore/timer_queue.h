@@ -21,6 +21,10 @@ namespace asycamore {
 using SteadyClock = std::chrono::steady_clock;
 using SteadyTime = SteadyClock::time_point;
 
+// Returns `from + delay`, saturated at SteadyTime::max() instead of
+// overflowing (a delay of InfiniteDuration means "never").
+SteadyTime SaturatingDeadline(SteadyTime from, absl::Duration delay);
+
 // Identifies one timer. Safe to keep after the timer fired or was cancelled:
 // cancelling it then does nothing.
 class TimerId {

@@ -49,12 +49,17 @@ void WakeupFd::Signal() {
 }
 
 void WakeupFd::Drain() {
-  // Clear the flag before reading: a Signal() racing with this drain then
-  // writes again, so no wake-up is lost (at worst one is spurious).
-  pending_.store(false, std::memory_order_release);
+  // Empty the descriptor first, then clear the flag. The other order loses
+  // wake-ups for good: a Signal() between clearing and reading would set the
+  // flag and write, the read would swallow that write, and every later
+  // Signal() would see the flag set and not write. In this order a Signal()
+  // that finds the flag still set is absorbed by the wait that is returning
+  // right now, and its caller's state (a posted task, a stop request) is
+  // checked after that wait.
   std::uint64_t buffer[8];
   while (::read(read_fd_, buffer, sizeof buffer) > 0) {
   }
+  pending_.store(false, std::memory_order_release);
 }
 
 }  // namespace asycamore
