@@ -62,6 +62,15 @@
 //             socket, re-armed
 //             after delivery
 //
+// A socket closed while still registered (misuse: remove first) never
+// stops the other sockets from being served, and Remove() always forgets it
+// (returning FailedPrecondition or the system's EBADF to say it was closed
+// first). Until then: poll and select report it as an error event on every
+// wait; epoll and kqueue drop it silently (closing removes it from the
+// kernel set, unless a duplicate of the descriptor is still open: then epoll
+// keeps reporting it to nobody, so remove before close); iocp completes its
+// poll with LOCAL_CLOSE and stops polling it.
+//
 // Spurious readiness is possible on every backend (another thread read the
 // data first; a select/poll race with a peer reset). Treat an event as
 // "try the operation", and treat "would block" as "wait again".
