@@ -72,7 +72,9 @@ SocketAddress SocketAddress::Loopback6(std::uint16_t port) {
 SocketAddress SocketAddress::FromSockaddr(const void* sockaddr_bytes,
                                           std::size_t size) {
   SocketAddress address;
-  if (size < sizeof(sa_family_t) || size > kCapacity) return address;
+  if (size < sizeof(sockaddr_storage::ss_family) || size > kCapacity) {
+    return address;  // (sa_family_t does not exist on Windows)
+  }
   sockaddr_storage storage{};
   std::memcpy(&storage, sockaddr_bytes, size);
   if ((storage.ss_family == AF_INET && size >= sizeof(sockaddr_in)) ||
