@@ -6,6 +6,7 @@
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "asycamore/native_socket.h"
 
 namespace asycamore {
 
@@ -17,7 +18,19 @@ absl::Status SystemErrorStatus(int error, absl::string_view what);
 // WSAGetLastError() on Windows).
 int LastSystemError();
 
-#ifndef _WIN32
+#ifdef _WIN32
+// Starts Winsock (WSAStartup, version 2.2) once per process; every later
+// call returns the first call's result. The library calls it before it
+// creates a dispatcher or a socket, so users of asycamore's own calls need
+// not. Code that makes its own sockets before that calls it first. Winsock
+// is never shut down (WSACleanup): it lives as long as the process.
+absl::Status EnsureWinsock();
+
+// Returns OkStatus if `socket` is an open socket handle, else
+// InvalidArgument (getsockopt says WSAENOTSOCK for a closed or foreign
+// handle). The Windows counterpart of CheckDescriptorOpen.
+absl::Status CheckSocketOpen(NativeSocket socket);
+#else
 // Returns OkStatus if `fd` is an open descriptor, else InvalidArgument.
 // Backends whose system call would accept a closed descriptor silently
 // (select, poll) call it when a socket is added.
