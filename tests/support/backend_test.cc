@@ -2,6 +2,12 @@
 
 #include <string>
 
+#ifdef _WIN32
+#include <windows.h>
+
+#include "asycamore/backend/system_error.h"
+#endif
+
 namespace asycamore::testing {
 
 std::vector<std::string> BuiltBackendNamesForTests() {
@@ -12,7 +18,22 @@ std::vector<std::string> BuiltBackendNamesForTests() {
   return names;
 }
 
+bool RunningUnderWine() {
+#ifdef _WIN32
+  // Wine's ntdll exports wine_get_version; Windows' does not.
+  HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
+  return ntdll != nullptr &&
+         ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
+#else
+  return false;
+#endif
+}
+
 void BackendTest::SetUp() {
+#ifdef _WIN32
+  const absl::Status started = EnsureWinsock();
+  ASSERT_TRUE(started.ok()) << started;
+#endif
   const std::optional<BackendKind> kind = BackendKindFromName(GetParam());
   ASSERT_TRUE(kind.has_value()) << GetParam();
   absl::StatusOr<const BackendInfo*> info = FindBackend(*kind);

@@ -34,6 +34,11 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
   const BackendInfo* info_ = nullptr;
 };
 
+// Returns true when the test runs under Wine (the windows-mingw lane), for
+// the few checks whose behaviour Wine does not reproduce; each such check
+// says so in its skip or log message.
+bool RunningUnderWine();
+
 // Iterates `loop` until `done()` holds or `timeout` passes; returns done().
 bool RunUntil(EventLoop& loop, absl::FunctionRef<bool()> done,
               absl::Duration timeout = absl::Seconds(10));

@@ -5,6 +5,11 @@
 #ifdef _WIN32
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <windows.h>
+
+#include <vector>
+
+#include "asycamore/backend/system_error.h"
 #else
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -22,6 +27,12 @@ namespace {
 
 #ifdef _WIN32
 using SockLen = int;
+// Winsock must be started before the first socket call of the process; the
+// library does it lazily, but these helpers may run before any library call.
+void StartSockets() {
+  const absl::Status started = EnsureWinsock();
+  EXPECT_TRUE(started.ok()) << started;
+}
 void SetNonBlocking(NativeSocket socket) {
   u_long on = 1;
   ioctlsocket(socket, FIONBIO, &on);
@@ -29,6 +40,7 @@ void SetNonBlocking(NativeSocket socket) {
 constexpr int kSendFlags = 0;
 #else
 using SockLen = socklen_t;
+void StartSockets() {}
 void SetNonBlocking(NativeSocket socket) {
   ::fcntl(socket, F_SETFL, ::fcntl(socket, F_GETFL) | O_NONBLOCK);
   ::fcntl(socket, F_SETFD, FD_CLOEXEC);
@@ -54,6 +66,7 @@ std::uint16_t LocalPort(NativeSocket socket) {
 }  // namespace
 
 SocketPair MakeTcpLoopbackPair() {
+  StartSockets();
   NativeSocket listener = ::socket(AF_INET, SOCK_STREAM, 0);
   EXPECT_NE(listener, kInvalidSocket);
   sockaddr_in address = LoopbackAddress(0);
@@ -90,6 +103,7 @@ SocketPair MakeSocketPair() {
 }
 
 std::uint16_t UnusedLoopbackPort() {
+  StartSockets();
   NativeSocket probe = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address = LoopbackAddress(0);
   ::bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof address);
@@ -99,6 +113,7 @@ std::uint16_t UnusedLoopbackPort() {
 }
 
 NativeSocket StartLoopbackConnect(std::uint16_t port) {
+  StartSockets();
   NativeSocket socket = ::socket(AF_INET, SOCK_STREAM, 0);
   SetNonBlocking(socket);
   sockaddr_in address = LoopbackAddress(port);
@@ -187,9 +202,31 @@ std::size_t RaiseFileLimit(std::size_t wanted) {
 
 NativeSocket MoveToDescriptor(NativeSocket socket, long target) {
 #ifdef _WIN32
-  (void)socket;
-  (void)target;
-  return kInvalidSocket;
+  // SOCKETs are handles, and Windows (a LIFO free list) and Wine (the lowest
+  // free slot) hand a just-freed handle value out again. Duplicate the
+  // socket until a duplicate gets the wanted value, then close the misses
+  // and the original: the duplicate carries the connection.
+  const NativeSocket wanted = static_cast<NativeSocket>(target);
+  if (socket == wanted) return socket;
+  std::vector<HANDLE> misses;
+  NativeSocket moved = kInvalidSocket;
+  for (int attempt = 0; attempt < 256 && moved == kInvalidSocket; ++attempt) {
+    HANDLE copy = nullptr;
+    if (!::DuplicateHandle(::GetCurrentProcess(),
+                           reinterpret_cast<HANDLE>(socket),
+                           ::GetCurrentProcess(), &copy, 0, FALSE,
+                           DUPLICATE_SAME_ACCESS)) {
+      break;
+    }
+    if (reinterpret_cast<NativeSocket>(copy) == wanted) {
+      moved = wanted;
+    } else {
+      misses.push_back(copy);
+    }
+  }
+  for (HANDLE miss : misses) ::CloseHandle(miss);
+  if (moved != kInvalidSocket) CloseSocket(socket);
+  return moved;
 #else
   if (socket == target) return socket;  // already there
   const int moved = ::dup2(socket, static_cast<int>(target));

@@ -54,8 +54,10 @@ std::size_t FillSocket(NativeSocket socket);
 // the hard limit). Returns the new soft limit.
 std::size_t RaiseFileLimit(std::size_t wanted);
 
-// Moves `socket` to descriptor number `target` (POSIX dup2); returns the
-// new handle or kInvalidSocket if not possible on this system.
+// Moves `socket` to descriptor number `target` (POSIX dup2; on Windows a
+// duplicated handle that got the value `target`, which works for a handle
+// value just freed); returns the new handle or kInvalidSocket if not
+// possible.
 NativeSocket MoveToDescriptor(NativeSocket socket, long target);
 
 }  // namespace asycamore::testing
