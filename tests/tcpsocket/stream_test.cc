@@ -123,6 +123,12 @@ TEST_P(StreamTest, PeerResetFailsTheReadWithAClosedClass) {
   ASSERT_TRUE(RunUntil(loop(), [&] {
     return served->dispatch_state() == ConnectionState::kClosed;
   }));
+  if (testing::RunningUnderWine() && !failed) {
+    GTEST_SKIP() << "Wine 8 reports a peer's reset to recv() as the end of "
+                    "the stream (0 bytes, SO_ERROR 0) where Windows reports "
+                    "WSAECONNRESET; the connection closed, but the error "
+                    "class cannot be checked under Wine";
+  }
   EXPECT_TRUE(failed);
   EXPECT_TRUE(verdict.peer_gone()) << IoStatusName(verdict.status) << " "
                                    << SystemErrorName(verdict.error);

@@ -198,6 +198,22 @@ FaultInjector::~FaultInjector() {
 }
 
 SystemError CodeNamed(absl::string_view name) {
+#ifdef _WIN32
+  // Winsock has no code of these names: the tests mean the Winsock code of
+  // the same class for the call they inject into.
+  static constexpr std::pair<absl::string_view, absl::string_view>
+      kWinsockEquivalents[] = {
+          {"EAGAIN", "WSAEWOULDBLOCK"},       // read, write, accept
+          {"EINPROGRESS", "WSAEWOULDBLOCK"},  // connect: started
+          {"EPIPE", "WSAESHUTDOWN"},          // write: sending side ended
+          {"EPROTO", "WSAECONNRESET"},        // accept: reset before taken
+          {"ENFILE", "WSAEMFILE"},            // accept: no descriptor left
+          {"ENOMEM", "WSAENOBUFS"},           // no buffer memory
+      };
+  for (const auto& [posix, winsock] : kWinsockEquivalents) {
+    if (name == posix) name = winsock;
+  }
+#endif
   const std::string wsa = absl::StrCat("WSA", name);
   for (const ErrorClassEntry& entry : ErrorClassTable()) {
     if (entry.name == name || entry.name == wsa) return entry.code;
