@@ -53,7 +53,8 @@ ABSL_FLAG(int, repetitions, 5,
 ABSL_FLAG(int, min_time_ms, 100, "time box of one measurement, in ms");
 ABSL_FLAG(int, warmup_ms, 20, "untimed warm-up before each measurement, in ms");
 ABSL_FLAG(std::string, out_dir, "build/compare",
-          "directory for compare.json and compare.svg");
+          "directory for compare.json, compare.svg and compare.md (a Markdown "
+          "table of the ratios)");
 ABSL_FLAG(std::string, json, "", "JSON output path (default: <out_dir>/compare.json)");
 ABSL_FLAG(std::string, svg, "", "SVG chart path (default: <out_dir>/compare.svg)");
 ABSL_FLAG(bool, smoke, false,
@@ -75,7 +76,7 @@ std::string Usage() {
       "Compares asycamore's backends with libevent, libuv and raw epoll/poll "
       "loops on\nthe chained socket-pair and idle-descriptor workloads, side "
       "by side. With no\nflags it runs the default workload (about a minute) "
-      "and writes\nbuild/compare/compare.json and build/compare/compare.svg.\n\n"
+      "and writes\nbuild/compare/compare.json, compare.svg and compare.md.\n\n"
       "flags:\n");
   std::vector<std::pair<std::string, absl::CommandLineFlag*>> flags;
   for (const auto& [name, flag] : absl::GetAllFlags()) {
@@ -277,6 +278,7 @@ int main(int argc, char** argv) {
   const std::string out_dir = absl::GetFlag(FLAGS_out_dir);
   std::string json_path = absl::GetFlag(FLAGS_json);
   std::string svg_path = absl::GetFlag(FLAGS_svg);
+  const std::string markdown_path = absl::StrCat(out_dir, "/compare.md");
   if (json_path.empty()) json_path = absl::StrCat(out_dir, "/compare.json");
   if (svg_path.empty()) svg_path = absl::StrCat(out_dir, "/compare.svg");
 
@@ -303,7 +305,9 @@ int main(int argc, char** argv) {
   std::fputs(compare::FormatTable(settings, machine, cells).c_str(), stdout);
   for (const auto& [path, text] :
        {std::pair{json_path, compare::FormatJson(settings, machine, cells)},
-        std::pair{svg_path, compare::FormatSvg(machine, cells)}}) {
+        std::pair{svg_path, compare::FormatSvg(machine, cells)},
+        std::pair{markdown_path,
+                  compare::FormatMarkdown(settings, machine, cells)}}) {
     if (absl::Status s = compare::WriteFile(path, text); !s.ok()) {
       std::fprintf(stderr, "%s: %s\n", kProgram, s.ToString().c_str());
       return 1;

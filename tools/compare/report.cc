@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "workloads/alloc_counter.h"
@@ -115,7 +116,11 @@ Machine DescribeMachine() {
     machine.kernel =
         absl::StrCat(names.sysname, " ", names.release, " ", names.machine);
   }
-  machine.load_before = ReadFirstLine("/proc/loadavg");
+  // "0.52 0.58 0.59 1/123 4567": keep the 1, 5 and 15 minute averages.
+  const std::vector<std::string> load =
+      absl::StrSplit(ReadFirstLine("/proc/loadavg"), ' ');
+  machine.load_before = absl::StrJoin(
+      load.begin(), load.begin() + std::min<std::size_t>(3, load.size()), " ");
   machine.date = absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::Now(),
                                   absl::UTCTimeZone());
   rlimit limit{};
@@ -254,6 +259,64 @@ std::string FormatJson(const Settings& settings, const Machine& machine,
     absl::StrAppend(&out, "    ]}", c + 1 < cells.size() ? "," : "", "\n");
   }
   absl::StrAppend(&out, "  ]\n}\n");
+  return out;
+}
+
+std::string FormatMarkdown(const Settings& settings, const Machine& machine,
+                           const std::vector<Cell>& cells) {
+  std::vector<const bench::RunnerInfo*> shown;
+  std::vector<const bench::RunnerInfo*> floors;
+  for (const bench::RunnerInfo* r : settings.runners) {
+    (r->kind == bench::RunnerKind::kFloor ? floors : shown).push_back(r);
+  }
+  std::string out = absl::StrCat(
+      "Ratio to the floor (median of ", settings.repetitions,
+      " side-by-side pairs; floor: raw_epoll for epoll, libevent and libuv, "
+      "raw_poll for poll and select; lower is faster).\n"
+      "Machine: ", machine.cpu, ", ", machine.cores, " cores, ", machine.kernel,
+      "; load average ", machine.load_before, " (start), ", machine.load_after,
+      " (end); ", machine.date, ".\n\n| workload | N | A |");
+  for (const bench::RunnerInfo* r : shown) absl::StrAppend(&out, " ", r->name, " |");
+  for (const bench::RunnerInfo* r : floors) {
+    absl::StrAppend(&out, " ", r->name, " ns/event |");
+  }
+  absl::StrAppend(&out, "\n|---|--:|--:|");
+  for (std::size_t i = 0; i < shown.size() + floors.size(); ++i) {
+    absl::StrAppend(&out, "--:|");
+  }
+  absl::StrAppend(&out, "\n");
+  for (const Cell& cell : cells) {
+    absl::StrAppend(&out, "| ", bench::ShapeName(cell.shape), " | ",
+                    cell.n == cell.requested_n
+                        ? absl::StrCat(cell.n)
+                        : absl::StrCat(cell.n, " (", cell.requested_n, ")"),
+                    " | ",
+                    cell.shape == bench::Shape::kChain ? absl::StrCat(cell.active)
+                                                       : std::string("-"),
+                    " |");
+    auto find = [&](const std::string& name) -> const ImplResult* {
+      for (const ImplResult& r : cell.results) {
+        if (r.name == name) return &r;
+      }
+      return nullptr;
+    };
+    for (const bench::RunnerInfo* info : shown) {
+      const ImplResult* r = find(info->name);
+      if (r == nullptr || !r->skipped.empty()) {
+        absl::StrAppend(&out, " n/a |");
+      } else {
+        absl::StrAppendFormat(&out, " %.3f |", r->ratio_floor());
+      }
+    }
+    for (const bench::RunnerInfo* info : floors) {
+      const ImplResult* r = find(info->name);
+      absl::StrAppend(&out, " ",
+                      r != nullptr && r->median_ns > 0 ? FormatNs(r->median_ns)
+                                                       : std::string("n/a"),
+                      " |");
+    }
+    absl::StrAppend(&out, "\n");
+  }
   return out;
 }
 

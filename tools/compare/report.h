@@ -36,6 +36,12 @@ std::string FormatTable(const Settings& settings, const Machine& machine,
 std::string FormatJson(const Settings& settings, const Machine& machine,
                        const std::vector<Cell>& cells);
 
+// Returns a Markdown summary: per cell, each implementation's ratio to its
+// floor (raw_epoll for epoll, libevent and libuv; raw_poll for poll and
+// select) and the floors' own ns/event (for docs/performance.md).
+std::string FormatMarkdown(const Settings& settings, const Machine& machine,
+                           const std::vector<Cell>& cells);
+
 // Returns the SVG chart: per workload group (chain A=1, chain A=100, idle)
 // one panel of ns/event against N and one of the ratio to raw_epoll
 // against N, both on log axes, one line per implementation.
