@@ -138,6 +138,10 @@ TEST_P(ConnectTcpTest, RefusedConnectIsReportedThroughReadableWritableAndGetSock
 }
 
 TEST_P(ConnectTcpTest, ConnectTimeoutFiresWhenTheBacklogIsFull) {
+#ifndef __linux__
+  GTEST_SKIP() << "relies on Linux dropping SYNs to a full accept queue "
+                  "(other systems may answer with a reset)";
+#endif
   // A listener that never accepts, with backlog 0: Linux queues one
   // connection and then drops SYNs (the accept queue is full), so the next
   // connect stays in SYN_SENT: a connect that never answers, on loopback.
