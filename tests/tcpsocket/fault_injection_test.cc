@@ -16,6 +16,7 @@ namespace asycamore {
 namespace {
 
 using ::asycamore::testing::CodeNamed;
+using ::asycamore::testing::CodesOf;
 using ::asycamore::testing::FaultInjector;
 using ::asycamore::testing::PatternStream;
 using ::asycamore::testing::RecordingConnection;
@@ -293,12 +294,13 @@ TEST_P(FaultInjectionTest, WriteNoBuffersRetriesAfterATimerWithoutSpinning) {
 }
 
 TEST_P(FaultInjectionTest, EpipeFailsTheWriterAndReportsUnsentItemsInOrder) {
+  const SystemError kPeerGone = CodeNamed("EPIPE");  // Windows: WSAESHUTDOWN
   ASSERT_NO_FATAL_FAILURE(Connect());
   FaultInjector faults;
   std::size_t allowed = 2500;  // bytes before the "peer" goes away
   faults.send = [&](NativeSocket socket, const ConstBuffer* buffers,
                     std::size_t count) {
-    if (allowed == 0) return IoResult{0, CodeNamed("EPIPE")};
+    if (allowed == 0) return IoResult{0, kPeerGone};
     ConstBuffer first = buffers[0];
     first.size = std::min(first.size, allowed);
     (void)count;
@@ -316,9 +318,9 @@ TEST_P(FaultInjectionTest, EpipeFailsTheWriterAndReportsUnsentItemsInOrder) {
                        /*before_and_after=*/true);
   ASSERT_NO_FATAL_FAILURE(RunWriter(writer));
   EXPECT_EQ(writer.progress(), WriteProgress::kFailed);
-  EXPECT_EQ(writer.error(), CodeNamed("EPIPE"));
+  EXPECT_EQ(writer.error(), kPeerGone);
   EXPECT_EQ(client_.dispatch_state(), ConnectionState::kClosed);
-  EXPECT_EQ(client_.last_error(), CodeNamed("EPIPE"));
+  EXPECT_EQ(client_.last_error(), kPeerGone);
   // Items 0 and 1 were sent; item 2 started (before/after) but was cut; it
   // and 3..9 are reported not sent, in order, after the completed ones.
   std::vector<std::uint64_t> sent;
@@ -476,8 +478,15 @@ TEST_P(FaultInjectionTest, AcceptAbortedAndInterruptedAreRetried) {
   std::vector<StreamConnection*> accepted;
   ASSERT_TRUE((*listening)->Start(loop(), StreamFactory(&accepted)).ok());
   FaultInjector faults;
-  std::vector<SystemError> script = {CodeNamed("ECONNABORTED"),
-                                     CodeNamed("EPROTO"), CodeNamed("EINTR")};
+  // Every retry code of this OS family (ECONNABORTED, EPROTO, the Linux
+  // pass-through network errors, EINTR...), once each.
+  std::vector<SystemError> script =
+      CodesOf(SocketOp::kAccept, ErrorClass::kAbortedRetry);
+  for (SystemError code :
+       CodesOf(SocketOp::kAccept, ErrorClass::kInterrupted)) {
+    script.push_back(code);
+  }
+  const std::size_t retries = script.size();
   faults.accept = [&](NativeSocket listener) {
     if (!script.empty()) {
       const SystemError error = script.front();
@@ -491,7 +500,7 @@ TEST_P(FaultInjectionTest, AcceptAbortedAndInterruptedAreRetried) {
                          SocketAddress::Loopback4((*listening)->local_port()))
                   .ok());
   ASSERT_TRUE(RunUntil(loop(), [&] { return accepted.size() == 1; }));
-  EXPECT_EQ((*listening)->stats().retried, 3u);
+  EXPECT_EQ((*listening)->stats().retried, retries);
   // All in the same readiness event: retrying does not wait for the next.
   EXPECT_EQ((*listening)->stats().readiness_events, 1u);
 }
@@ -507,8 +516,13 @@ TEST_P(FaultInjectionTest, AcceptOutOfDescriptorsPausesTheListenerThenResumes) {
                          {.exhaustion_backoff = absl::Milliseconds(100)})
                   .ok());
   FaultInjector faults;
-  std::vector<SystemError> script = {CodeNamed("EMFILE"), CodeNamed("ENFILE"),
-                                     CodeNamed("ENOBUFS"), CodeNamed("ENOMEM")};
+  // Every shortage code (EMFILE, ENFILE, ENOBUFS, ENOMEM on POSIX).
+  std::vector<SystemError> script =
+      CodesOf(SocketOp::kAccept, ErrorClass::kOutOfDescriptors);
+  for (SystemError code : CodesOf(SocketOp::kAccept, ErrorClass::kNoBuffers)) {
+    script.push_back(code);
+  }
+  const std::size_t shortages = script.size();
   faults.accept = [&](NativeSocket listener) {
     if (!script.empty()) {
       const SystemError error = script.front();
@@ -526,11 +540,11 @@ TEST_P(FaultInjectionTest, AcceptOutOfDescriptorsPausesTheListenerThenResumes) {
   // cannot wake the loop.
   EXPECT_EQ(faults.accept_calls, 1u);
   ASSERT_TRUE(RunUntil(loop(), [&] { return accepted.size() == 1; }));
-  EXPECT_EQ(server.stats().exhaustion_pauses, 4u);
+  EXPECT_EQ(server.stats().exhaustion_pauses, shortages);
   // One accept attempt per pause, never a burst; then the success and the
   // would-block that ends that event's accepting.
-  EXPECT_EQ(faults.accept_calls, 6u);
-  EXPECT_EQ(server.stats().readiness_events, 5u);
+  EXPECT_EQ(faults.accept_calls, shortages + 2);
+  EXPECT_EQ(server.stats().readiness_events, shortages + 1);
   EXPECT_FALSE(server.paused());
 }
 

@@ -222,4 +222,17 @@ SystemError CodeNamed(absl::string_view name) {
   return kNoSystemError;
 }
 
+std::vector<SystemError> CodesOf(SocketOp op, ErrorClass error_class) {
+  std::vector<SystemError> codes;
+  for (const ErrorClassEntry& entry : ErrorClassTable()) {
+    if (entry.op == op && entry.error_class == error_class) {
+      codes.push_back(entry.code);
+    }
+  }
+  EXPECT_FALSE(codes.empty()) << "the table has no " << SocketOpName(op)
+                              << " code of class "
+                              << ErrorClassName(error_class);
+  return codes;
+}
+
 }  // namespace asycamore::testing

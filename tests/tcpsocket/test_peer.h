@@ -130,9 +130,14 @@ struct FaultInjector {
   std::unique_ptr<ScopedSocketOps> scope_;
 };
 
-// Returns the code the classification table names `name` ("EINTR"...), for
-// tests that inject errors; fails the test if the table lacks it.
+// Returns the code the classification table names `name` ("EINTR"; on
+// Windows "WSAEINTR" is found too), for tests that inject errors; fails the
+// test if the table lacks it.
 SystemError CodeNamed(absl::string_view name);
+
+// Returns every code the table puts in `error_class` for `op`, in table
+// order (so tests inject each code of a class on every OS family).
+std::vector<SystemError> CodesOf(SocketOp op, ErrorClass error_class);
 
 }  // namespace asycamore::testing
 
