@@ -59,11 +59,11 @@ ChainPlan MakeIdlePlan(const SocketPairs& pairs, std::size_t idle_sockets,
 // Returns the writes per round the comparison and the benchmarks use for a
 // workload of `n` watched sockets and `active` chains: few enough that a
 // round of the slowest implementation (poll, which pays up to ~500 ns per
-// watched descriptor per wait on a small VM) stays near 100 ms, at most
+// watched descriptor per wait on a small VM) stays near 50 ms, at most
 // 1,000, and at least 10 per chain so that the chains' first writes stay a
 // small part of the events.
 inline std::uint64_t DefaultWritesPerRound(std::size_t n, std::size_t active) {
-  const std::uint64_t budget = 200000 / (n == 0 ? 1 : n);
+  const std::uint64_t budget = 100000 / (n == 0 ? 1 : n);
   const std::uint64_t capped = budget < 1000 ? budget : 1000;
   const std::uint64_t least = 10 * static_cast<std::uint64_t>(active);
   return capped > least ? capped : least;

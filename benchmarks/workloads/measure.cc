@@ -1,5 +1,7 @@
 #include "workloads/measure.h"
 
+#include <time.h>
+
 #include <chrono>
 #include <memory>
 
@@ -7,6 +9,15 @@
 #include "workloads/alloc_counter.h"
 
 namespace asycamore::bench {
+namespace {
+
+double ThreadCpuNs() {
+  timespec now{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1e9 + static_cast<double>(now.tv_nsec);
+}
+
+}  // namespace
 
 std::string WhyUnsupported(const RunnerInfo& runner, const ChainPlan& plan) {
   if (runner.handle_limit != 0 && plan.max_fd >= 0 &&
@@ -44,6 +55,7 @@ absl::StatusOr<Measurement> Measure(const RunnerInfo& runner,
 
   Measurement m;
   const AllocationCounts before = CurrentAllocations();
+  const double cpu_start = ThreadCpuNs();
   const auto start = Clock::now();
   const auto stop_after = start + absl::ToChronoNanoseconds(min_time);
   auto now = start;
@@ -54,6 +66,7 @@ absl::StatusOr<Measurement> Measure(const RunnerInfo& runner,
     ++m.rounds;
     now = Clock::now();
   } while (now < stop_after);
+  m.cpu_ns = ThreadCpuNs() - cpu_start;
   m.elapsed_ns =
       static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                               now - start)

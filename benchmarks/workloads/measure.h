@@ -14,14 +14,22 @@
 
 namespace asycamore::bench {
 
+// Which clock a measurement is read from. The workloads never block (a
+// byte is always in flight), so the thread's CPU time equals the wall time
+// on an idle machine; on a busy one it leaves out the time the thread spent
+// preempted, which is most of the noise on a shared 2-core machine.
+enum class TimeBase { kThreadCpu, kWall };
+
 struct Measurement {
   std::uint64_t events = 0;
   std::uint64_t rounds = 0;
-  double elapsed_ns = 0;
+  double elapsed_ns = 0;     // wall time of the timed rounds
+  double cpu_ns = 0;         // the measuring thread's CPU time (user + system)
   std::uint64_t allocations = 0;  // operator new calls in the timed rounds
 
-  double ns_per_event() const {
-    return events == 0 ? 0 : elapsed_ns / static_cast<double>(events);
+  double ns_per_event(TimeBase base = TimeBase::kThreadCpu) const {
+    const double ns = base == TimeBase::kThreadCpu ? cpu_ns : elapsed_ns;
+    return events == 0 ? 0 : ns / static_cast<double>(events);
   }
   double allocations_per_event() const {
     return events == 0 ? 0

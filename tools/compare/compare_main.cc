@@ -46,12 +46,17 @@ ABSL_FLAG(std::string, idle_sizes, "10,100,1000,10000",
           "idle: idle sockets N");
 ABSL_FLAG(int, writes, 0,
           "writes per round (events per round = writes + A); 0: per cell, "
-          "min(1000, 200000/N) but at least 10*A, so that a round of the "
-          "slowest (scanning) implementation stays near 100 ms");
-ABSL_FLAG(int, repetitions, 5,
-          "side-by-side repetitions per cell (the median is reported)");
-ABSL_FLAG(int, min_time_ms, 100, "time box of one measurement, in ms");
-ABSL_FLAG(int, warmup_ms, 20, "untimed warm-up before each measurement, in ms");
+          "min(1000, 100000/N) but at least 10*A, so that a round of the "
+          "slowest (scanning) implementation stays near 50 ms");
+ABSL_FLAG(int, repetitions, 21,
+          "side-by-side repetitions per cell (the median is reported): many "
+          "short measurements, each compared with the floor measured next to "
+          "it, resist this machine's bursts of noise better than a few long "
+          "ones");
+ABSL_FLAG(int, min_time_ms, 20,
+          "time box of one measurement, in ms (whole rounds: at least one)");
+ABSL_FLAG(int, warmup_ms, 5,
+          "untimed warm-up before each measurement, in ms (at least one round)");
 ABSL_FLAG(std::string, out_dir, "build/compare",
           "directory for compare.json, compare.svg and compare.md (a Markdown "
           "table of the ratios)");
@@ -60,6 +65,11 @@ ABSL_FLAG(std::string, svg, "", "SVG chart path (default: <out_dir>/compare.svg)
 ABSL_FLAG(bool, smoke, false,
           "a few seconds: chain N=100 A=1, idle N=10,100, one repetition, 5 ms "
           "time boxes (flags given explicitly still win)");
+ABSL_FLAG(std::string, clock, "cpu",
+          "cpu: time each measurement by the loop thread's CPU time (leaves "
+          "out time spent preempted on a busy machine; the workloads never "
+          "block, so on an idle machine it equals the wall time); wall: by "
+          "the wall clock");
 ABSL_FLAG(bool, progress, true, "show progress on stderr");
 ABSL_FLAG(bool, list, false, "list the implementations this build has and exit");
 
@@ -252,6 +262,14 @@ compare::Settings MakeSettings(const std::set<std::string>& given) {
   settings.repetitions = repetitions;
   settings.min_time = absl::Milliseconds(min_time_ms);
   settings.warmup = absl::Milliseconds(warmup_ms);
+  const std::string clock = absl::GetFlag(FLAGS_clock);
+  if (clock == "cpu") {
+    settings.time_base = bench::TimeBase::kThreadCpu;
+  } else if (clock == "wall") {
+    settings.time_base = bench::TimeBase::kWall;
+  } else {
+    UsageError(absl::StrCat("--clock: '", clock, "' is neither cpu nor wall"));
+  }
   settings.progress = absl::GetFlag(FLAGS_progress);
   return settings;
 }

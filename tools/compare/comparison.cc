@@ -75,7 +75,7 @@ class Progress {
 };
 
 // Returns the writes per round for `cell`: the --writes flag, or when it is
-// 0, DefaultWritesPerRound (about 100 ms per round for the slowest).
+// 0, DefaultWritesPerRound (about 50 ms per round for the slowest).
 std::uint64_t WritesPerRound(const Settings& settings, const Cell& cell) {
   if (settings.writes > 0) return settings.writes;
   return bench::DefaultWritesPerRound(cell.n, cell.active);
@@ -122,11 +122,14 @@ absl::Status RunCell(const Settings& settings, Cell& cell, Progress& progress) {
                             absl::StrCat(cell.Label(), ", ", result.name, ": ",
                                          m.status().message()));
       }
-      result.ns_per_event.push_back(m->ns_per_event());
+      result.ns_per_event.push_back(m->ns_per_event(settings.time_base));
+      result.wall_ns_per_event.push_back(
+          m->ns_per_event(bench::TimeBase::kWall));
       result.allocations_per_event +=
           m->allocations_per_event() / settings.repetitions;
       progress.Step(cell, rep, settings.repetitions, result.name,
-                    absl::StrFormat("%.1f ns/event", m->ns_per_event()));
+                    absl::StrFormat("%.1f ns/event",
+                                  m->ns_per_event(settings.time_base)));
     }
   }
   Summarise(cell);
@@ -205,6 +208,7 @@ void Summarise(Cell& cell) {
   for (ImplResult& result : cell.results) {
     if (!result.skipped.empty() || result.ns_per_event.empty()) continue;
     result.median_ns = Median(result.ns_per_event);
+    result.median_wall_ns = Median(result.wall_ns_per_event);
     const auto [lo, hi] = std::minmax_element(result.ns_per_event.begin(),
                                               result.ns_per_event.end());
     result.spread = result.median_ns > 0 ? (*hi - *lo) / result.median_ns : 0;

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "workloads/chain.h"
+#include "workloads/measure.h"
 #include "workloads/runners.h"
 
 namespace asycamore::compare {
@@ -25,9 +26,10 @@ struct Settings {
   std::vector<std::size_t> actives;      // A
   std::vector<std::size_t> idle_sizes;   // requested N (idle sockets)
   std::uint64_t writes = 0;  // per round; 0: chosen per cell (WritesPerRound)
-  int repetitions = 5;
-  absl::Duration min_time = absl::Milliseconds(100);
-  absl::Duration warmup = absl::Milliseconds(20);
+  int repetitions = 21;
+  absl::Duration min_time = absl::Milliseconds(20);
+  absl::Duration warmup = absl::Milliseconds(5);
+  bench::TimeBase time_base = bench::TimeBase::kThreadCpu;
   bool progress = true;
 };
 
@@ -38,10 +40,12 @@ struct ImplResult {
   std::string floor;                // the floor it is held to
   std::string skipped;              // why it did not run; empty if it ran
   std::vector<double> ns_per_event; // one per repetition, in run order
+  std::vector<double> wall_ns_per_event;  // the same, on the wall clock
   double allocations_per_event = 0; // mean over repetitions
   bool allocations_counted = false;
   // Derived by Summarise():
   double median_ns = 0;
+  double median_wall_ns = 0;
   double spread = 0;                // (max - min) / median of ns_per_event
   double ratio_raw_epoll = 0;       // median of paired per-repetition ratios
   double ratio_raw_poll = 0;

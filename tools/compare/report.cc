@@ -146,8 +146,12 @@ std::string FormatTable(const Settings& settings, const Machine& machine,
   absl::StrAppendFormat(
       &out,
       "each figure: median of %d repetitions, implementations interleaved "
-      "(forward, reverse, ...); ratios are medians of side-by-side pairs\n\n",
-      settings.repetitions);
+      "(forward, reverse, ...); ratios are medians of side-by-side pairs; "
+      "ns/event on the %s\n\n",
+      settings.repetitions,
+      settings.time_base == bench::TimeBase::kThreadCpu
+          ? "loop thread's CPU time (--clock=cpu)"
+          : "wall clock (--clock=wall)");
   absl::StrAppendFormat(&out, "%-6s %6s %4s  %-10s %10s %10s %10s %10s %7s %9s\n",
                         "shape", "N", "A", "impl", "ns/event", "events/s",
                         "x raw_epoll", "x raw_poll", "spread", "allocs/ev");
@@ -203,6 +207,10 @@ std::string FormatJson(const Settings& settings, const Machine& machine,
                   settings.writes, ", \"min_time_ms\": ",
                   absl::ToInt64Milliseconds(settings.min_time),
                   ", \"warmup_ms\": ", absl::ToInt64Milliseconds(settings.warmup),
+                  ", \"clock\": ",
+                  settings.time_base == bench::TimeBase::kThreadCpu
+                      ? "\"thread_cpu\""
+                      : "\"wall\"",
                   ", \"allocation_counting\": ",
                   bench::AllocationCountingEnabled() ? "true" : "false", "},\n");
   absl::StrAppend(&out, "  \"implementations\": [\n");
@@ -247,6 +255,7 @@ std::string FormatJson(const Settings& settings, const Machine& machine,
             ", \"floor\": ", JsonString(r.floor),
             ", \"ratio_floor\": ", JsonNumber(r.ratio_floor()),
             ", \"spread\": ", JsonNumber(r.spread),
+            ", \"wall_ns_per_event\": ", JsonNumber(r.median_wall_ns),
             ", \"allocations_per_event\": ",
             r.kind == bench::RunnerKind::kBackend && r.allocations_counted
                 ? JsonNumber(r.allocations_per_event)
@@ -272,7 +281,11 @@ std::string FormatMarkdown(const Settings& settings, const Machine& machine,
   std::string out = absl::StrCat(
       "Ratio to the floor (median of ", settings.repetitions,
       " side-by-side pairs; floor: raw_epoll for epoll, libevent and libuv, "
-      "raw_poll for poll and select; lower is faster).\n"
+      "raw_poll for poll and select; lower is faster; time: ",
+      settings.time_base == bench::TimeBase::kThreadCpu
+          ? "the loop thread's CPU time"
+          : "the wall clock",
+      ").\n"
       "Machine: ", machine.cpu, ", ", machine.cores, " cores, ", machine.kernel,
       "; load average ", machine.load_before, " (start), ", machine.load_after,
       " (end); ", machine.date, ".\n\n| workload | N | A |");
