@@ -24,6 +24,15 @@ double Median(std::vector<double> values) {
                                 : (values[mid - 1] + values[mid]) / 2;
 }
 
+// Returns the distance between the 25th and 75th percentiles (nearest
+// rank), a spread that one preempted repetition does not blow up.
+double InterquartileRange(std::vector<double> values) {
+  if (values.size() < 2) return 0;
+  std::sort(values.begin(), values.end());
+  const std::size_t last = values.size() - 1;
+  return values[(3 * last + 2) / 4] - values[last / 4];
+}
+
 // Returns the median over repetitions of result[r] / floor[r]: each ratio
 // compares two measurements taken next to each other.
 double PairedRatio(const ImplResult& result, const ImplResult* floor) {
@@ -209,9 +218,9 @@ void Summarise(Cell& cell) {
     if (!result.skipped.empty() || result.ns_per_event.empty()) continue;
     result.median_ns = Median(result.ns_per_event);
     result.median_wall_ns = Median(result.wall_ns_per_event);
-    const auto [lo, hi] = std::minmax_element(result.ns_per_event.begin(),
-                                              result.ns_per_event.end());
-    result.spread = result.median_ns > 0 ? (*hi - *lo) / result.median_ns : 0;
+    result.spread = result.median_ns > 0
+                        ? InterquartileRange(result.ns_per_event) / result.median_ns
+                        : 0;
     result.ratio_raw_epoll = PairedRatio(result, raw_epoll);
     result.ratio_raw_poll = PairedRatio(result, raw_poll);
   }

@@ -46,7 +46,7 @@ struct ImplResult {
   // Derived by Summarise():
   double median_ns = 0;
   double median_wall_ns = 0;
-  double spread = 0;                // (max - min) / median of ns_per_event
+  double spread = 0;                // interquartile range / median of ns_per_event
   double ratio_raw_epoll = 0;       // median of paired per-repetition ratios
   double ratio_raw_poll = 0;
   double ratio_floor() const {

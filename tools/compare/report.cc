@@ -147,6 +147,7 @@ std::string FormatTable(const Settings& settings, const Machine& machine,
       &out,
       "each figure: median of %d repetitions, implementations interleaved "
       "(forward, reverse, ...); ratios are medians of side-by-side pairs; "
+      "IQR: interquartile range / median; "
       "ns/event on the %s\n\n",
       settings.repetitions,
       settings.time_base == bench::TimeBase::kThreadCpu
@@ -154,7 +155,7 @@ std::string FormatTable(const Settings& settings, const Machine& machine,
           : "wall clock (--clock=wall)");
   absl::StrAppendFormat(&out, "%-6s %6s %4s  %-10s %10s %10s %10s %10s %7s %9s\n",
                         "shape", "N", "A", "impl", "ns/event", "events/s",
-                        "x raw_epoll", "x raw_poll", "spread", "allocs/ev");
+                        "x raw_epoll", "x raw_poll", "IQR", "allocs/ev");
   std::vector<std::string> notes;
   for (const Cell& cell : cells) {
     if (!cell.note.empty()) notes.push_back(cell.note);
@@ -254,7 +255,7 @@ std::string FormatJson(const Settings& settings, const Machine& machine,
             ", \"ratio_raw_poll\": ", JsonNumber(r.ratio_raw_poll),
             ", \"floor\": ", JsonString(r.floor),
             ", \"ratio_floor\": ", JsonNumber(r.ratio_floor()),
-            ", \"spread\": ", JsonNumber(r.spread),
+            ", \"spread_iqr\": ", JsonNumber(r.spread),
             ", \"wall_ns_per_event\": ", JsonNumber(r.median_wall_ns),
             ", \"allocations_per_event\": ",
             r.kind == bench::RunnerKind::kBackend && r.allocations_counted
