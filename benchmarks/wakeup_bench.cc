@@ -21,11 +21,17 @@
 namespace asycamore::bench {
 namespace {
 
+// Spins a little, then yields: on a 2-core machine shared with other work,
+// a pure spin can hold the very CPU the loop thread needs to wake up on.
 inline void SpinUntil(const std::atomic<bool>& flag) {
-  while (!flag.load(std::memory_order_acquire)) {
+  for (int spins = 0; !flag.load(std::memory_order_acquire); ++spins) {
+    if (spins < 2000) {
 #if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
+      __builtin_ia32_pause();
 #endif
+    } else {
+      std::this_thread::yield();
+    }
   }
 }
 
