@@ -139,11 +139,15 @@ class WakeSocket {
 
   // Consumes pending signals (on the waiting thread).
   void Drain() {
-    // Clear first: a racing Signal() then sends again (at worst spurious).
-    pending_.store(false, std::memory_order_release);
+    // Read, then clear. Clearing first would let a Signal() in between
+    // send a datagram that this read swallows while the flag stays set, and
+    // every later Signal() would skip its send: a wake-up lost for good.
+    // A Signal() after the read but before the clear sends nothing, which
+    // is fine: the caller acts on what was signalled after this wait.
     char buffer[16];
     while (::recv(socket_, buffer, sizeof(buffer), 0) > 0) {
     }
+    pending_.store(false, std::memory_order_release);
   }
 
  private:
