@@ -133,10 +133,10 @@ TEST_P(EventLoopConformance, ReusedDescriptorNeverGetsTheOldSocketsEvents) {
     ASSERT_TRUE(loop().Deregister(victim).ok());
     Forget(victim_socket);
     CloseSocket(victim_socket);
-    SocketPair fresh = Pair();
-    reused = MoveToDescriptor(fresh.first, static_cast<long>(victim_socket));
-    Forget(fresh.first);
-    owned_.push_back(reused);
+    SocketPair fresh = MakeSocketPairAt(victim_socket);
+    reused = fresh.first;
+    if (reused != kInvalidSocket) owned_.push_back(reused);
+    owned_.push_back(fresh.second);
     ASSERT_EQ(reused, victim_socket) << "could not reuse the number";
     // Readable too, so a stale event would look plausible.
     ASSERT_EQ(SendBytes(fresh.second, "y", 1), 1);

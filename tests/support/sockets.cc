@@ -102,6 +102,13 @@ SocketPair MakeSocketPair() {
 #endif
 }
 
+NativeSocket OpenUnconnectedSocket() {
+  StartSockets();
+  NativeSocket socket = ::socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_NE(socket, kInvalidSocket);
+  return socket;
+}
+
 std::uint16_t UnusedLoopbackPort() {
   StartSockets();
   NativeSocket probe = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -202,37 +209,60 @@ std::size_t RaiseFileLimit(std::size_t wanted) {
 
 NativeSocket MoveToDescriptor(NativeSocket socket, long target) {
 #ifdef _WIN32
-  // SOCKETs are handles, and Windows (a LIFO free list) and Wine (the lowest
-  // free slot) hand a just-freed handle value out again. Duplicate the
-  // socket until a duplicate gets the wanted value, then close the misses
-  // and the original: the duplicate carries the connection.
-  const NativeSocket wanted = static_cast<NativeSocket>(target);
-  if (socket == wanted) return socket;
-  std::vector<HANDLE> misses;
-  NativeSocket moved = kInvalidSocket;
-  for (int attempt = 0; attempt < 256 && moved == kInvalidSocket; ++attempt) {
-    HANDLE copy = nullptr;
-    if (!::DuplicateHandle(::GetCurrentProcess(),
-                           reinterpret_cast<HANDLE>(socket),
-                           ::GetCurrentProcess(), &copy, 0, FALSE,
-                           DUPLICATE_SAME_ACCESS)) {
-      break;
-    }
-    if (reinterpret_cast<NativeSocket>(copy) == wanted) {
-      moved = wanted;
-    } else {
-      misses.push_back(copy);
-    }
-  }
-  for (HANDLE miss : misses) ::CloseHandle(miss);
-  if (moved != kInvalidSocket) CloseSocket(socket);
-  return moved;
+  // Winsock cannot give an existing socket a chosen handle value: a
+  // WSADuplicateSocket copy gets whatever value the system picks (under
+  // Wine never the lowest free one), and a DuplicateHandle copy is not a
+  // socket to Winsock. MakeSocketPairAt creates the socket at the value.
+  (void)socket;
+  (void)target;
+  return kInvalidSocket;
 #else
   if (socket == target) return socket;  // already there
   const int moved = ::dup2(socket, static_cast<int>(target));
   if (moved < 0) return kInvalidSocket;
   ::close(socket);
   return moved;
+#endif
+}
+
+SocketPair MakeSocketPairAt(NativeSocket target) {
+#ifdef _WIN32
+  // Windows (a LIFO free list) and Wine (the lowest free slot) hand a
+  // just-freed handle value out again: create sockets until one gets
+  // `target`, then connect it over loopback.
+  StartSockets();
+  std::vector<NativeSocket> misses;
+  NativeSocket client = kInvalidSocket;
+  for (int attempt = 0; attempt < 256; ++attempt) {
+    NativeSocket socket = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (socket == kInvalidSocket) break;
+    if (socket == target) {
+      client = socket;
+      break;
+    }
+    misses.push_back(socket);
+  }
+  for (NativeSocket miss : misses) CloseSocket(miss);
+  if (client == kInvalidSocket) return {};
+  NativeSocket listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address = LoopbackAddress(0);
+  EXPECT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address),
+                   sizeof address), 0);
+  EXPECT_EQ(::listen(listener, 1), 0);
+  address = LoopbackAddress(LocalPort(listener));
+  EXPECT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&address),
+                      sizeof address), 0);
+  NativeSocket server = ::accept(listener, nullptr, nullptr);
+  EXPECT_NE(server, kInvalidSocket);
+  CloseSocket(listener);
+  SetNonBlocking(client);
+  SetNonBlocking(server);
+  return {client, server};
+#else
+  SocketPair pair = MakeSocketPair();
+  const NativeSocket moved = MoveToDescriptor(pair.first, target);
+  if (moved == kInvalidSocket) CloseSocket(pair.first);
+  return {moved, pair.second};
 #endif
 }
 

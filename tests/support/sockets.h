@@ -23,6 +23,9 @@ SocketPair MakeSocketPair();
 // Returns a connected, nonblocking TCP pair over 127.0.0.1.
 SocketPair MakeTcpLoopbackPair();
 
+// Returns a new IPv4 TCP socket, neither bound nor connected.
+NativeSocket OpenUnconnectedSocket();
+
 // Returns a 127.0.0.1 port on which nothing listens (bound, then closed).
 std::uint16_t UnusedLoopbackPort();
 
@@ -54,11 +57,15 @@ std::size_t FillSocket(NativeSocket socket);
 // the hard limit). Returns the new soft limit.
 std::size_t RaiseFileLimit(std::size_t wanted);
 
-// Moves `socket` to descriptor number `target` (POSIX dup2; on Windows a
-// duplicated handle that got the value `target`, which works for a handle
-// value just freed); returns the new handle or kInvalidSocket if not
-// possible.
+// Moves `socket` to descriptor number `target` (POSIX dup2); returns the
+// new handle or kInvalidSocket if not possible (always on Windows).
 NativeSocket MoveToDescriptor(NativeSocket socket, long target);
+
+// Returns a connected, nonblocking pair whose first socket has the handle
+// value `target`, which must have just been freed (POSIX: dup2; Windows:
+// sockets are created until the system hands that value out again). On
+// failure `first` is kInvalidSocket.
+SocketPair MakeSocketPairAt(NativeSocket target);
 
 }  // namespace asycamore::testing
 
