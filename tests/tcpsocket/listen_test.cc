@@ -8,7 +8,10 @@
 #include "support/sockets.h"
 #include "test_peer.h"
 
-#ifndef _WIN32
+#ifdef _WIN32
+#include <winsock2.h>
+#include <windows.h>
+#else
 #include <fcntl.h>
 #endif
 
@@ -87,6 +90,21 @@ TEST(ListenTcp, ListenerIsNonblockingAndCloseOnExec) {
   const int fd = (*server)->socket();
   EXPECT_NE(::fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
   EXPECT_NE(::fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
+}
+#else
+TEST(ListenTcp, ListenerIsNonblockingAndNotInherited) {
+  absl::StatusOr<std::unique_ptr<AcceptingSocket>> server =
+      ListenTcp("127.0.0.1", 0, 16);
+  ASSERT_TRUE(server.ok()) << server.status();
+  const SOCKET socket = (*server)->socket();
+  // Winsock cannot read FIONBIO back: an accept with nothing queued must
+  // say "would block" instead of blocking.
+  EXPECT_EQ(::accept(socket, nullptr, nullptr), INVALID_SOCKET);
+  EXPECT_EQ(::WSAGetLastError(), WSAEWOULDBLOCK);
+  // Windows' close-on-exec: the handle is not inherited by child processes.
+  DWORD flags = 0;
+  ASSERT_TRUE(::GetHandleInformation(reinterpret_cast<HANDLE>(socket), &flags));
+  EXPECT_EQ(flags & HANDLE_FLAG_INHERIT, 0u);
 }
 #endif
 
