@@ -3,8 +3,10 @@
 // `background` other sockets registered. churn/raw_epoll is the floor: the
 // same four epoll_ctl calls. Counter: ns_per_op (four ops per iteration).
 #include <benchmark/benchmark.h>
-#include <sys/epoll.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#endif
 
 #include <memory>
 
@@ -66,6 +68,7 @@ void Churn(benchmark::State& state, std::string backend, std::size_t background)
   }
 }
 
+#ifdef __linux__
 void ChurnRawEpoll(benchmark::State& state, std::size_t background) {
   absl::StatusOr<SocketPairs> pairs = SocketPairs::Open(background + 1);
   const int ep = ::epoll_create1(EPOLL_CLOEXEC);
@@ -91,6 +94,7 @@ void ChurnRawEpoll(benchmark::State& state, std::size_t background) {
   SetPerOp(state, 4);
   ::close(ep);
 }
+#endif  // __linux__
 
 }  // namespace
 
@@ -103,9 +107,11 @@ void RegisterChurnBenchmarks() {
           absl::StrCat("churn/", backend, "/background:", background).c_str(),
           Churn, backend, background);
     }
+#ifdef __linux__
     benchmark::RegisterBenchmark(
         absl::StrCat("churn/raw_epoll/background:", background).c_str(),
         ChurnRawEpoll, background);
+#endif
   }
 }
 

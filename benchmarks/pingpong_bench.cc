@@ -7,9 +7,11 @@
 // a bare epoll_wait loop with one recv and one send per event.
 #include <benchmark/benchmark.h>
 #include <netinet/in.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#endif
 
 #include <memory>
 #include <string>
@@ -151,6 +153,7 @@ void PingPong(benchmark::State& state, std::string backend, std::size_t size,
   (*server)->CloseAllConnections();
 }
 
+#ifdef __linux__
 void PingPongRawEpoll(benchmark::State& state, std::size_t size) {
   const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
@@ -204,6 +207,7 @@ void PingPongRawEpoll(benchmark::State& state, std::size_t size) {
   }
   for (int fd : {ep, server, client, listener}) ::close(fd);
 }
+#endif  // __linux__
 
 }  // namespace
 
@@ -218,10 +222,12 @@ void RegisterPingPongBenchmarks() {
             ->UseRealTime();
       }
     }
+#ifdef __linux__
     benchmark::RegisterBenchmark(
         absl::StrCat("pingpong/raw_epoll/bytes:", size).c_str(), PingPongRawEpoll,
         size)
         ->UseRealTime();
+#endif
   }
 }
 

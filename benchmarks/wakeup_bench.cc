@@ -4,9 +4,11 @@
 // iteration. wakeup/raw_eventfd is the floor: an eventfd write that wakes an
 // epoll_wait on the other thread, which sets the flag.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
+#ifdef __linux__
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <unistd.h>
+#endif
 
 #include <atomic>
 #include <cstdint>
@@ -67,6 +69,7 @@ void Wakeup(benchmark::State& state, std::string backend) {
   }
 }
 
+#ifdef __linux__
 void WakeupRawEventfd(benchmark::State& state) {
   const int efd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   const int ep = ::epoll_create1(EPOLL_CLOEXEC);
@@ -100,6 +103,7 @@ void WakeupRawEventfd(benchmark::State& state) {
   ::close(ep);
   ::close(efd);
 }
+#endif  // __linux__
 
 }  // namespace
 
@@ -109,8 +113,10 @@ void RegisterWakeupBenchmarks() {
                                  Wakeup, backend)
         ->UseRealTime();
   }
+#ifdef __linux__
   benchmark::RegisterBenchmark("wakeup/raw_eventfd", WakeupRawEventfd)
       ->UseRealTime();
+#endif
 }
 
 }  // namespace asycamore::bench

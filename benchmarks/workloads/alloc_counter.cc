@@ -4,7 +4,13 @@
 // program pays it).
 #include "workloads/alloc_counter.h"
 
+#if defined(__APPLE__)
+#include <malloc/malloc.h>
+#elif __has_include(<malloc_np.h>)
+#include <malloc_np.h>  // FreeBSD
+#else
 #include <malloc.h>
+#endif
 
 #include <atomic>
 #include <cstddef>
@@ -41,6 +47,14 @@ AllocationCounts CurrentAllocations() {
 
 namespace {
 
+std::size_t UsableSize(void* p) {
+#if defined(__APPLE__)
+  return ::malloc_size(p);
+#else
+  return ::malloc_usable_size(p);
+#endif
+}
+
 void* CountedAllocate(std::size_t size, std::size_t alignment) {
   if (size == 0) size = 1;
   void* p = nullptr;
@@ -51,7 +65,7 @@ void* CountedAllocate(std::size_t size, std::size_t alignment) {
   }
   if (p != nullptr) {
     g_allocations.fetch_add(1, std::memory_order_relaxed);
-    g_live_bytes.fetch_add(static_cast<std::int64_t>(::malloc_usable_size(p)),
+    g_live_bytes.fetch_add(static_cast<std::int64_t>(UsableSize(p)),
                            std::memory_order_relaxed);
   }
   return p;
@@ -65,7 +79,7 @@ void* CountedNew(std::size_t size, std::size_t alignment) {
 
 void CountedFree(void* p) {
   if (p == nullptr) return;
-  g_live_bytes.fetch_sub(static_cast<std::int64_t>(::malloc_usable_size(p)),
+  g_live_bytes.fetch_sub(static_cast<std::int64_t>(UsableSize(p)),
                          std::memory_order_relaxed);
   std::free(p);
 }

@@ -60,7 +60,7 @@ absl::StatusOr<std::uint64_t> RunRound(ChainRunner& runner, ChainState& state,
   state.writes_left = plan.writes;
   for (std::size_t i = 0; i < plan.active; ++i) {
     const int fd = plan.ring[(i * space + offset) % positions];
-    if (::send(fd, "e", 1, MSG_NOSIGNAL) != 1) ++state.failures;
+    if (::send(fd, "e", 1, kSendFlags) != 1) ++state.failures;
     ++state.fired;
   }
   if (absl::Status s = runner.RunUntilDone(); !s.ok()) return s;

@@ -80,6 +80,14 @@ struct ChainState {
   bool done() const { return count == fired; }
 };
 
+// send() flags for the workloads: no SIGPIPE where the flag exists (the
+// workloads never write to a closed peer; macOS has no MSG_NOSIGNAL).
+#ifdef MSG_NOSIGNAL
+inline constexpr int kSendFlags = MSG_NOSIGNAL;
+#else
+inline constexpr int kSendFlags = 0;
+#endif
+
 // The per-event work, identical for every implementation: inlined into each
 // runner's callback.
 inline void OnChainReadable(ChainState& state, std::uint32_t index) {
@@ -92,7 +100,7 @@ inline void OnChainReadable(ChainState& state, std::uint32_t index) {
     ++state.failures;  // a spurious wake-up; level triggering brings it back
   }
   if (state.writes_left > 0) {
-    if (::send(plan.next_write_fds[index], "e", 1, MSG_NOSIGNAL) != 1) {
+    if (::send(plan.next_write_fds[index], "e", 1, kSendFlags) != 1) {
       ++state.failures;
     }
     --state.writes_left;

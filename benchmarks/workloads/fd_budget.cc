@@ -29,8 +29,10 @@ std::size_t RaiseOpenFileLimit() {
 }
 
 std::size_t OpenDescriptorCount() {
+  // Linux lists them in /proc/self/fd, macOS and the BSDs in /dev/fd.
   DIR* dir = ::opendir("/proc/self/fd");
-  if (dir == nullptr) return 16;  // a guess where /proc is missing
+  if (dir == nullptr) dir = ::opendir("/dev/fd");
+  if (dir == nullptr) return 16;  // a guess
   std::size_t count = 0;
   while (const dirent* entry = ::readdir(dir)) {
     if (entry->d_name[0] != '.') ++count;

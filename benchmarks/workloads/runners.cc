@@ -29,9 +29,11 @@ std::vector<RunnerInfo> BuildRunners() {
   runners.push_back({"libuv", RunnerKind::kPeer, "raw_epoll", 0, LibuvDetail(),
                      CreateLibuvRunner});
 #endif
+#ifdef ASYCAMORE_BENCH_HAVE_RAW_EPOLL
   runners.push_back({"raw_epoll", RunnerKind::kFloor, "raw_epoll", 0,
                      "hand-written epoll_wait loop, level-triggered",
                      CreateRawEpollRunner});
+#endif
   runners.push_back({"raw_poll", RunnerKind::kFloor, "raw_poll", 0,
                      "hand-written poll() loop over a fixed pollfd array",
                      CreateRawPollRunner});

@@ -43,6 +43,7 @@ std::vector<std::string> MissingPeers();
 // The factories, one file each.
 absl::StatusOr<std::unique_ptr<ChainRunner>> CreateAsycamoreRunner(
     const std::string& backend, const ChainPlan& plan);
+// Linux only (ASYCAMORE_BENCH_HAVE_RAW_EPOLL).
 absl::StatusOr<std::unique_ptr<ChainRunner>> CreateRawEpollRunner(
     const ChainPlan& plan);
 absl::StatusOr<std::unique_ptr<ChainRunner>> CreateRawPollRunner(

@@ -1,5 +1,6 @@
 #include "workloads/socket_pairs.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,8 +17,9 @@ absl::StatusOr<SocketPairs> SocketPairs::Open(std::size_t count) {
   pairs.fds_.reserve(2 * count);
   for (std::size_t i = 0; i < count; ++i) {
     int sv[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
-                     sv) != 0) {
+    // Plain socketpair plus fcntl: SOCK_NONBLOCK / SOCK_CLOEXEC are missing
+    // on macOS.
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
       const int error = errno;
       return absl::ResourceExhaustedError(
           absl::StrCat("socketpair #", i + 1, " of ", count, ": ",
@@ -26,6 +28,10 @@ absl::StatusOr<SocketPairs> SocketPairs::Open(std::size_t count) {
     }
     pairs.fds_.push_back(sv[0]);
     pairs.fds_.push_back(sv[1]);
+    for (int fd : sv) {
+      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+      ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
   }
   return pairs;
 }

@@ -199,7 +199,8 @@ compare::Settings MakeSettings(const std::set<std::string>& given) {
     wanted = absl::StrSplit(backends, ',', absl::SkipEmpty());
   }
   for (const char* floor : {"raw_epoll", "raw_poll"}) {
-    if (std::find(wanted.begin(), wanted.end(), floor) == wanted.end()) {
+    if (bench::FindRunner(floor) != nullptr &&
+        std::find(wanted.begin(), wanted.end(), floor) == wanted.end()) {
       wanted.push_back(floor);
     }
   }

@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 
@@ -13,7 +14,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "workloads/alloc_counter.h"
@@ -21,13 +21,6 @@
 
 namespace asycamore::compare {
 namespace {
-
-std::string ReadFirstLine(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
 
 std::string CpuModel() {
   std::ifstream in("/proc/cpuinfo");
@@ -116,11 +109,11 @@ Machine DescribeMachine() {
     machine.kernel =
         absl::StrCat(names.sysname, " ", names.release, " ", names.machine);
   }
-  // "0.52 0.58 0.59 1/123 4567": keep the 1, 5 and 15 minute averages.
-  const std::vector<std::string> load =
-      absl::StrSplit(ReadFirstLine("/proc/loadavg"), ' ');
-  machine.load_before = absl::StrJoin(
-      load.begin(), load.begin() + std::min<std::size_t>(3, load.size()), " ");
+  double load[3];
+  if (::getloadavg(load, 3) == 3) {
+    machine.load_before =
+        absl::StrFormat("%.2f %.2f %.2f", load[0], load[1], load[2]);
+  }
   machine.date = absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::Now(),
                                   absl::UTCTimeZone());
   rlimit limit{};
