@@ -26,7 +26,8 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
   EventLoop& loop() { return *loop_; }
   // Returns a fresh dispatcher of the backend under test.
   std::unique_ptr<Dispatcher> NewDispatcher();
-  // The largest handle value + 1 the backend accepts (0: no such bound).
+  // The largest handle value + 1 the backend accepts (0: no such bound; on
+  // Windows, select's bound is a count of sockets).
   std::size_t handle_limit() const { return info_->handle_limit; }
   BackendKind kind() const { return info_->kind; }
 

@@ -26,7 +26,9 @@ struct BackendInfo {
   absl::Status (*probe)();
   absl::StatusOr<std::unique_ptr<Dispatcher>> (*create)();
   // The largest socket handle value + 1 the backend accepts, or 0 when only
-  // the open-file limit bounds it (select: FD_SETSIZE).
+  // the open-file limit bounds it (select: FD_SETSIZE). On Windows, whose
+  // SOCKET handles are not dense, select's bound is a count of registered
+  // sockets instead.
   std::size_t handle_limit;
 };
 

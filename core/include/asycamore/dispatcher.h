@@ -47,8 +47,10 @@
 //   backend   native trigger    capacity           hangup hint     wait cost
 //   --------  ----------------  -----------------  --------------  ---------
 //   select    level             FD_SETSIZE (1024   never (the      O(max fd)
-//                               on Linux); Add     read decides)
-//                               refuses beyond
+//                               on Linux; on       read decides)   (Windows:
+//                               Windows 1024                       O(n))
+//                               sockets, counted);
+//                               Add refuses beyond
 //   poll      level             open-file limit    POLLHUP,        O(n)
 //                                                  POLLRDHUP
 //   epoll     level (no ET)     open-file limit    EPOLLHUP,       O(ready)
