@@ -10,6 +10,9 @@
 #ifndef ASYCAMORE_BACKENDS_IOCP_AFD_H_
 #define ASYCAMORE_BACKENDS_IOCP_AFD_H_
 
+#include "asycamore/native_socket.h"  // first: it sets NOMINMAX and
+                                      // WIN32_LEAN_AND_MEAN before <windows.h>
+
 #include <winsock2.h>
 #include <windows.h>
 
@@ -17,7 +20,6 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "asycamore/native_socket.h"
 
 namespace asycamore::afd {
 

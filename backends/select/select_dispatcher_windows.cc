@@ -32,6 +32,9 @@
 //    wait that ends with nothing to report waits again for the rest.
 //  - When more sockets are ready than the batch holds, the next wait starts
 //    where this one stopped, so the first sockets cannot starve the others.
+#include "asycamore/native_socket.h"  // first: it sets NOMINMAX and
+                                      // WIN32_LEAN_AND_MEAN before <windows.h>
+
 #include <winsock2.h>
 #include <ws2tcpip.h>
 

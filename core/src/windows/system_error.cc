@@ -13,6 +13,10 @@
 //   - There is no CheckDescriptorOpen (SOCKETs are handles, not descriptor
 //     numbers): CheckSocketOpen asks Winsock about the socket itself, and
 //     getsockopt fails with WSAENOTSOCK for a closed or foreign handle.
+#include "asycamore/backend/system_error.h"  // first: via native_socket.h
+                                             // it sets NOMINMAX and
+                                             // WIN32_LEAN_AND_MEAN
+
 #include <winsock2.h>
 #include <windows.h>
 
@@ -20,7 +24,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "asycamore/backend/system_error.h"
 #include "windows_error.h"
 
 namespace asycamore {
