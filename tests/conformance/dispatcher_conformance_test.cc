@@ -337,6 +337,36 @@ TEST_P(DispatcherConformance, OneMoreReadySocketThanTheBatchHoldsIsNotStarved) {
   EXPECT_EQ(seen.size(), pairs.size());
 }
 
+TEST_P(DispatcherConformance, RemoveAndAddAgainWhileAPollIsInFlight) {
+  // iocp keeps a socket's poll request alive until its cancellation is
+  // reaped; a Remove that freed it at once, or a new Add that reused it,
+  // would corrupt memory or deliver the old registration's token.
+  SocketPair pair = Pair();
+  for (std::uint64_t round = 0; round < 50; ++round) {
+    ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, round).ok());
+    ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
+    EXPECT_TRUE(batch_.empty());
+    ASSERT_TRUE(dispatcher_->Remove(pair.first).ok());
+  }
+  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1000).ok());
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  std::optional<Event> event = WaitFor(pair.first);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ(event->token, 1000u);
+  // Interest widened while a poll for the old one is in flight (iocp: the
+  // read poll is cancelled and a new one asks for both).
+  char byte;
+  ASSERT_EQ(ReceiveBytes(pair.first, &byte, 1), 1);
+  ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
+  EXPECT_TRUE(batch_.empty());
+  ASSERT_TRUE(dispatcher_->Modify(pair.first, Interest::kReadWrite, 1001).ok());
+  event = WaitFor(pair.first);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ(event->token, 1001u);
+  EXPECT_TRUE(event->writable);
+  EXPECT_FALSE(event->readable);
+}
+
 TEST_P(DispatcherConformance, ManyRegisteredSockets) {
   // 1,100 registered sockets (2,200 descriptors) on poll and epoll; select
   // holds descriptors below FD_SETSIZE only, so it is filled to what fits.
