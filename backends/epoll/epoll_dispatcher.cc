@@ -95,10 +95,14 @@ class EpollDispatcher final : public Dispatcher {
     batch.Clear();
     // Grows only when a larger batch is passed in.
     if (native_.size() < batch.capacity()) native_.resize(batch.capacity());
+    // Loops wait with the same timeout over and over: convert it once.
+    if (timeout != last_timeout_) {
+      last_timeout_ = timeout;
+      last_timeout_ms_ = TimeoutMilliseconds(timeout);
+    }
     const int ready =
         ::epoll_wait(epoll_fd_, native_.data(),
-                     static_cast<int>(batch.capacity()),
-                     TimeoutMilliseconds(timeout));
+                     static_cast<int>(batch.capacity()), last_timeout_ms_);
     if (ready < 0) {
       if (errno == EINTR) return absl::OkStatus();
       return SystemErrorStatus(errno, "epoll_wait");
@@ -148,6 +152,8 @@ class EpollDispatcher final : public Dispatcher {
   std::vector<epoll_event> native_;
   std::vector<std::uint32_t> serials_;  // descriptor -> registration serial
   std::uint32_t last_serial_ = 0;
+  absl::Duration last_timeout_ = absl::ZeroDuration();
+  int last_timeout_ms_ = 0;
 };
 
 }  // namespace

@@ -204,8 +204,10 @@ absl::StatusOr<IterationResult> EventLoop::Iterate(absl::Duration timeout) {
     return waited;
   }
   DispatchBatch(result);
-  result.timers = timers_.RunExpired(SteadyClock::now());
-  result.tasks = RunPostedTasks();
+  // Skip the clock read and the calls when there is nothing to run: this is
+  // paid on every iteration.
+  if (!timers_.empty()) result.timers = timers_.RunExpired(SteadyClock::now());
+  if (HasQueuedTasks()) result.tasks = RunPostedTasks();
   iterating_ = false;
   return result;
 }

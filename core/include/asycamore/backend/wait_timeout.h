@@ -15,8 +15,10 @@ namespace asycamore {
 inline int TimeoutMilliseconds(absl::Duration timeout) {
   if (timeout == absl::InfiniteDuration()) return -1;
   if (timeout <= absl::ZeroDuration()) return 0;
-  const std::int64_t ms = absl::ToInt64Milliseconds(
-      absl::Ceil(timeout, absl::Milliseconds(1)));
+  // Integer arithmetic: absl::Ceil costs more than the rest of a wait's
+  // user-space work. ToInt64Nanoseconds saturates for huge timeouts.
+  const std::int64_t ns = absl::ToInt64Nanoseconds(timeout);
+  const std::int64_t ms = ns / 1000000 + (ns % 1000000 != 0 ? 1 : 0);
   return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
 }
 
