@@ -17,25 +17,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "${ASYCAMORE_REPO_ROOT}"
 
-packages=(
-  cmake ninja-build g++ pkg-config
-  libabsl-dev googletest libgtest-dev libbenchmark-dev
-  # The peers; the comparison runs without them (and says so) if absent.
-  libevent-dev libuv1-dev
-)
-
-missing=()
-for package in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "${package}" 2>/dev/null |
-    grep -q "install ok installed"; then
-    missing+=("${package}")
-  fi
-done
-if ((${#missing[@]})); then
-  log "installing: ${missing[*]}"
-  apt_get update
-  apt_get install -y --no-install-recommends "${missing[@]}"
-fi
+# The same packages as the tests (the peers libevent and libuv included).
+"${ASYCAMORE_REPO_ROOT}/tools/scripts/install-linux-deps.sh"
 
 preset=linux-release
 build_dir="build/${preset}"

@@ -26,19 +26,19 @@ run_lane() {
     macos-compile)
       # kqueue, poll and select compiled against real macOS headers (x86_64
       # and arm64) with zig; compiled, not run: see the README.
-      "$(dirname "${BASH_SOURCE[0]}")/macos-compile-lane.sh"
+      "${ASYCAMORE_REPO_ROOT}/tools/scripts/macos-compile-lane.sh"
       ;;
     windows-mingw)
       # iocp and select cross-built with mingw-w64; every test runs under
       # Wine (not on Windows): see the README.
-      "$(dirname "${BASH_SOURCE[0]}")/windows-lane.sh"
+      "${ASYCAMORE_REPO_ROOT}/tools/scripts/windows-lane.sh"
       ;;
     *) die "unknown lane '${lane}' (lanes: ${all_lanes[*]})" ;;
   esac
   log "=== lane ${lane} passed in $((SECONDS - started)) s ==="
 }
 
-"$(dirname "${BASH_SOURCE[0]}")/install-linux-deps.sh"
+"${ASYCAMORE_REPO_ROOT}/tools/scripts/install-linux-deps.sh"
 for lane in "${lanes[@]}"; do
   run_lane "${lane}"
 done
