@@ -58,6 +58,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -112,6 +114,10 @@ struct SocketState {
   bool removed = false;  // deregistered; freed once its request completes
   bool closed = false;   // closed under us: never polled again
 };
+
+static_assert(std::is_standard_layout_v<SocketState>);
+static_assert(offsetof(SocketState, request) == 0);
+static_assert(offsetof(afd::PollRequest, io_status) == 0);
 
 SocketState* StateOf(LPOVERLAPPED overlapped) {
   return reinterpret_cast<SocketState*>(overlapped);
