@@ -13,6 +13,7 @@ target_sources(asycamore PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/accepting_socket.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/connect_tcp.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/data_reader.cc
+  ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/error_class_lookup.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/io_step.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/names.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/sock_err.cc

@@ -105,24 +105,7 @@ constexpr ErrorClassEntry kTable[] = {
 
 }  // namespace
 
-ErrorClass ClassifyError(SocketOp op, SystemError code) {
-  if (code == 0) return kNone;
-  // The table is short (about 70 rows) and the hot paths only get here on a
-  // failed call, which is rare next to the calls that moved bytes.
-  for (const ErrorClassEntry& entry : kTable) {
-    if (entry.op == op && entry.code == code) return entry.error_class;
-  }
-  return kFatal;
-}
-
 absl::Span<const ErrorClassEntry> ErrorClassTable() { return kTable; }
-
-std::string SystemErrorName(SystemError code) {
-  for (const ErrorClassEntry& entry : kTable) {
-    if (entry.code == code) return entry.name;
-  }
-  return absl::StrCat(code);
-}
 
 std::string SystemErrorText(SystemError code) {
   if (code == 0) return "no error";
