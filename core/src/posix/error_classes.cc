@@ -17,6 +17,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "asycamore/backend/system_error.h"
 #include "asycamore/tcpsocket/system_error.h"
 
 namespace asycamore {
@@ -126,8 +127,7 @@ SystemError LastSocketError() { return errno; }
 SystemError TimedOutError() { return ETIMEDOUT; }
 
 absl::Status SocketErrorStatus(SystemError code, absl::string_view call) {
-  return absl::Status(absl::ErrnoToStatusCode(code),
-                      absl::StrCat(call, ": ", SystemErrorText(code)));
+  return SystemErrorStatus(code, call);  // the backends' one formatter
 }
 
 }  // namespace asycamore

@@ -24,6 +24,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "asycamore/backend/system_error.h"
 #include "asycamore/tcpsocket/system_error.h"
 #include "windows_error.h"
 
@@ -103,8 +104,7 @@ SystemError LastSocketError() { return ::WSAGetLastError(); }
 SystemError TimedOutError() { return WSAETIMEDOUT; }
 
 absl::Status SocketErrorStatus(SystemError code, absl::string_view call) {
-  return absl::Status(internal::WindowsErrorStatusCode(code),
-                      absl::StrCat(call, ": ", SystemErrorText(code)));
+  return SystemErrorStatus(code, call);  // the backends' one formatter
 }
 
 }  // namespace asycamore
