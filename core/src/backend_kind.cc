@@ -14,8 +14,6 @@ absl::string_view BackendName(BackendKind kind) {
       return "kqueue";
     case BackendKind::kIocp:
       return "iocp";
-    case BackendKind::kIoUring:
-      return "io_uring";
   }
   return "unknown";
 }
@@ -23,7 +21,7 @@ absl::string_view BackendName(BackendKind kind) {
 std::optional<BackendKind> BackendKindFromName(absl::string_view name) {
   for (BackendKind kind :
        {BackendKind::kSelect, BackendKind::kPoll, BackendKind::kEpoll,
-        BackendKind::kKqueue, BackendKind::kIocp, BackendKind::kIoUring}) {
+        BackendKind::kKqueue, BackendKind::kIocp}) {
     if (BackendName(kind) == name) return kind;
   }
   return std::nullopt;

@@ -11,9 +11,6 @@
 #ifdef ASYCAMORE_HAVE_EPOLL
 #include "epoll/epoll_dispatcher.h"
 #endif
-#ifdef ASYCAMORE_HAVE_IO_URING
-#include "io_uring/io_uring_dispatcher.h"
-#endif
 #ifdef ASYCAMORE_HAVE_KQUEUE
 #include "kqueue/kqueue_dispatcher.h"
 #endif
@@ -44,9 +41,6 @@ const std::vector<BackendInfo>& Registry() {
 #endif
 #ifdef ASYCAMORE_HAVE_EPOLL
       {BackendKind::kEpoll, &AlwaysAvailable, &CreateEpollDispatcher, 0},
-#endif
-#ifdef ASYCAMORE_HAVE_IO_URING
-      {BackendKind::kIoUring, &ProbeIoUring, &CreateIoUringDispatcher, 0},
 #endif
 #ifdef ASYCAMORE_HAVE_POLL
       {BackendKind::kPoll, &AlwaysAvailable, &CreatePollDispatcher, 0},

@@ -42,7 +42,7 @@ TEST(BackendRegistry, UnknownNameListsWhatIsBuilt) {
 TEST(BackendRegistry, KnownButUnbuiltBackendIsNotFound) {
   for (BackendKind kind :
        {BackendKind::kSelect, BackendKind::kPoll, BackendKind::kEpoll,
-        BackendKind::kKqueue, BackendKind::kIocp, BackendKind::kIoUring}) {
+        BackendKind::kKqueue, BackendKind::kIocp}) {
     if (FindBackend(kind).ok()) continue;
     absl::StatusOr<std::unique_ptr<Dispatcher>> dispatcher =
         CreateDispatcher(BackendName(kind));
@@ -55,7 +55,7 @@ TEST(BackendRegistry, KnownButUnbuiltBackendIsNotFound) {
 TEST(BackendRegistry, NamesRoundTrip) {
   for (BackendKind kind :
        {BackendKind::kSelect, BackendKind::kPoll, BackendKind::kEpoll,
-        BackendKind::kKqueue, BackendKind::kIocp, BackendKind::kIoUring}) {
+        BackendKind::kKqueue, BackendKind::kIocp}) {
     EXPECT_EQ(BackendKindFromName(BackendName(kind)), kind);
   }
   EXPECT_FALSE(BackendKindFromName("").has_value());

@@ -13,11 +13,10 @@ enum class BackendKind {
   kEpoll,
   kKqueue,
   kIocp,
-  kIoUring,
 };
 
 // Returns the lower-case name used in flags, presets and test names:
-// "select", "poll", "epoll", "kqueue", "iocp", "io_uring".
+// "select", "poll", "epoll", "kqueue", "iocp".
 absl::string_view BackendName(BackendKind kind);
 
 // Returns the kind with that name, or nullopt for a name asycamore does not

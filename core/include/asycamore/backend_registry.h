@@ -21,8 +21,9 @@ namespace asycamore {
 
 struct BackendInfo {
   BackendKind kind;
-  // Returns OkStatus if the backend can run on this machine now (a kernel
-  // may lack io_uring, for example), else the reason it cannot.
+  // Returns OkStatus if the backend can run on this machine now, else the
+  // reason it cannot (for a backend whose kernel support is only known at
+  // run time; every backend built today can always run).
   absl::Status (*probe)();
   absl::StatusOr<std::unique_ptr<Dispatcher>> (*create)();
   // The largest socket handle value + 1 the backend accepts, or 0 when only
