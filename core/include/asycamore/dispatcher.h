@@ -81,7 +81,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -120,7 +120,7 @@ class Dispatcher {
   virtual void Wake() = 0;
 
   BackendKind kind() const { return kind_; }
-  absl::string_view name() const { return BackendName(kind_); }
+  std::string_view name() const { return BackendName(kind_); }
 
   // Returns the number of registered sockets.
   std::size_t registered_count() const { return registrations_.size(); }

@@ -25,7 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <string_view>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
@@ -75,7 +75,7 @@ struct IterationResult {
 };
 
 struct EventLoopOptions {
-  std::string backend;  // empty: the build's default backend
+  std::string backend = "";  // empty: the build's default backend
   std::size_t batch_capacity = EventBatch::kDefaultCapacity;
 };
 
@@ -145,7 +145,7 @@ class EventLoop {
   void Stop();
 
   Dispatcher& dispatcher() { return *dispatcher_; }
-  absl::string_view backend_name() const { return dispatcher_->name(); }
+  std::string_view backend_name() const { return dispatcher_->name(); }
   std::size_t registration_count() const { return live_registrations_; }
   std::size_t timer_count() const { return timers_.size(); }
 

@@ -5,10 +5,12 @@
 #include <cerrno>
 #include <string>
 
+#include "../absl_string_view.h"
+
 namespace asycamore {
 
-absl::Status SystemErrorStatus(int error, absl::string_view what) {
-  return absl::ErrnoToStatus(error, what);
+absl::Status SystemErrorStatus(int error, std::string_view what) {
+  return absl::ErrnoToStatus(error, AbslView(what));
 }
 
 int LastSystemError() { return errno; }

@@ -24,6 +24,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "../absl_string_view.h"
 #include "windows_error.h"
 
 namespace asycamore {
@@ -104,10 +105,10 @@ absl::StatusCode WindowsErrorStatusCode(int code) {
 
 }  // namespace internal
 
-absl::Status SystemErrorStatus(int error, absl::string_view what) {
+absl::Status SystemErrorStatus(int error, std::string_view what) {
   return absl::Status(
       internal::WindowsErrorStatusCode(error),
-      absl::StrCat(what, ": ", internal::WindowsErrorText(error), " (", error,
+      absl::StrCat(AbslView(what), ": ", internal::WindowsErrorText(error), " (", error,
                    ")"));
 }
 
