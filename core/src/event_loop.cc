@@ -7,15 +7,6 @@
 #include "asycamore/backend_registry.h"
 
 namespace asycamore {
-namespace {
-
-absl::Status UnknownHandle(const char* call) {
-  return absl::NotFoundError(absl::StrCat(
-      "EventLoop::", call, ": the registration handle is not live (never "
-      "registered, or already deregistered)"));
-}
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create(
     const EventLoopOptions& options) {
@@ -46,6 +37,38 @@ const EventLoop::Slot* EventLoop::FindLive(RegistrationHandle handle) const {
   return const_cast<EventLoop*>(this)->FindLive(handle);
 }
 
+// Says which handle was refused and why, and which socket it was for when
+// the loop still knows (the registration that ended last in its slot).
+absl::Status EventLoop::StaleHandleError(const char* call,
+                                         RegistrationHandle handle) const {
+  if (!handle.valid()) {
+    return absl::NotFoundError(absl::StrCat(
+        "EventLoop::", call,
+        "(handle={empty}): the handle was never returned by Register"));
+  }
+  const std::string named = absl::StrCat("EventLoop::", call, "(handle={slot=",
+                                         handle.slot_, ", generation=",
+                                         handle.generation_, "}");
+  // A live registration's generation is its slot's; each one that ends
+  // advances it. So a handle at or above its slot's generation (and not
+  // live) was never made here.
+  if (handle.slot_ >= slots_.size() ||
+      slots_[handle.slot_].generation <= handle.generation_) {
+    return absl::NotFoundError(absl::StrCat(
+        named, "): this loop never made that registration (a handle from "
+               "another loop?)"));
+  }
+  const Slot& slot = slots_[handle.slot_];
+  if (slot.generation == handle.generation_ + 1) {
+    return absl::NotFoundError(absl::StrCat(
+        named, ", socket=", SocketNumber(slot.ended_socket),
+        "): that registration already ended (deregistered)"));
+  }
+  return absl::NotFoundError(absl::StrCat(
+      named, "): that registration already ended, and its slot was reused "
+             "since"));
+}
+
 absl::StatusOr<RegistrationHandle> EventLoop::Register(NativeSocket socket,
                                                        Interest interest,
                                                        DispatchTarget* target) {
@@ -74,7 +97,11 @@ absl::StatusOr<RegistrationHandle> EventLoop::Register(NativeSocket socket,
   } else {
     slots_.emplace_back();
   }
-  slots_[index] = Slot{target, socket, interest, generation};
+  Slot& slot = slots_[index];
+  slot.target = target;
+  slot.socket = socket;
+  slot.interest = interest;
+  slot.generation = generation;
   ++live_registrations_;
   return RegistrationHandle(index, generation);
 }
@@ -82,7 +109,7 @@ absl::StatusOr<RegistrationHandle> EventLoop::Register(NativeSocket socket,
 absl::Status EventLoop::SetInterest(RegistrationHandle handle,
                                     Interest interest) {
   Slot* slot = FindLive(handle);
-  if (slot == nullptr) return UnknownHandle("SetInterest");
+  if (slot == nullptr) return StaleHandleError("SetInterest", handle);
   if (absl::Status s = dispatcher_->Modify(
           slot->socket, interest, TokenOf(handle.slot_, handle.generation_));
       !s.ok()) {
@@ -94,11 +121,15 @@ absl::Status EventLoop::SetInterest(RegistrationHandle handle,
 
 absl::Status EventLoop::Deregister(RegistrationHandle handle) {
   Slot* slot = FindLive(handle);
-  if (slot == nullptr) return UnknownHandle("Deregister");
+  if (slot == nullptr) return StaleHandleError("Deregister", handle);
   const absl::Status removed = dispatcher_->Remove(slot->socket);
   // The dispatcher forgets the socket even when removal reported an error,
   // so the slot is always freed: its events must never be delivered again.
-  *slot = Slot{nullptr, kInvalidSocket, Interest::kNone, slot->generation + 1};
+  slot->ended_socket = slot->socket;
+  slot->target = nullptr;
+  slot->socket = kInvalidSocket;
+  slot->interest = Interest::kNone;
+  ++slot->generation;
   free_slots_.push_back(handle.slot_);
   --live_registrations_;
   return removed;

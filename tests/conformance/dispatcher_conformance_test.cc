@@ -527,6 +527,9 @@ TEST_P(DispatcherConformance, InvalidHandleIsAnError) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("invalid socket handle"),
             absl::string_view::npos);
+  // Printed signed: it used to read socket=18446744073709551615.
+  EXPECT_NE(status.message().find("(socket=-1)"), absl::string_view::npos)
+      << status;
   EXPECT_DISPATCHER_STILL_WORKS();
 }
 

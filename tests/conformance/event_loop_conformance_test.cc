@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "asycamore/event_loop.h"
 #include "gtest/gtest.h"
@@ -218,6 +219,35 @@ TEST_P(EventLoopConformance, StaleHandlesAreRefused) {
   EXPECT_FALSE(again == handle);
   EXPECT_FALSE(loop().IsRegistered(handle));
   EXPECT_TRUE(loop().IsRegistered(again));
+}
+
+TEST_P(EventLoopConformance, StaleHandleErrorsSayWhichHandleAndSocket) {
+  // They used to say only "the registration handle is not live".
+  SocketPair pair = Pair();
+  RecordingTarget target;
+  RegistrationHandle handle = MustRegister(pair.first, Interest::kRead, &target);
+  ASSERT_TRUE(loop().Deregister(handle).ok());
+  const std::string socket = absl::StrCat("socket=", SocketNumber(pair.first));
+  absl::Status status = loop().Deregister(handle);
+  EXPECT_NE(status.message().find("EventLoop::Deregister(handle={slot="),
+            absl::string_view::npos) << status;
+  EXPECT_NE(status.message().find(", generation=0}"), absl::string_view::npos)
+      << status;
+  EXPECT_NE(status.message().find(socket), absl::string_view::npos) << status;
+  EXPECT_NE(status.message().find("already ended"), absl::string_view::npos)
+      << status;
+  status = loop().SetInterest(handle, Interest::kWrite);
+  EXPECT_NE(status.message().find("EventLoop::SetInterest(handle={slot="),
+            absl::string_view::npos) << status;
+  EXPECT_NE(status.message().find(socket), absl::string_view::npos) << status;
+  // Once the slot was reused, the old socket is no longer known.
+  RegistrationHandle again = MustRegister(pair.second, Interest::kRead, &target);
+  ASSERT_TRUE(loop().Deregister(again).ok());
+  status = loop().Deregister(handle);
+  EXPECT_NE(status.message().find("reused"), absl::string_view::npos) << status;
+  status = loop().Deregister(RegistrationHandle());
+  EXPECT_NE(status.message().find("(handle={empty})"), absl::string_view::npos)
+      << status;
 }
 
 TEST_P(EventLoopConformance, RegisterErrorsNameTheSocket) {

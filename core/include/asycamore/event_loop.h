@@ -155,6 +155,9 @@ class EventLoop {
     NativeSocket socket = kInvalidSocket;
     Interest interest = Interest::kNone;  // kNone: slot is free
     std::uint32_t generation = 0;
+    // The socket of the registration that ended last in this slot
+    // (generation - 1), so a stale handle's error can name it.
+    NativeSocket ended_socket = kInvalidSocket;
   };
 
   static std::uint64_t TokenOf(std::uint32_t slot, std::uint32_t generation) {
@@ -162,6 +165,8 @@ class EventLoop {
   }
   Slot* FindLive(RegistrationHandle handle);
   const Slot* FindLive(RegistrationHandle handle) const;
+  absl::Status StaleHandleError(const char* call,
+                                RegistrationHandle handle) const;
   void DispatchBatch(IterationResult& result);
   std::size_t RunPostedTasks();
   bool HasQueuedTasks();
