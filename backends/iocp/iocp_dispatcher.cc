@@ -49,14 +49,14 @@
 //  - AFD cancels by walking the requests of one AFD handle, so sockets are
 //    spread over AFD handles of at most 32 each (as wepoll does).
 //  - Wake() posts a completion packet with no OVERLAPPED; wakes that arrive
-//    while one is pending are merged.
+//    while one is pending are merged (wake_flag.h), and the flag is cleared
+//    once the packet was dequeued.
 #include "iocp/iocp_dispatcher.h"
 
 #include <winsock2.h>
 #include <windows.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <type_traits>
@@ -67,6 +67,7 @@
 #include "absl/time/clock.h"
 #include "asycamore/backend/readiness.h"
 #include "asycamore/backend/system_error.h"
+#include "asycamore/backend/wake_flag.h"
 #include "asycamore/backend/wait_timeout.h"
 #include "iocp/afd.h"
 
@@ -138,10 +139,9 @@ class IocpDispatcher final : public Dispatcher {
   absl::Status Open();
 
   void Wake() override {
-    if (wake_pending_.exchange(true, std::memory_order_acq_rel)) return;
+    if (!wake_pending_.Raise()) return;
     if (!::PostQueuedCompletionStatus(port_, 0, kWakeKey, nullptr)) {
-      // Nothing was posted: let the next Wake try again.
-      wake_pending_.store(false, std::memory_order_release);
+      wake_pending_.Withdraw();  // nothing was posted
     }
   }
 
@@ -173,7 +173,7 @@ class IocpDispatcher final : public Dispatcher {
   // registered socket at Add, so Wait never grows it.
   std::vector<SocketState*> update_queue_;
   std::vector<OVERLAPPED_ENTRY> entries_;
-  std::atomic<bool> wake_pending_{false};
+  WakeFlag wake_pending_;  // wake_flag.h
 };
 
 absl::Status IocpDispatcher::Open() {
@@ -357,7 +357,7 @@ void IocpDispatcher::UpdateQueuedSockets(EventBatch& batch) {
 bool IocpDispatcher::HandleCompletion(const OVERLAPPED_ENTRY& entry,
                                       EventBatch& batch) {
   if (entry.lpOverlapped == nullptr) {
-    wake_pending_.store(false, std::memory_order_release);
+    wake_pending_.Clear();  // the packet was dequeued: consumed
     return true;
   }
   SocketState* state = StateOf(entry.lpOverlapped);
