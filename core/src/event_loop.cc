@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "asycamore/backend_registry.h"
+#include "loop_control.h"
 
 namespace asycamore {
 
@@ -17,11 +18,30 @@ absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create(
                                      options.batch_capacity);
 }
 
+bool RemoteLoop::Post(absl::AnyInvocable<void() &&> task) const {
+  return control_ != nullptr && control_->Post(std::move(task));
+}
+
+bool RemoteLoop::Wake() const {
+  return control_ != nullptr && control_->Wake();
+}
+
+bool RemoteLoop::Stop() const {
+  return control_ != nullptr && control_->Stop();
+}
+
 EventLoop::EventLoop(std::unique_ptr<Dispatcher> dispatcher,
                      std::size_t batch_capacity)
-    : dispatcher_(std::move(dispatcher)), batch_(batch_capacity) {}
+    : dispatcher_(std::move(dispatcher)),
+      batch_(batch_capacity),
+      control_(std::make_shared<internal::LoopControl>(dispatcher_.get())) {}
 
-EventLoop::~EventLoop() = default;
+EventLoop::~EventLoop() {
+  // From here on no Post/Wake/Stop touches the dispatcher (destroyed after
+  // this body). The tasks never run; destroying them may post (refused).
+  std::vector<internal::LoopControl::Task> unrun = control_->Close();
+  unrun.clear();
+}
 
 EventLoop::Slot* EventLoop::FindLive(RegistrationHandle handle) {
   if (!handle.valid() || handle.slot_ >= slots_.size()) return nullptr;
@@ -165,32 +185,10 @@ absl::StatusOr<TimerId> EventLoop::RunEvery(
 }
 
 void EventLoop::Post(absl::AnyInvocable<void() &&> task) {
-  {
-    std::lock_guard<std::mutex> lock(posted_mutex_);
-    posted_.push_back(std::move(task));
-  }
-  has_posted_.store(true, std::memory_order_release);
-  dispatcher_->Wake();
+  control_->Post(std::move(task));
 }
 
-bool EventLoop::HasQueuedTasks() {
-  return has_posted_.load(std::memory_order_acquire);
-}
-
-std::size_t EventLoop::RunPostedTasks() {
-  if (!HasQueuedTasks()) return 0;
-  {
-    std::lock_guard<std::mutex> lock(posted_mutex_);
-    // Swap buffers so tasks run outside the lock and both vectors keep
-    // their capacity: steady-state posting does not reallocate.
-    running_.swap(posted_);
-    has_posted_.store(false, std::memory_order_release);
-  }
-  for (auto& task : running_) std::move(task)();
-  const std::size_t ran = running_.size();
-  running_.clear();
-  return ran;
-}
+void EventLoop::Wake() { control_->Wake(); }
 
 void EventLoop::DispatchBatch(IterationResult& result) {
   for (const Event& event : batch_) {
@@ -221,7 +219,7 @@ absl::StatusOr<IterationResult> EventLoop::Iterate(absl::Duration timeout) {
   IterationResult result;
 
   absl::Duration wait = timeout;
-  if (HasQueuedTasks()) {
+  if (control_->HasQueuedTasks()) {
     wait = absl::ZeroDuration();
   } else if (std::optional<SteadyTime> next = timers_.NextDeadline()) {
     const absl::Duration until_timer =
@@ -238,15 +236,16 @@ absl::StatusOr<IterationResult> EventLoop::Iterate(absl::Duration timeout) {
   // Skip the clock read and the calls when there is nothing to run: this is
   // paid on every iteration.
   if (!timers_.empty()) result.timers = timers_.RunExpired(SteadyClock::now());
-  if (HasQueuedTasks()) result.tasks = RunPostedTasks();
+  if (control_->HasQueuedTasks()) result.tasks = control_->RunQueuedTasks();
   iterating_ = false;
   return result;
 }
 
 absl::Status EventLoop::Run() {
   absl::Status status;
-  while (!stop_requested_.load(std::memory_order_acquire)) {
-    if (live_registrations_ == 0 && timers_.empty() && !HasQueuedTasks()) {
+  while (!control_->StopRequested()) {
+    if (live_registrations_ == 0 && timers_.empty() &&
+        !control_->HasQueuedTasks()) {
       break;
     }
     absl::StatusOr<IterationResult> pass = Iterate(absl::InfiniteDuration());
@@ -255,13 +254,10 @@ absl::Status EventLoop::Run() {
       break;
     }
   }
-  stop_requested_.store(false, std::memory_order_release);
+  control_->ClearStopRequest();
   return status;
 }
 
-void EventLoop::Stop() {
-  stop_requested_.store(true, std::memory_order_release);
-  dispatcher_->Wake();
-}
+void EventLoop::Stop() { control_->Stop(); }
 
 }  // namespace asycamore
