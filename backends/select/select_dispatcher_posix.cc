@@ -15,6 +15,10 @@
 //  - When more sockets are ready than the batch holds, the next wait starts
 //    scanning where this one stopped, so low descriptors cannot starve high
 //    ones.
+//  - select() returns a count of set bits, which ends the scan early. The
+//    wake-up descriptor's bit is cleared once it was consumed, so it is
+//    counted once, not twice (counted twice, it cost one ready socket per
+//    wake-up).
 #include <sys/select.h>
 
 #include <algorithm>
@@ -169,11 +173,16 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
     readiness.error = true;
     PushNormalizedEvent(fd, *registrations().Find(fd), readiness, batch);
   }
+  // `ready` counts the set bits, so the scan below can stop when it
+  // reaches zero. The wake-up descriptor's bit is counted here and cleared,
+  // so the scan does not count it a second time (it did once, and then
+  // stopped one ready socket early: a stream of Post()s from another thread
+  // starved every socket behind the wake-up descriptor).
   if (FD_ISSET(wakeup_.read_fd(), &readable)) {
     wakeup_.Drain();
+    FD_CLR(wakeup_.read_fd(), &readable);
     --ready;
   }
-  // `ready` counts set bits, so the scan can stop when it reaches zero.
   const int span = max_fd_ + 1;
   for (int scanned = 0; scanned < span && ready > 0; ++scanned) {
     const int fd = (cursor_ + scanned) % span;
@@ -182,7 +191,7 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
     if (!is_readable && !is_writable) continue;
     ready -= (is_readable ? 1 : 0) + (is_writable ? 1 : 0);
     const Registration* registration = registrations().Find(fd);
-    if (registration == nullptr) continue;  // the wake-up descriptor
+    if (registration == nullptr) continue;  // never: the sets hold only those
     if (batch.full()) {
       cursor_ = fd;  // start here next time
       break;

@@ -252,6 +252,22 @@ TEST_P(DispatcherConformance, WakeFromAnotherThreadEndsAnInfiniteWait) {
   waker.join();
 }
 
+TEST_P(DispatcherConformance, AReadySocketIsReportedWhenAWakeUpArrivesInTheSameWait) {
+  // select counted the wake-up descriptor twice and stopped its scan one
+  // ready socket early, so a socket behind the wake-up descriptor was
+  // dropped from every wait that also had a wake-up.
+  SocketPair pair = Pair();  // numbered after the dispatcher's wake-up
+  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 3).ok());
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  bool reported = false;
+  for (int round = 0; round < 20 && !reported; ++round) {
+    dispatcher_->Wake();
+    ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(100), batch_).ok());
+    for (const Event& event : batch_) reported |= event.token == 3u;
+  }
+  EXPECT_TRUE(reported);
+}
+
 TEST_P(DispatcherConformance, WakesBeforeTheWaitAreNotLost) {
   dispatcher_->Wake();
   dispatcher_->Wake();  // merged with the first

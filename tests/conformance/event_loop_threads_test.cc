@@ -235,6 +235,50 @@ TEST_P(EventLoopThreads, StopFromAnotherThreadBeforeRunIsKeptForTheNextRun) {
   loop().CancelTimer(keep_alive);
 }
 
+// Counts its events and reads nothing, so its socket stays readable.
+class CountingTarget : public DispatchTarget {
+ public:
+  void dispatch_event(const Event&) override { ++events; }
+  int events = 0;
+};
+
+TEST_P(EventLoopThreads, SocketIsServedWhilePostsArriveFromAnotherThread) {
+  // On select, every wake-up used to cost a ready socket (the wake-up
+  // descriptor was counted twice), so a steady stream of posts starved
+  // socket I/O. Here each pass has a post from the other thread and a
+  // readable socket in the same wait: both must be served, every pass.
+  constexpr int kPasses = 50;
+  SocketPair pair = MakeSocketPair();
+  CountingTarget target;
+  absl::StatusOr<RegistrationHandle> handle =
+      loop().Register(pair.first, Interest::kRead, &target);
+  ASSERT_TRUE(handle.ok()) << handle.status();
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);  // never read: ready always
+  std::atomic<int> wanted{0};
+  std::atomic<int> posted{0};
+  std::thread poster([&, remote = loop().remote()] {
+    for (int pass = 1; pass <= kPasses; ++pass) {
+      while (wanted.load() < pass) std::this_thread::yield();
+      EXPECT_TRUE(remote.Post([] {}));
+      posted.store(pass);
+    }
+  });
+  int served = 0;
+  for (int pass = 1; pass <= kPasses; ++pass) {
+    wanted.store(pass);
+    while (posted.load() < pass) std::this_thread::yield();
+    absl::StatusOr<IterationResult> result = loop().Iterate(absl::Seconds(5));
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->tasks, 1u) << "pass " << pass;
+    served += result->events == 1 ? 1 : 0;
+  }
+  poster.join();
+  EXPECT_EQ(served, kPasses) << "passes with a post but no socket event";
+  EXPECT_EQ(target.events, kPasses);
+  ASSERT_TRUE(loop().Deregister(*handle).ok());
+  ClosePair(pair);
+}
+
 ASYCAMORE_INSTANTIATE_FOR_EACH_BACKEND(EventLoopThreads);
 
 }  // namespace
