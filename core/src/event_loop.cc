@@ -217,6 +217,9 @@ absl::StatusOr<IterationResult> EventLoop::Iterate(absl::Duration timeout) {
   }
   iterating_ = true;
   IterationResult result;
+  // Timers scheduled from here on (dispatch, timer and task phases) wait for
+  // a later pass.
+  const TimerMark scheduled_before_this_pass = timers_.Mark();
 
   absl::Duration wait = timeout;
   if (control_->HasQueuedTasks()) {
@@ -235,7 +238,10 @@ absl::StatusOr<IterationResult> EventLoop::Iterate(absl::Duration timeout) {
   DispatchBatch(result);
   // Skip the clock read and the calls when there is nothing to run: this is
   // paid on every iteration.
-  if (!timers_.empty()) result.timers = timers_.RunExpired(SteadyClock::now());
+  if (!timers_.empty()) {
+    result.timers =
+        timers_.RunExpired(SteadyClock::now(), scheduled_before_this_pass);
+  }
   if (control_->HasQueuedTasks()) result.tasks = control_->RunQueuedTasks();
   iterating_ = false;
   return result;

@@ -275,6 +275,53 @@ TEST_P(EventLoopConformance, TimersFireInDeadlineOrder) {
   EXPECT_EQ(order, (std::vector<int>{1, 11, 2, 3}));
 }
 
+TEST_P(EventLoopConformance, ZeroDelayTimerScheduledInDispatchFiresInALaterIterate) {
+  // An immediate connect started inside dispatch_event was delivered in the
+  // same Iterate: its zero-delay timer fired in that pass's timer phase.
+  SocketPair pair = Pair();
+  RecordingTarget target;
+  RegistrationHandle handle = MustRegister(pair.first, Interest::kRead, &target);
+  int pass = 0;
+  int scheduled_in = 0;
+  int fired_in = 0;
+  target.on_event = [&](const Event&) {
+    ASSERT_TRUE(loop().Deregister(handle).ok());
+    scheduled_in = pass;
+    loop().RunAfter(absl::ZeroDuration(), [&] { fired_in = pass; });
+  };
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  while (fired_in == 0 && pass < 100) {
+    ++pass;
+    absl::StatusOr<IterationResult> result = loop().Iterate(absl::Milliseconds(50));
+    ASSERT_TRUE(result.ok()) << result.status();
+    if (pass == scheduled_in) {
+      EXPECT_EQ(result->timers, 0u);
+    }
+  }
+  ASSERT_NE(scheduled_in, 0) << "the event never came";
+  EXPECT_EQ(fired_in, scheduled_in + 1) << "the next pass, not the same one";
+}
+
+TEST_P(EventLoopConformance, TimersScheduledByTimersAndTasksFireInALaterIterate) {
+  int pass = 0;
+  int from_timer = 0;
+  int from_task = 0;
+  loop().RunAfter(absl::ZeroDuration(), [&] {
+    loop().RunAfter(absl::ZeroDuration(), [&] { from_timer = pass; });
+  });
+  loop().Post([&] {
+    loop().RunAfter(absl::ZeroDuration(), [&] { from_task = pass; });
+  });
+  pass = 1;
+  ASSERT_TRUE(loop().Iterate(absl::ZeroDuration()).ok());
+  EXPECT_EQ(from_timer, 0);
+  EXPECT_EQ(from_task, 0);
+  pass = 2;
+  ASSERT_TRUE(loop().Iterate(absl::Seconds(1)).ok());
+  EXPECT_EQ(from_timer, 2);
+  EXPECT_EQ(from_task, 2);
+}
+
 TEST_P(EventLoopConformance, TimerIsNotEarly) {
   // Timers run on the monotonic clock: measure with it.
   const SteadyTime start = SteadyClock::now();

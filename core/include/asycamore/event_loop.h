@@ -154,7 +154,9 @@ class EventLoop {
   // Returns the interest of a live registration, or kNone.
   Interest InterestOf(RegistrationHandle handle) const;
 
-  // Runs `callback` once, `delay` from now, on the loop's thread.
+  // Runs `callback` once, `delay` from now, on the loop's thread; a timer
+  // scheduled during an iteration fires no earlier than the next one (see
+  // Iterate).
   TimerId RunAfter(absl::Duration delay, absl::AnyInvocable<void()> callback);
 
   // Runs `callback` every `period` until cancelled. The period must be
@@ -181,6 +183,18 @@ class EventLoop {
   // timer is due sooner, zero if tasks are queued), dispatches the events,
   // fires due timers, then runs the posted tasks. Returns what it ran.
   // Calling it from inside a callback of the same loop is an error.
+  //
+  // What runs in which pass:
+  //  - a timer scheduled during a pass (by dispatch_event, a timer callback
+  //    or a task) fires no earlier than the next pass, whatever its delay.
+  //    So work a callback schedules for later (an immediate connect's
+  //    result, a zero-delay retry) never runs inside the pass that
+  //    scheduled it, and zero-delay timers cannot hold one pass forever.
+  //    Timers fire in deadline order, also across passes: one scheduled
+  //    during the pass but due before others holds those back with it;
+  //  - tasks posted before the task phase (from any thread, or by
+  //    dispatch_event and timer callbacks) run in this pass's task phase;
+  //    tasks posted by tasks run in the next pass.
   absl::StatusOr<IterationResult> Iterate(absl::Duration timeout);
 
   // Iterates until Stop() is called or nothing is left to wait for (no
