@@ -8,7 +8,9 @@
 //  - select() fails the whole call with EBADF when one watched descriptor
 //    was closed. The wait then finds the closed ones, reports each as an
 //    error event (until it is removed), and selects again without them so
-//    the other sockets are still served.
+//    the other sockets are still served. Add() checks that a descriptor is
+//    open (one fcntl); Modify() does not (a system call per interest change,
+//    for what the wait finds anyway).
 //  - select() has no hangup flag: a peer's FIN shows as readable and the
 //    zero-byte read tells. Exceptional conditions (TCP urgent data) are not
 //    watched.
@@ -73,7 +75,6 @@ class SelectDispatcher final : public Dispatcher {
 
   absl::Status ModifyInBackend(NativeSocket socket, Interest,
                                Interest new_interest) override {
-    if (absl::Status s = CheckDescriptorOpen(socket); !s.ok()) return s;
     SetInterest(socket, new_interest);
     return absl::OkStatus();
   }

@@ -34,9 +34,14 @@
 //   Wait never allocates; the one virtual call is paid per batch.
 //
 // Misuse is reported, never fatal: registering a socket twice, modifying or
-// removing a socket that is not registered, an invalid or closed handle, and
-// an empty interest all return an absl::Status whose message names the call,
-// the socket and the backend, and leave the dispatcher as it was.
+// removing a socket that is not registered, an invalid handle, a closed
+// handle given to Add, and an empty interest all return an absl::Status
+// whose message names the call, the socket and the backend, and leave the
+// dispatcher as it was. A socket closed while registered is the one misuse
+// found later, by whichever call next asks the system about it (see below):
+// Modify does not look on poll, select and iocp (the handle was checked at
+// Add, and a check would cost a system call per interest change), epoll's
+// and kqueue's own calls refuse it.
 //
 // Threads: one thread owns a dispatcher (Add/Modify/Remove/Wait). Wake() may
 // be called from any thread, any number of times; wakes that arrive while
@@ -68,9 +73,10 @@
 // stops the other sockets from being served, and Remove() always forgets it
 // (returning FailedPrecondition or the system's EBADF to say it was closed
 // first). Until then: poll and select report it as an error event on every
-// wait; epoll and kqueue drop it silently (closing removes it from the
-// kernel set, unless a duplicate of the descriptor is still open: then epoll
-// keeps reporting it to nobody, so remove before close); iocp completes its
+// wait, and accept a Modify of it; epoll refuses the Modify (EBADF) and, like
+// kqueue, drops it silently (closing removes it from the kernel set, unless
+// a duplicate of the descriptor is still open: then epoll keeps reporting it
+// to nobody, so remove before close); iocp accepts the Modify, completes its
 // poll with LOCAL_CLOSE and stops polling it.
 //
 // Spurious readiness is possible on every backend (another thread read the
