@@ -69,6 +69,13 @@
 //             socket, re-armed
 //             after delivery
 //
+// A regular file is not a socket, and readiness means nothing for it; the
+// backends differ: poll and select accept one and report it readable and
+// writable on every wait (a file never blocks); epoll refuses it (EPERM);
+// kqueue's filters report a file readable while its offset is before the
+// end (kqueue(2); not run here); on Windows, iocp and select refuse any
+// handle that is not a socket. Use a file's own I/O instead.
+//
 // A socket closed while still registered (misuse: remove first) never
 // stops the other sockets from being served, and Remove() always forgets it
 // (returning FailedPrecondition or the system's EBADF to say it was closed
