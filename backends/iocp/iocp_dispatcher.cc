@@ -48,6 +48,12 @@
 //    never cut short.
 //  - AFD cancels by walking the requests of one AFD handle, so sockets are
 //    spread over AFD handles of at most 32 each (as wepoll does).
+//  - Error values compared here (the tcpsocket layer's classification is
+//    for socket calls, and the backends do not depend on it): WAIT_TIMEOUT
+//    from GetQueuedCompletionStatusEx (an empty wait), and the NT statuses
+//    of poll requests named above (STATUS_CANCELLED, STATUS_INVALID_HANDLE,
+//    any other NT error). afd.cc compares WSAENOTSOCK while it looks for a
+//    base socket.
 //  - Wake() posts a completion packet with no OVERLAPPED; wakes that arrive
 //    while one is pending are merged (wake_flag.h), and the flag is cleared
 //    once the packet was dequeued.

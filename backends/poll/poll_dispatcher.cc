@@ -15,6 +15,9 @@
 //  - When more sockets are ready than the batch holds, the next wait starts
 //    scanning where this one stopped, so low descriptors cannot starve high
 //    ones.
+//  - Error values compared here (the tcpsocket layer's classification is
+//    for socket calls, and the backends do not depend on it): EINTR from
+//    poll, an empty wait. Every other failure is returned as a status.
 #include "poll/poll_dispatcher.h"
 
 #include <poll.h>

@@ -21,6 +21,10 @@
 //    wake-up descriptor's bit is cleared once it was consumed, so it is
 //    counted once, not twice (counted twice, it cost one ready socket per
 //    wake-up).
+//  - Error values compared here (the tcpsocket layer's classification is
+//    for socket calls, and the backends do not depend on it): EBADF from
+//    select (a registered descriptor was closed, see above) and EINTR (an
+//    empty wait). Every other failure is returned as a status.
 #include <sys/select.h>
 
 #include <algorithm>

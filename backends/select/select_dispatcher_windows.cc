@@ -32,6 +32,10 @@
 //    wait that ends with nothing to report waits again for the rest.
 //  - When more sockets are ready than the batch holds, the next wait starts
 //    where this one stopped, so the first sockets cannot starve the others.
+//  - Error values compared here (the tcpsocket layer's classification is
+//    for socket calls, and the backends do not depend on it): WSAENOTSOCK
+//    from select (a registered socket was closed, see above) and WSAEINTR
+//    (an empty wait). Every other failure is returned as a status.
 #include "asycamore/native_socket.h"  // first: it sets NOMINMAX and
                                       // WIN32_LEAN_AND_MEAN before <windows.h>
 

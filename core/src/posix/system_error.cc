@@ -15,6 +15,8 @@ absl::Status SystemErrorStatus(int error, std::string_view what) {
 
 int LastSystemError() { return errno; }
 
+// The one error value compared here: EBADF from fcntl(F_GETFD), which is
+// what "not an open descriptor" means.
 absl::Status CheckDescriptorOpen(int fd) {
   if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
     return absl::InvalidArgumentError(

@@ -1,3 +1,12 @@
+// WakeupFd (backend/wakeup_fd.h).
+//
+// Quirks this file handles:
+//  - Linux has eventfd: one descriptor, whose counter a write adds to and a
+//    read empties. Elsewhere a pipe: the read end is drained until EAGAIN.
+//  - Error values compared here (the tcpsocket layer's classification is
+//    for socket calls, and the backends do not depend on it): EINTR from
+//    the wake-up write, which is retried. EAGAIN from it (counter or pipe
+//    full) needs no comparison: a wake-up is pending then anyway.
 #include "asycamore/backend/wakeup_fd.h"
 
 #include <fcntl.h>

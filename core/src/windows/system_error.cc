@@ -12,7 +12,8 @@
 //     create dispatchers and sockets.
 //   - There is no CheckDescriptorOpen (SOCKETs are handles, not descriptor
 //     numbers): CheckSocketOpen asks Winsock about the socket itself, and
-//     getsockopt fails with WSAENOTSOCK for a closed or foreign handle.
+//     getsockopt fails with WSAENOTSOCK for a closed or foreign handle. That
+//     is the one error value compared here.
 #include "asycamore/backend/system_error.h"  // first: via native_socket.h
                                              // it sets NOMINMAX and
                                              // WIN32_LEAN_AND_MEAN
