@@ -1,30 +1,56 @@
 #include "loop_control.h"
 
+#include <thread>
 #include <utility>
 
 namespace asycamore::internal {
 
+// Enters the gate for one call and leaves it on destruction; admitted() is
+// false once Close() began.
+class LoopControl::Admission {
+ public:
+  explicit Admission(LoopControl& control) : control_(control) {
+    control_.in_flight_.fetch_add(1, std::memory_order_seq_cst);
+    admitted_ = !control_.closed_.load(std::memory_order_seq_cst);
+  }
+  ~Admission() {
+    // Release: what this call did to the dispatcher happens before the
+    // destructor's acquire of the zero count, and so before it frees it.
+    control_.in_flight_.fetch_sub(1, std::memory_order_release);
+  }
+  Admission(const Admission&) = delete;
+  Admission& operator=(const Admission&) = delete;
+  bool admitted() const { return admitted_; }
+
+ private:
+  LoopControl& control_;
+  bool admitted_ = false;
+};
+
 bool LoopControl::Post(Task task) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (dispatcher_ == nullptr) return false;
-  posted_.push_back(std::move(task));
-  has_posted_.store(true, std::memory_order_release);
-  dispatcher_->Wake();
+  const Admission admission(*this);
+  if (!admission.admitted()) return false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    posted_.push_back(std::move(task));
+    has_posted_.store(true, std::memory_order_release);
+  }
+  dispatcher_.Wake();
   return true;
 }
 
 bool LoopControl::Wake() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (dispatcher_ == nullptr) return false;
-  dispatcher_->Wake();
+  const Admission admission(*this);
+  if (!admission.admitted()) return false;
+  dispatcher_.Wake();
   return true;
 }
 
 bool LoopControl::Stop() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (dispatcher_ == nullptr) return false;
+  const Admission admission(*this);
+  if (!admission.admitted()) return false;
   stop_requested_.store(true, std::memory_order_release);
-  dispatcher_->Wake();
+  dispatcher_.Wake();
   return true;
 }
 
@@ -43,9 +69,14 @@ std::size_t LoopControl::RunQueuedTasks() {
 }
 
 std::vector<LoopControl::Task> LoopControl::Close() {
+  closed_.store(true, std::memory_order_seq_cst);
+  // Calls in flight hold the gate for one Wake() system call at most: a
+  // short wait, on a path that runs once.
+  while (in_flight_.load(std::memory_order_seq_cst) != 0) {
+    std::this_thread::yield();
+  }
   std::vector<Task> left;
   std::lock_guard<std::mutex> lock(mutex_);
-  dispatcher_ = nullptr;
   left.swap(posted_);
   has_posted_.store(false, std::memory_order_release);
   return left;
