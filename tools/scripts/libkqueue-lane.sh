@@ -138,6 +138,15 @@ obtain_sources() {
   origin="git ${git_url} ${tag} (commit verified)"
 }
 
+# Runs one build step with its output in ${work}/<step>.log; on failure shows
+# the end of the log and stops.
+logged() {
+  local step=$1
+  shift
+  "$@" >"${work}/${step}.log" 2>&1 ||
+    { tail -n 60 "${work}/${step}.log" >&2; die "libkqueue: ${step} failed (log: ${work}/${step}.log)"; }
+}
+
 build_libkqueue() {
   mkdir -p "${work}"
   local started=${SECONDS}
@@ -148,25 +157,17 @@ build_libkqueue() {
   # are set at configure time (libkqueue installs to absolute paths).
   # VERSION_OVERRIDE and the git ceiling keep libkqueue's version lookup from
   # asking git about the repository the build tree sits in.
-  GIT_CEILING_DIRECTORIES="${work}" cmake -S "${work}/src" -B "${work}/build" -G Ninja \
+  logged configure env GIT_CEILING_DIRECTORIES="${work}" \
+    cmake -S "${work}/src" -B "${work}/build" -G Ninja \
     -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="${prefix}" \
     -DCMAKE_INSTALL_LIBDIR=lib \
     -DENABLE_SHARED=OFF \
     -DENABLE_STATIC=ON \
     -DENABLE_TESTING=OFF \
-    -DVERSION_OVERRIDE="${version}" >"${work}/configure.log" 2>&1 || {
-    cat "${work}/configure.log" >&2
-    die "libkqueue: configure failed"
-  }
-  cmake --build "${work}/build" -j "${jobs}" >"${work}/build.log" 2>&1 || {
-    tail -n 60 "${work}/build.log" >&2
-    die "libkqueue: build failed (log: ${work}/build.log)"
-  }
-  cmake --install "${work}/build" >"${work}/install.log" 2>&1 || {
-    cat "${work}/install.log" >&2
-    die "libkqueue: install failed"
-  }
+    -DVERSION_OVERRIDE="${version}"
+  logged build cmake --build "${work}/build" -j "${jobs}"
+  logged install cmake --install "${work}/build"
   [[ -f ${prefix}/lib/libkqueue.a && -f ${prefix}/include/kqueue/sys/event.h ]] ||
     die "libkqueue: the install lacks lib/libkqueue.a or include/kqueue/sys/event.h"
   rm -rf "${work}/src"  # unpacked again on a rebuild; the build tree stays for its logs
