@@ -19,16 +19,11 @@
 namespace asycamore::testing {
 namespace {
 
+// Each test makes its own dispatcher (NewDispatcher); the fixture owns the
+// sockets, closed after the dispatcher is gone.
 class KqueueRegressionTest : public BackendTest {
  protected:
-  void SetUp() override {
-    BackendTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    dispatcher_ = NewDispatcher();
-    ASSERT_NE(dispatcher_, nullptr);
-  }
   void TearDown() override {
-    dispatcher_.reset();
     for (NativeSocket socket : open_) CloseSocket(socket);
   }
 
@@ -45,12 +40,13 @@ class KqueueRegressionTest : public BackendTest {
 
   // Waits with `batch` until `socket` is reported or two seconds pass;
   // returns its event. A failed Wait is a test failure (reported once).
-  std::optional<Event> WaitFor(NativeSocket socket, EventBatch& batch) {
+  static std::optional<Event> WaitFor(Dispatcher& dispatcher,
+                                      NativeSocket socket, EventBatch& batch) {
     const absl::Time deadline = absl::Now() + absl::Seconds(2);
     absl::Status first_failure;
     while (absl::Now() < deadline) {
       const absl::Status waited =
-          dispatcher_->Wait(absl::Milliseconds(50), batch);
+          dispatcher.Wait(absl::Milliseconds(50), batch);
       if (!waited.ok() && first_failure.ok()) first_failure = waited;
       for (const Event& event : batch) {
         if (event.socket == socket) {
@@ -63,7 +59,6 @@ class KqueueRegressionTest : public BackendTest {
     return std::nullopt;
   }
 
-  std::unique_ptr<Dispatcher> dispatcher_;
   std::vector<NativeSocket> open_;
 };
 
@@ -76,11 +71,13 @@ class KqueueRegressionTest : public BackendTest {
 // silently never watched.
 TEST_P(KqueueRegressionTest,
        KqueueDropsChangesItNeverAppliedAfterAFailedKevent) {
+  const std::unique_ptr<Dispatcher> dispatcher = NewDispatcher();
+  ASSERT_NE(dispatcher, nullptr);
   const SocketPair doomed[] = {OpenPair(), OpenPair()};
   const SocketPair healthy = OpenPair();
-  ASSERT_TRUE(dispatcher_->Add(doomed[0].first, Interest::kRead, 1).ok());
-  ASSERT_TRUE(dispatcher_->Add(doomed[1].first, Interest::kRead, 2).ok());
-  ASSERT_TRUE(dispatcher_->Add(healthy.first, Interest::kRead, 3).ok());
+  ASSERT_TRUE(dispatcher->Add(doomed[0].first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(dispatcher->Add(doomed[1].first, Interest::kRead, 2).ok());
+  ASSERT_TRUE(dispatcher->Add(healthy.first, Interest::kRead, 3).ok());
   CloseNow(doomed[0].first);  // misuse: closed before Remove
   CloseNow(doomed[1].first);
   ASSERT_EQ(SendBytes(healthy.second, "x", 1), 1);
@@ -90,14 +87,15 @@ TEST_P(KqueueRegressionTest,
   EventBatch one_event(1);
   std::optional<Event> event;
   const absl::Status first =
-      dispatcher_->Wait(absl::Milliseconds(50), one_event);
+      dispatcher->Wait(absl::Milliseconds(50), one_event);
   EXPECT_TRUE(first.ok()) << first;
   for (const Event& reported : one_event) {
     if (reported.socket == healthy.first) event = reported;
   }
-  (void)dispatcher_->Remove(doomed[0].first);  // may say "closed first"
-  (void)dispatcher_->Remove(doomed[1].first);
-  if (!event.has_value()) event = WaitFor(healthy.first, one_event);
+  (void)dispatcher->Remove(doomed[0].first);  // may say "closed first"
+  (void)dispatcher->Remove(doomed[1].first);
+  if (!event.has_value())
+    event = WaitFor(*dispatcher, healthy.first, one_event);
   ASSERT_TRUE(event.has_value())
       << "a socket added after two that were closed is never watched";
   EXPECT_EQ(event->token, 3u);
@@ -113,31 +111,33 @@ TEST_P(KqueueRegressionTest,
 // vnode filter: bytes left to read) watch it and report it readable. Either
 // answer is right, as long as Add gives it and keeps to it.
 TEST_P(KqueueRegressionTest, KqueueAcceptsAnAddTheSystemRefusesLater) {
+  const std::unique_ptr<Dispatcher> dispatcher = NewDispatcher();
+  ASSERT_NE(dispatcher, nullptr);
   const int directory = ::open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   ASSERT_GE(directory, 0);
-  const absl::Status added = dispatcher_->Add(directory, Interest::kRead, 5);
+  const absl::Status added = dispatcher->Add(directory, Interest::kRead, 5);
   if (added.ok()) {
     EventBatch batch(8);
-    const std::optional<Event> event = WaitFor(directory, batch);
+    const std::optional<Event> event = WaitFor(*dispatcher, directory, batch);
     EXPECT_TRUE(event.has_value()) << "Add accepted it, but it is not watched";
     if (event.has_value()) {
       EXPECT_TRUE(event->readable);
       EXPECT_FALSE(event->error) << "Add accepted it; a wait refused it";
     }
-    EXPECT_TRUE(dispatcher_->Remove(directory).ok());
+    EXPECT_TRUE(dispatcher->Remove(directory).ok());
   } else {
     EXPECT_NE(added.message().find("Dispatcher::Add"), absl::string_view::npos)
         << added;
-    EXPECT_FALSE(dispatcher_->IsRegistered(directory));
+    EXPECT_FALSE(dispatcher->IsRegistered(directory));
   }
   ::close(directory);
 
   // Either way the dispatcher goes on serving sockets.
   const SocketPair pair = OpenPair();
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 6).ok());
+  ASSERT_TRUE(dispatcher->Add(pair.first, Interest::kRead, 6).ok());
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
   EventBatch batch(8);
-  const std::optional<Event> event = WaitFor(pair.first, batch);
+  const std::optional<Event> event = WaitFor(*dispatcher, pair.first, batch);
   ASSERT_TRUE(event.has_value());
   EXPECT_FALSE(event->error);
 }
