@@ -264,5 +264,40 @@ TEST(ErrorClassification, NamesAndTextAreReadable) {
 #endif
 }
 
+constexpr SocketOp kEveryOp[] = {SocketOp::kRead, SocketOp::kWrite,
+                                 SocketOp::kConnect, SocketOp::kConnectCheck,
+                                 SocketOp::kAccept};
+
+// The class the table alone gives (its first row for the pair, else fatal),
+// scanned here so that ClassifyError's fast path is checked against it.
+ErrorClass TableClass(SocketOp op, SystemError code) {
+  for (const ErrorClassEntry& entry : ErrorClassTable()) {
+    if (entry.op == op && entry.code == code) return entry.error_class;
+  }
+  return ErrorClass::kFatal;
+}
+
+TEST(ErrorClassification, FastPathAnswersEveryCodeAsTheTableDoes) {
+  std::vector<SystemError> codes;
+  for (const ErrorClassEntry& entry : ErrorClassTable()) {
+    codes.push_back(entry.code);
+  }
+  // Every small code too, named by the table or not.
+#ifdef _WIN32
+  for (SystemError code = WSABASEERR; code < WSABASEERR + 1200; ++code) {
+#else
+  for (SystemError code = 1; code < 256; ++code) {
+#endif
+    codes.push_back(code);
+  }
+  for (SocketOp op : kEveryOp) {
+    for (SystemError code : codes) {
+      EXPECT_EQ(ErrorClassName(ClassifyError(op, code)),
+                ErrorClassName(TableClass(op, code)))
+          << SocketOpName(op) << " " << SystemErrorName(code);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace asycamore

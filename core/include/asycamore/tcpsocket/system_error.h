@@ -51,6 +51,8 @@ enum class ErrorClass : std::uint8_t {
 };
 
 // Returns the class of `code` returned by `op`. Unknown codes are kFatal.
+// The codes that end most calls (would-block, interrupted, in progress) are
+// answered without scanning the table; the answer is the table's either way.
 ErrorClass ClassifyError(SocketOp op, SystemError code);
 
 // Returns "would-block", "interrupted", ... (for messages and test names).
