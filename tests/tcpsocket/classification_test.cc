@@ -194,7 +194,7 @@ const std::vector<Expected>& ExpectedClasses() {
 #undef ROW
 
 std::string RowName(SocketOp op, const char* name) {
-  return absl::StrCat(SocketOpName(op), " ", name);
+  return absl::StrCat(std::string(SocketOpName(op)), " ", name);
 }
 
 TEST(ErrorClassification, EveryExpectedRowHolds) {
@@ -297,6 +297,17 @@ TEST(ErrorClassification, FastPathAnswersEveryCodeAsTheTableDoes) {
           << SocketOpName(op) << " " << SystemErrorName(code);
     }
   }
+}
+
+// system_error.h used to promise kAlreadyExists for EADDRINUSE; abseil (and
+// so ListenTcp on a busy port) says kFailedPrecondition.
+TEST(ErrorClassification, AddressInUseIsAFailedPreconditionStatus) {
+#ifdef _WIN32
+  const absl::Status status = SocketErrorStatus(WSAEADDRINUSE, "bind");
+#else
+  const absl::Status status = SocketErrorStatus(EADDRINUSE, "bind");
+#endif
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
 }
 
 }  // namespace

@@ -77,6 +77,9 @@ TEST(ListenTcp, PortInUseGetsAClearStatus) {
   ASSERT_FALSE(second.ok());
   EXPECT_TRUE(absl::StrContains(second.status().message(), "bind"))
       << second.status();
+  // EADDRINUSE, as abseil maps it (system_error.h once said kAlreadyExists).
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition)
+      << second.status();
   EXPECT_TRUE(absl::StrContains(second.status().message(),
                                 std::to_string(port)))
       << second.status();

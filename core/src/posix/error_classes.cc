@@ -17,7 +17,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "asycamore/backend/system_error.h"
 #include "asycamore/tcpsocket/system_error.h"
 
 namespace asycamore {
@@ -125,9 +124,5 @@ std::string SystemErrorText(SystemError code) {
 SystemError LastSocketError() { return errno; }
 
 SystemError TimedOutError() { return ETIMEDOUT; }
-
-absl::Status SocketErrorStatus(SystemError code, absl::string_view call) {
-  return SystemErrorStatus(code, call);  // the backends' one formatter
-}
 
 }  // namespace asycamore

@@ -1,10 +1,14 @@
-// Lookups over the OS family's error table (ErrorClassTable(), defined in
-// core/src/<os>/error_classes.cc): the same on every system, so written once.
+// The parts of system_error.h that are the same on every system, written
+// once: the lookups over the OS family's error table (ErrorClassTable(),
+// defined in core/src/<os>/error_classes.cc) and the status formatting.
 #include <array>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "asycamore/backend/system_error.h"
 #include "asycamore/tcpsocket/system_error.h"
 
 namespace asycamore {
@@ -66,6 +70,11 @@ ErrorClass ClassifyError(SocketOp op, SystemError code) {
     if (slots.code[i] == code) return slots.error_class[i];
   }
   return ClassifyByTable(op, code);
+}
+
+absl::Status SocketErrorStatus(SystemError code, std::string_view call) {
+  // The backends' one formatter (which takes abseil's own string_view).
+  return SystemErrorStatus(code, absl::string_view(call.data(), call.size()));
 }
 
 std::string SystemErrorName(SystemError code) {

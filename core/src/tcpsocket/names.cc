@@ -1,4 +1,6 @@
 // Printable names of the tcpsocket layer's enums.
+#include <string_view>
+
 #include "absl/strings/string_view.h"
 
 #include "asycamore/tcpsocket/io_step.h"
@@ -7,7 +9,7 @@
 
 namespace asycamore {
 
-absl::string_view ErrorClassName(ErrorClass error_class) {
+std::string_view ErrorClassName(ErrorClass error_class) {
   switch (error_class) {
     case ErrorClass::kNone: return "none";
     case ErrorClass::kWouldBlock: return "would-block";
@@ -22,7 +24,7 @@ absl::string_view ErrorClassName(ErrorClass error_class) {
   return "?";
 }
 
-absl::string_view SocketOpName(SocketOp op) {
+std::string_view SocketOpName(SocketOp op) {
   switch (op) {
     case SocketOp::kRead: return "read";
     case SocketOp::kWrite: return "write";

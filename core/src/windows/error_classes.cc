@@ -24,7 +24,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "asycamore/backend/system_error.h"
 #include "asycamore/tcpsocket/system_error.h"
 #include "windows_error.h"
 
@@ -102,9 +101,5 @@ std::string SystemErrorText(SystemError code) {
 SystemError LastSocketError() { return ::WSAGetLastError(); }
 
 SystemError TimedOutError() { return WSAETIMEDOUT; }
-
-absl::Status SocketErrorStatus(SystemError code, absl::string_view call) {
-  return SystemErrorStatus(code, call);  // the backends' one formatter
-}
 
 }  // namespace asycamore

@@ -4,15 +4,17 @@
 // Each operation (read, write, connect, accept) has its own rules: EINTR
 // from connect means "in progress", from read it means "try again";
 // ECONNABORTED from accept means "take the next one", from write it means
-// "the peer is gone". One file per OS family (core/src/posix/error_classes.cc,
-// later core/src/windows/error_classes.cc for the WSA codes) holds the table;
-// no other file compares error values.
+// "the peer is gone". One file per OS family holds the table
+// (core/src/posix/error_classes.cc for errno, core/src/windows/error_classes.cc
+// for the WSA codes); no other file of the tcpsocket layer compares error
+// values. (The backends and the loop's wake-up make their own EINTR/EBADF
+// checks on their own calls; they sit below this layer and cannot use it.)
 #ifndef ASYCAMORE_TCPSOCKET_SYSTEM_ERROR_H_
 #define ASYCAMORE_TCPSOCKET_SYSTEM_ERROR_H_
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/types/span.h"
@@ -56,9 +58,9 @@ enum class ErrorClass : std::uint8_t {
 ErrorClass ClassifyError(SocketOp op, SystemError code);
 
 // Returns "would-block", "interrupted", ... (for messages and test names).
-absl::string_view ErrorClassName(ErrorClass error_class);
+std::string_view ErrorClassName(ErrorClass error_class);
 // Returns "read", "write", "connect", "connect-check" or "accept".
-absl::string_view SocketOpName(SocketOp op);
+std::string_view SocketOpName(SocketOp op);
 
 // Returns the system's text for `code`, e.g. "Connection refused".
 std::string SystemErrorText(SystemError code);
@@ -74,9 +76,10 @@ SystemError LastSocketError();
 SystemError TimedOutError();
 
 // Returns a status whose message is "<call>: <text of code>"; the status
-// code follows the system code (e.g. EADDRINUSE gives kAlreadyExists...
-// wherever abseil maps it).
-absl::Status SocketErrorStatus(SystemError code, absl::string_view call);
+// code is the one absl::ErrnoToStatus gives the code (on Windows, the code's
+// POSIX twin): EADDRINUSE gives kFailedPrecondition, ECONNREFUSED
+// kUnavailable, ENOBUFS and EMFILE kResourceExhausted.
+absl::Status SocketErrorStatus(SystemError code, std::string_view call);
 
 // One row of the classification table. The table lists every code the
 // classification names explicitly; codes it does not list are kFatal.
