@@ -80,9 +80,11 @@ const std::vector<Expected>& ExpectedClasses() {
       ROW(kConnect, EHOSTUNREACH, kClosed),
       ROW(kConnect, ENETDOWN, kClosed),
       ROW(kConnect, ENOBUFS, kNoBuffers),
+      // No free ephemeral port: EADDRNOTAVAIL (Linux), EAGAIN (the BSDs).
+      ROW(kConnect, EADDRNOTAVAIL, kAddressesExhausted),
+      ROW(kConnect, EAGAIN, kAddressesExhausted),
       ROW(kConnect, EALREADY, kFatal),
       ROW(kConnect, EISCONN, kFatal),
-      ROW(kConnect, EADDRNOTAVAIL, kFatal),
       ROW(kConnect, EBADF, kFatal),
 
       ROW(kConnectCheck, ENOTCONN, kInProgress),
@@ -102,6 +104,8 @@ const std::vector<Expected>& ExpectedClasses() {
       ROW(kAccept, EHOSTUNREACH, kAbortedRetry),
       ROW(kAccept, EOPNOTSUPP, kAbortedRetry),
       ROW(kAccept, ENETUNREACH, kAbortedRetry),
+      // "EPERM: Firewall rules forbid connection" (Linux accept(2)).
+      ROW(kAccept, EPERM, kAbortedRetry),
 #endif
       ROW(kAccept, EMFILE, kOutOfDescriptors),
       ROW(kAccept, ENFILE, kOutOfDescriptors),
@@ -163,11 +167,12 @@ const std::vector<Expected>& ExpectedClasses() {
       ROW(kConnect, WSAENETUNREACH, kClosed),
       ROW(kConnect, WSAEHOSTUNREACH, kClosed),
       ROW(kConnect, WSAENETDOWN, kClosed),
-      ROW(kConnect, WSAENOBUFS, kNoBuffers),
+      // Exhausted ephemeral ports: "WSAENOBUFS (10055)" (KB 196271).
+      ROW(kConnect, WSAENOBUFS, kAddressesExhausted),
+      ROW(kConnect, WSAEADDRNOTAVAIL, kAddressesExhausted),
       ROW(kConnect, WSAEINPROGRESS, kFatal),
       ROW(kConnect, WSAEALREADY, kFatal),
       ROW(kConnect, WSAEISCONN, kFatal),
-      ROW(kConnect, WSAEADDRNOTAVAIL, kFatal),
       ROW(kConnect, WSAENOTSOCK, kFatal),
 
       ROW(kConnectCheck, WSAENOTCONN, kInProgress),
@@ -296,6 +301,16 @@ TEST(ErrorClassification, FastPathAnswersEveryCodeAsTheTableDoes) {
                 ErrorClassName(TableClass(op, code)))
           << SocketOpName(op) << " " << SystemErrorName(code);
     }
+  }
+}
+
+TEST(ErrorClassification, EveryErrorClassHasItsOwnName) {
+  std::vector<std::string> names;
+  for (int value = 0; value <= static_cast<int>(ErrorClass::kFatal); ++value) {
+    const std::string name(ErrorClassName(static_cast<ErrorClass>(value)));
+    EXPECT_NE(name, "?") << value;
+    for (const std::string& earlier : names) EXPECT_NE(name, earlier);
+    names.push_back(name);
   }
 }
 

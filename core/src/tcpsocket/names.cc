@@ -16,6 +16,7 @@ std::string_view ErrorClassName(ErrorClass error_class) {
     case ErrorClass::kInterrupted: return "interrupted";
     case ErrorClass::kNoBuffers: return "no-buffers";
     case ErrorClass::kInProgress: return "in-progress";
+    case ErrorClass::kAddressesExhausted: return "addresses-exhausted";
     case ErrorClass::kClosed: return "closed";
     case ErrorClass::kAbortedRetry: return "aborted-retry";
     case ErrorClass::kOutOfDescriptors: return "out-of-descriptors";

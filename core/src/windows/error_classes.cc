@@ -11,7 +11,16 @@
 //     blocking call is already running on the thread). WSAEINTR is "in
 //     progress" too, as on POSIX: never call connect again.
 //   - accept() reports WSAECONNRESET when the connection was reset before it
-//     was taken (POSIX says ECONNABORTED): take the next one.
+//     was taken (POSIX says ECONNABORTED): take the next one. There is no
+//     twin of Linux's EPERM (a firewall refusing one connection): the
+//     Windows firewall drops the SYN before the connection reaches the
+//     listen queue, and only WSAAccept's condition function (which this
+//     layer does not use) refuses a queued one, with WSAECONNREFUSED.
+//   - connect() reports exhausted ephemeral ports as WSAENOBUFS ("no buffer
+//     space", Microsoft KB 196271) or WSAEADDRNOTAVAIL: both are
+//     kAddressesExhausted, a failed connect the caller may try again later.
+//     So unlike POSIX's ENOBUFS, WSAENOBUFS from connect is not retried
+//     inside the connect driver: a few milliseconds do not free a port.
 //   - A send on a connection that was shut down reports WSAESHUTDOWN, one
 //     whose peer is gone WSAECONNRESET or WSAECONNABORTED; there is no EPIPE
 //     and no SIGPIPE.
@@ -70,7 +79,8 @@ constexpr ErrorClassEntry kTable[] = {
     ASY_ENTRY(kConnect, WSAENETUNREACH, kClosed),
     ASY_ENTRY(kConnect, WSAEHOSTUNREACH, kClosed),
     ASY_ENTRY(kConnect, WSAENETDOWN, kClosed),
-    ASY_ENTRY(kConnect, WSAENOBUFS, kNoBuffers),
+    ASY_ENTRY(kConnect, WSAENOBUFS, kAddressesExhausted),
+    ASY_ENTRY(kConnect, WSAEADDRNOTAVAIL, kAddressesExhausted),
 
     // Asking whether a pending connect finished: WSAENOTCONN means not yet.
     ASY_ENTRY(kConnectCheck, WSAENOTCONN, kInProgress),

@@ -17,8 +17,9 @@
 //   - at most `max_accepts_per_event` accepts per readiness event, so a
 //     flood of connects cannot starve established connections (the
 //     listener is level-triggered: what is left is reported again);
-//   - ECONNABORTED / EPROTO (the peer gave up while queued) and EINTR:
-//     take the next one;
+//   - ECONNABORTED / EPROTO (the peer gave up while queued), EPERM on Linux
+//     (a firewall rule refused that one connection) and EINTR: take the
+//     next one;
 //   - EMFILE / ENFILE / ENOBUFS / ENOMEM: the listener is deregistered and
 //     registered again after `exhaustion_backoff`, so the loop sleeps
 //     instead of waking for a connection it cannot take; the pending
@@ -73,7 +74,7 @@ struct AcceptOptions {
 struct AcceptStats {
   std::uint64_t readiness_events = 0;  // listener events handled
   std::uint64_t accepted = 0;          // connections handed to the factory
-  std::uint64_t retried = 0;           // ECONNABORTED, EPROTO, EINTR
+  std::uint64_t retried = 0;           // ECONNABORTED, EPROTO, EPERM, EINTR
   std::uint64_t rejected = 0;          // factory refused or registering failed
   std::uint64_t exhaustion_pauses = 0; // times accepting stopped (EMFILE...)
   std::uint64_t errors = 0;            // other accept failures

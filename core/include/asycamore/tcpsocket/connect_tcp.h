@@ -23,6 +23,9 @@
 //     {readable, writable, error}, with the code kept for GetSockErr.
 //   - EINTR from connect means the connect goes on; connect is never called
 //     twice on one socket.
+//   - No free local port (EADDRNOTAVAIL, EAGAIN; WSAEADDRNOTAVAIL,
+//     WSAENOBUFS) is a failure whose class, ClassifyError(SocketOp::kConnect,
+//     connect_error()), is kAddressesExhausted: connect again later.
 //   - On a wake-up, SO_ERROR decides: non-zero is a failure; zero with a
 //     peer is success; zero without one is a spurious wake and the wait goes
 //     on.

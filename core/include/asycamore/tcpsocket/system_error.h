@@ -37,24 +37,35 @@ enum class SocketOp : std::uint8_t {
 
 // What the tcpsocket drivers do about an error.
 enum class ErrorClass : std::uint8_t {
-  kNone,              // not an error
-  kWouldBlock,        // wait for readiness, then try again
-  kInterrupted,       // a signal arrived: try again at once
-  kNoBuffers,         // the kernel is short of memory: retry after a timer,
-                      // readiness will not say when
-  kInProgress,        // connect: the connect goes on; wait for writability
-  kClosed,            // the peer is gone, refused or unreachable: the
-                      // connection is over, which is not a bug
-  kAbortedRetry,      // accept: that connection died before we took it;
-                      // take the next one
-  kOutOfDescriptors,  // accept: the process or system has no descriptor
-                      // left; stop accepting for a while
-  kFatal,             // anything else: a bug or a dead socket; stop
+  kNone,               // not an error
+  kWouldBlock,         // wait for readiness, then try again
+  kInterrupted,        // a signal arrived: try again at once
+  kNoBuffers,          // the kernel is short of memory: retry after a timer,
+                       // readiness will not say when
+  kInProgress,         // connect: the connect goes on; wait for writability
+  kAddressesExhausted, // connect: no local port is free (a load generator's
+                       // connections in TIME_WAIT hold them all). The
+                       // connect never started and is reported as failed;
+                       // connecting again after a delay, on a new
+                       // connection, can succeed. (On the BSDs EADDRNOTAVAIL
+                       // also means an unusable remote address, such as
+                       // port 0: bound the retries.)
+  kClosed,             // the peer is gone, refused or unreachable: the
+                       // connection is over, which is not a bug
+  kAbortedRetry,       // accept: that connection died (or a firewall
+                       // refused it) before we took it; take the next one
+  kOutOfDescriptors,   // accept: the process or system has no descriptor
+                       // left; stop accepting for a while
+  kFatal,              // anything else: a bug or a dead socket; stop
 };
 
 // Returns the class of `code` returned by `op`. Unknown codes are kFatal.
 // The codes that end most calls (would-block, interrupted, in progress) are
 // answered without scanning the table; the answer is the table's either way.
+//
+// A connect failure the caller may retry later on a new connection:
+//   ClassifyError(SocketOp::kConnect, connection.connect_error()) ==
+//       ErrorClass::kAddressesExhausted
 ErrorClass ClassifyError(SocketOp op, SystemError code);
 
 // Returns "would-block", "interrupted", ... (for messages and test names).
