@@ -325,5 +325,25 @@ TEST(ErrorClassification, AddressInUseIsAFailedPreconditionStatus) {
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
 }
 
+// A failure known only as a status (the loop refusing a socket) must still
+// be reported with a code whose text says something, never 0.
+TEST(ErrorClassification, SystemErrorForStatusGivesARealCodeForEveryFailure) {
+  EXPECT_EQ(SystemErrorForStatus(absl::OkStatus()), kNoSystemError);
+  for (int value = 1; value <= static_cast<int>(absl::StatusCode::kUnauthenticated);
+       ++value) {
+    const absl::Status status(static_cast<absl::StatusCode>(value), "refused");
+    const SystemError code = SystemErrorForStatus(status);
+    EXPECT_NE(code, kNoSystemError) << status;
+    EXPECT_NE(SystemErrorText(code), "no error") << status;
+  }
+#ifdef _WIN32
+  EXPECT_EQ(SystemErrorForStatus(absl::ResourceExhaustedError("full")),
+            WSAENOBUFS);
+#else
+  EXPECT_EQ(SystemErrorForStatus(absl::ResourceExhaustedError("full")),
+            ENOBUFS);
+#endif
+}
+
 }  // namespace
 }  // namespace asycamore

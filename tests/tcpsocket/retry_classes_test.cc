@@ -1,7 +1,8 @@
 // The error classes that mean "try again" in some form, each driven through
 // the SocketOps seam on every backend: accept's EPERM (one connection
 // refused by a firewall) and connect's exhausted local ports (a failure the
-// caller retries later).
+// caller retries later); and a connect whose registration failed, which must
+// still say why.
 #include <memory>
 #include <utility>
 #include <vector>
@@ -132,6 +133,82 @@ TEST_P(RetryClassesTest, ConnectWithNoFreeLocalPortFailsAsAddressesExhaustedAndC
   }));
   ASSERT_EQ(client.events.size(), 1u);
   EXPECT_FALSE(client.events[0].error);
+}
+
+// ---- connect: the loop refuses the connected socket ----
+
+// Wraps a real dispatcher and refuses every Modify, as a backend short of
+// memory would (epoll_ctl ENOMEM). Tokens are kept here and put back on the
+// inner dispatcher's events.
+class ModifyRefusingDispatcher : public Dispatcher {
+ public:
+  explicit ModifyRefusingDispatcher(std::unique_ptr<Dispatcher> inner)
+      : Dispatcher(inner->kind()),
+        inner_(std::move(inner)),
+        inner_batch_(EventBatch::kDefaultCapacity) {}
+
+  void Wake() override { inner_->Wake(); }
+
+ protected:
+  absl::Status AddToBackend(NativeSocket socket, Interest interest) override {
+    return inner_->Add(socket, interest, 0);
+  }
+  absl::Status ModifyInBackend(NativeSocket, Interest, Interest) override {
+    return absl::ResourceExhaustedError("no memory for the change (test)");
+  }
+  absl::Status RemoveFromBackend(NativeSocket socket, Interest) override {
+    return inner_->Remove(socket);
+  }
+  absl::Status WaitForEvents(absl::Duration timeout,
+                             EventBatch& batch) override {
+    batch.Clear();
+    if (absl::Status status = inner_->Wait(timeout, inner_batch_);
+        !status.ok()) {
+      return status;
+    }
+    for (Event event : inner_batch_) {
+      const Registration* registration = registrations().Find(event.socket);
+      if (registration == nullptr || batch.full()) continue;
+      event.token = registration->token;
+      batch.Push(event);
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  std::unique_ptr<Dispatcher> inner_;
+  EventBatch inner_batch_;
+};
+
+TEST_P(RetryClassesTest, ConnectWhoseRegistrationFailedReportsARealCode) {
+  EventLoop refusing(
+      std::make_unique<ModifyRefusingDispatcher>(NewDispatcher()));
+  // Declared after its loop, so destroyed before it. Accepting needs no
+  // Modify: the listener is registered once, for reading.
+  absl::StatusOr<std::unique_ptr<AcceptingSocket>> server =
+      ListenTcp("127.0.0.1", 0, 16);
+  ASSERT_TRUE(server.ok()) << server.status();
+  std::vector<StreamConnection*> accepted;
+  ASSERT_TRUE((*server)->Start(refusing, StreamFactory(&accepted)).ok());
+  RecordingConnection client;
+  ASSERT_TRUE(ConnectTcp(refusing, client,
+                         SocketAddress::Loopback4((*server)->local_port()))
+                  .ok());
+  ASSERT_TRUE(RunUntil(refusing, [&] { return !client.events.empty(); }));
+  ASSERT_EQ(client.events.size(), 1u);
+  if (!client.events[0].error && client.events[0].readable &&
+      !client.events[0].writable) {
+    GTEST_SKIP() << "the connect completed inside connect(): the socket was "
+                    "already watched for reading, so no change was refused";
+  }
+  // Connected, but the loop would not switch the socket to reading.
+  EXPECT_TRUE(client.events[0].error);
+  EXPECT_EQ(client.dispatch_state(), ConnectionState::kClosed);
+  // It used to report code 0: "no error" for a failed connect.
+  const SockErr why = GetSockErr(client);
+  EXPECT_NE(why.code, kNoSystemError);
+  EXPECT_EQ(why.code, SystemErrorForStatus(absl::ResourceExhaustedError("")));
+  EXPECT_EQ(client.last_error(), why.code);
 }
 
 ASYCAMORE_INSTANTIATE_FOR_EACH_BACKEND(RetryClassesTest);

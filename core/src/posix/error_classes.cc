@@ -137,4 +137,14 @@ SystemError LastSocketError() { return errno; }
 
 SystemError TimedOutError() { return ETIMEDOUT; }
 
+SystemError SystemErrorForStatus(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk: return kNoSystemError;
+    case absl::StatusCode::kResourceExhausted: return ENOBUFS;
+    case absl::StatusCode::kPermissionDenied: return EPERM;
+    case absl::StatusCode::kFailedPrecondition: return EBADF;
+    default: return EINVAL;
+  }
+}
+
 }  // namespace asycamore

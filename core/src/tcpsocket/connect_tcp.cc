@@ -137,8 +137,10 @@ void ConnectDriver::Deliver(TcpConnection& target, bool success,
     target.want_read_ = true;
     target.want_write_ = false;
     if (absl::Status status = target.UpdateRegistration(); !status.ok()) {
+      // Connected, but the loop will not watch the socket: a failed connect,
+      // with a code that says why (GetSockErr must not say "no error").
       success = false;
-      error = kNoSystemError;
+      error = SystemErrorForStatus(status);
     }
   }
   if (success) {

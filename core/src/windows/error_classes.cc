@@ -112,4 +112,14 @@ SystemError LastSocketError() { return ::WSAGetLastError(); }
 
 SystemError TimedOutError() { return WSAETIMEDOUT; }
 
+SystemError SystemErrorForStatus(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk: return kNoSystemError;
+    case absl::StatusCode::kResourceExhausted: return WSAENOBUFS;
+    case absl::StatusCode::kPermissionDenied: return WSAEACCES;
+    case absl::StatusCode::kFailedPrecondition: return WSAENOTSOCK;
+    default: return WSAEINVAL;
+  }
+}
+
 }  // namespace asycamore

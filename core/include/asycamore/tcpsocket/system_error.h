@@ -92,6 +92,14 @@ SystemError TimedOutError();
 // kUnavailable, ENOBUFS and EMFILE kResourceExhausted.
 absl::Status SocketErrorStatus(SystemError code, std::string_view call);
 
+// Returns the system code that stands for a failure reported only as a
+// status, such as the loop refusing to watch a socket, so that it can be
+// reported where a code is expected (a connect result, GetSockErr):
+// kResourceExhausted gives ENOBUFS, kPermissionDenied EPERM,
+// kFailedPrecondition EBADF, anything else EINVAL (the WSA codes on
+// Windows); an OK status gives kNoSystemError.
+SystemError SystemErrorForStatus(const absl::Status& status);
+
 // One row of the classification table. The table lists every code the
 // classification names explicitly; codes it does not list are kFatal.
 struct ErrorClassEntry {
