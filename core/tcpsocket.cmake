@@ -11,6 +11,7 @@ set_property(GLOBAL PROPERTY ASYCAMORE_TCPSOCKET_BUILT TRUE)
 
 target_sources(asycamore PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/accepting_socket.cc
+  ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/connect_retry.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/connect_tcp.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/data_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/error_class_lookup.cc

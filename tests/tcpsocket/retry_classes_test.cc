@@ -1,8 +1,10 @@
 // The error classes that mean "try again" in some form, each driven through
 // the SocketOps seam on every backend: accept's EPERM (one connection
-// refused by a firewall) and connect's exhausted local ports (a failure the
-// caller retries later); and a connect whose registration failed, which must
-// still say why.
+// refused by a firewall), connect's exhausted local ports (a failure the
+// caller retries later) and connect's ENOBUFS (retried inside the driver, on
+// one timer); and a connect whose registration failed, which must still say
+// why.
+#include <algorithm>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -14,6 +16,8 @@
 #include "test_peer.h"
 
 #ifndef _WIN32
+#include <fcntl.h>
+
 #include <cerrno>
 #endif
 
@@ -134,6 +138,104 @@ TEST_P(RetryClassesTest, ConnectWithNoFreeLocalPortFailsAsAddressesExhaustedAndC
   ASSERT_EQ(client.events.size(), 1u);
   EXPECT_FALSE(client.events[0].error);
 }
+
+// ---- connect: ENOBUFS ----
+
+#ifndef _WIN32
+// Windows' WSAENOBUFS from connect is port exhaustion (above), not a memory
+// shortage that a short wait cures; only POSIX has this retry.
+TEST_P(RetryClassesTest, ConnectNoBuffersIsRetriedOnOneTimerThenSucceeds) {
+  ASSERT_NO_FATAL_FAILURE(Listen());
+  std::vector<StreamConnection*> accepted;
+  ASSERT_TRUE(server_->Start(loop(), StreamFactory(&accepted)).ok());
+  const std::size_t timers_before = loop().timer_count();
+  const std::size_t registrations_before = loop().registration_count();
+  FaultInjector faults;
+  int shortages = 3;
+  std::vector<std::size_t> registered_at_attempt;
+  std::vector<bool> previous_socket_closed;
+  NativeSocket previous = kInvalidSocket;
+  faults.connect = [&](NativeSocket socket, const SocketAddress& address) {
+    registered_at_attempt.push_back(loop().registration_count() -
+                                    registrations_before);
+    if (previous != kInvalidSocket) {
+      // Each attempt has a new socket: the failed one was closed first (a
+      // reused number is that descriptor, freed and handed out again).
+      previous_socket_closed.push_back(previous == socket ||
+                                       ::fcntl(previous, F_GETFD) == -1);
+    }
+    previous = socket;
+    if (shortages > 0) {
+      --shortages;
+      return CodeNamed("ENOBUFS");  // the connect never started
+    }
+    return faults.real.connect(socket, address);
+  };
+  RecordingConnection client;
+  ASSERT_TRUE(ConnectTcp(loop(), client, ServerAddress()).ok());
+  EXPECT_EQ(faults.connect_calls, 1u);  // no retry inside ConnectTcp
+  EXPECT_EQ(client.dispatch_state(), ConnectionState::kConnecting);
+  std::size_t most_timers = 0;
+  ASSERT_TRUE(RunUntil(loop(), [&] {
+    most_timers = std::max(most_timers, loop().timer_count() - timers_before);
+    return client.dispatch_state() == ConnectionState::kConnected;
+  }));
+  // Three shortages, then the connect that worked: one call per timer.
+  EXPECT_EQ(faults.connect_calls, 4u);
+  // One retry timer at a time, and nothing registered while waiting, so no
+  // readiness could make the driver try again early or spin.
+  EXPECT_EQ(most_timers, 1u);
+  EXPECT_EQ(registered_at_attempt, std::vector<std::size_t>(4, 0));
+  EXPECT_EQ(previous_socket_closed, std::vector<bool>(3, true));
+  ASSERT_EQ(client.events.size(), 1u);  // the result, once
+  EXPECT_FALSE(client.events[0].error);
+  EXPECT_EQ(loop().timer_count(), timers_before);
+  ASSERT_TRUE(RunUntil(loop(), [&] { return accepted.size() == 1; }));
+}
+
+TEST_P(RetryClassesTest, ConnectNoBuffersRetryIsCancelledByCloseAndByTheDestructor) {
+  FaultInjector faults;
+  faults.connect = [&](NativeSocket, const SocketAddress&) {
+    return CodeNamed("ENOBUFS");
+  };
+  const std::size_t timers_before = loop().timer_count();
+  RecordingConnection closed;
+  ASSERT_TRUE(ConnectTcp(loop(), closed, SocketAddress::Loopback4(9)).ok());
+  EXPECT_EQ(loop().timer_count(), timers_before + 1);
+  closed.Close();
+  EXPECT_EQ(closed.dispatch_state(), ConnectionState::kClosed);
+  EXPECT_EQ(loop().timer_count(), timers_before);
+  {
+    auto destroyed = std::make_unique<RecordingConnection>();
+    ASSERT_TRUE(
+        ConnectTcp(loop(), *destroyed, SocketAddress::Loopback4(9)).ok());
+    EXPECT_EQ(loop().timer_count(), timers_before + 1);
+  }
+  EXPECT_EQ(loop().timer_count(), timers_before);
+  // Longer than the first retry delay: a timer left behind would fire here
+  // (and touch a destroyed target, which the sanitizer lane would catch).
+  ASSERT_TRUE(loop().Iterate(absl::Milliseconds(30)).ok());
+  EXPECT_EQ(faults.connect_calls, 2u);
+  EXPECT_TRUE(closed.events.empty());
+}
+
+TEST_P(RetryClassesTest, ConnectNoBuffersThatLastsFailsWithItsCodeAfterBoundedRetries) {
+  FaultInjector faults;
+  faults.connect = [&](NativeSocket, const SocketAddress&) {
+    return CodeNamed("ENOBUFS");
+  };
+  RecordingConnection client;
+  ASSERT_TRUE(ConnectTcp(loop(), client, SocketAddress::Loopback4(9)).ok());
+  ASSERT_TRUE(RunUntil(loop(), [&] { return !client.events.empty(); }));
+  ASSERT_EQ(client.events.size(), 1u);
+  EXPECT_TRUE(client.events[0].error);
+  EXPECT_EQ(GetSockErr(client).code, CodeNamed("ENOBUFS"));
+  EXPECT_EQ(client.dispatch_state(), ConnectionState::kClosed);
+  // Retried, but not forever.
+  EXPECT_GT(faults.connect_calls, 1u);
+  EXPECT_LE(faults.connect_calls, 16u);
+}
+#endif  // _WIN32
 
 // ---- connect: the loop refuses the connected socket ----
 

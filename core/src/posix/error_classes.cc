@@ -19,6 +19,8 @@
 //     kAddressesExhausted, a failed connect the caller may try again later.
 //     (EAGAIN means "would block" from connect only for Unix domain
 //     sockets, which this layer never opens.)
+//   - ENOBUFS from connect() means the connect never started; the connect
+//     driver retries it on a timer with a new socket (connect_retry.cc).
 //   - ENOMEM from read/write/accept is the same shortage as ENOBUFS.
 #include <cerrno>
 #include <cstring>

@@ -12,6 +12,8 @@
 //     decides: non-zero is the failure (and reading it clears it, so the
 //     code is kept in connect_error()); zero and a peer (getpeername) is
 //     success; zero and no peer yet is a spurious wake: keep waiting.
+//   connect() says ENOBUFS: the connect never started; a timer tries again
+//     with a new socket (connect_retry.cc).
 //   A timeout timer turns a connect still pending into ETIMEDOUT.
 // Every timer is cancelled by Close() and by the destructor, so a result
 // never reaches a closed or destroyed target.
@@ -50,10 +52,26 @@ absl::Status ConnectDriver::Start(EventLoop& loop, TcpConnection& target,
   target.connect_error_ = kNoSystemError;
   target.last_error_ = kNoSystemError;
   ++target.connect_attempt_;
+  if (absl::Status status = Attempt(target, address, /*retries=*/0);
+      !status.ok()) {
+    return fail(status);
+  }
+  if (options.timeout != absl::InfiniteDuration()) {
+    target.timeout_timer_ =
+        loop.RunAfter(options.timeout, [&target] { OnTimeout(target); });
+  }
+  return absl::OkStatus();
+}
 
+absl::Status ConnectDriver::Attempt(TcpConnection& target,
+                                    const SocketAddress& address,
+                                    int retries) {
   // Called once per socket, whatever it returns: after EINTR the connect
   // goes on in the background and a second call would fail (EALREADY).
-  const SystemError error = CurrentSocketOps().connect(*socket, address);
+  const SystemError error = CurrentSocketOps().connect(target.socket_, address);
+  if (RetryAfterNoBuffers(target, address, error, retries)) {
+    return absl::OkStatus();
+  }
   const bool at_once = error == kNoSystemError ||
                        ClassifyError(SocketOp::kConnect, error) !=
                            ErrorClass::kInProgress;
@@ -61,18 +79,14 @@ absl::Status ConnectDriver::Start(EventLoop& loop, TcpConnection& target,
   target.want_write_ = !at_once;
   if (absl::Status status = target.UpdateRegistration(); !status.ok()) {
     target.ReleaseSocket();
-    return fail(status);
+    return status;
   }
   target.state_ = ConnectionState::kConnecting;
   if (at_once) {
     target.connect_completed_at_once_ = true;
     target.immediate_error_ = error;
-    target.immediate_timer_ = loop.RunAfter(
+    target.immediate_timer_ = target.loop_->RunAfter(
         absl::ZeroDuration(), [&target] { OnImmediateTimer(target); });
-  }
-  if (options.timeout != absl::InfiniteDuration()) {
-    target.timeout_timer_ =
-        loop.RunAfter(options.timeout, [&target] { OnTimeout(target); });
   }
   return absl::OkStatus();
 }

@@ -31,6 +31,19 @@ class ConnectDriver {
   static void OnEvent(TcpConnection& target, const Event& event);
 
  private:
+  // Makes the one connect call of the target's socket and waits for its
+  // outcome; `retries` counts the ENOBUFS retries before it. Defined in
+  // connect_tcp.cc.
+  static absl::Status Attempt(TcpConnection& target,
+                              const SocketAddress& address, int retries);
+  // ENOBUFS from connect: closes the socket and arms the retry timer, or
+  // returns false (any other code, or no retry left). Defined, with the
+  // timer's handler, in connect_retry.cc.
+  static bool RetryAfterNoBuffers(TcpConnection& target,
+                                  const SocketAddress& address,
+                                  SystemError error, int retries);
+  static void OnNoBuffersRetry(TcpConnection& target,
+                               const SocketAddress& address, int retries);
   static void OnImmediateTimer(TcpConnection& target);
   static void OnTimeout(TcpConnection& target);
   static void Deliver(TcpConnection& target, bool success, bool immediate,

@@ -23,6 +23,8 @@
 //     {readable, writable, error}, with the code kept for GetSockErr.
 //   - EINTR from connect means the connect goes on; connect is never called
 //     twice on one socket.
+//   - ENOBUFS from connect (POSIX) means it never started: it is tried again
+//     on a timer, with a new socket, a few times before it fails.
 //   - No free local port (EADDRNOTAVAIL, EAGAIN; WSAEADDRNOTAVAIL,
 //     WSAENOBUFS) is a failure whose class, ClassifyError(SocketOp::kConnect,
 //     connect_error()), is kAddressesExhausted: connect again later.
