@@ -3,6 +3,9 @@
 #ifndef ASYCAMORE_CORE_SRC_TCPSOCKET_INTERNAL_H_
 #define ASYCAMORE_CORE_SRC_TCPSOCKET_INTERNAL_H_
 
+#include <string>
+#include <string_view>
+
 #include "absl/status/status.h"
 #include "asycamore/event.h"
 #include "asycamore/event_loop.h"
@@ -13,6 +16,11 @@
 #include "asycamore/tcpsocket/tcp_connection.h"
 
 namespace asycamore::internal {
+
+// Returns `input` quoted-string safe for an error message: quotes,
+// backslashes and non-printable bytes escaped (a NUL shows as \x00).
+// Defined in socket_address.cc.
+std::string EscapedForMessage(std::string_view input);
 
 // Sets the listening options of this OS, binds `socket` to `address` and
 // listens with `backlog`. The message names the failing call only; ListenTcp

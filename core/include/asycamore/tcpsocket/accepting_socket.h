@@ -34,7 +34,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include "absl/strings/string_view.h"
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -145,10 +145,11 @@ class AcceptingSocket : public DispatchTarget {
 // Creates a listening TCP socket on `ip` (numeric IPv4 or IPv6, "::1"
 // included) and `port` (0 picks a free port; read it from local_port()):
 // nonblocking, close-on-exec, SO_REUSEADDR on POSIX, then bind and listen
-// with `backlog`. Errors name the call and the input, e.g.
-// `ListenTcp("127.0.0.1", 8080): bind: Address already in use`.
-absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(absl::string_view ip,
-                                                           std::uint16_t port,
+// with `backlog`. A port outside 0..kMaxPort is refused, not cut to 16 bits.
+// Errors name the call and the input, e.g.
+// `ListenTcp("127.0.0.1", 8080, 128): bind: Address already in use`.
+absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(std::string_view ip,
+                                                           int port,
                                                            int backlog);
 
 // What one ServerAccept call did.
