@@ -1,11 +1,14 @@
 // ConnectTcp: the nonblocking connect rules of tcp_connection.h.
 //
 // How the result is found:
-//   connect() returns 0 or a failure at once (normal on loopback): the
-//     outcome is stored and a zero-delay timer delivers it on the next loop
-//     iteration. The socket is registered for reading meanwhile; if an event
-//     comes first (the peer sent data at once), it delivers the stored
-//     outcome instead and cancels the timer, so it arrives exactly once.
+//   connect() returns 0 or a failure at once (0: a loopback connect on
+//     illumos or OpenBSD; a failure: a loopback refusal on FreeBSD or
+//     Solaris, no free local port): the outcome is stored and a zero-delay
+//     timer delivers it on the next loop iteration. (Linux and Windows
+//     always report a TCP connect as in progress, loopback included.) The
+//     socket is registered for reading meanwhile; if an event comes first
+//     (the peer sent data at once), it delivers the stored outcome instead
+//     and cancels the timer, so it arrives exactly once.
 //   connect() says "in progress" (EINPROGRESS, or EINTR): the socket is
 //     registered for writing. Success makes it writable; failure makes it
 //     readable and writable with an error pending. On each wake-up SO_ERROR

@@ -16,9 +16,11 @@
 //              {.timeout = absl::Seconds(5)});
 //
 // Rules (see tcp_connection.h for the states):
-//   - A connect that completes at once (normal on loopback) is reported as
-//     {readable, !writable, !error}, exactly once, on a later loop iteration
-//     (a zero-delay timer), never from inside ConnectTcp.
+//   - A connect that completes at once (a loopback connect on illumos or
+//     OpenBSD; Linux and Windows always report a TCP connect as in
+//     progress) is reported as {readable, !writable, !error}, exactly once,
+//     on a later loop iteration (a zero-delay timer), never from inside
+//     ConnectTcp.
 //   - A connect refused at once is reported on a later iteration too, as
 //     {readable, writable, error}, with the code kept for GetSockErr.
 //   - EINTR from connect means the connect goes on; connect is never called
