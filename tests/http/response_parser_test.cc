@@ -10,13 +10,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "asycamore/http/http_message.h"
-#include "chunked_feed.h"
+#include "feeding.h"
 #include "gtest/gtest.h"
 
 namespace asycamore {
 namespace {
-
-using testing::Feedings;
 
 std::string Describe(const HttpResponseView& r) {
   std::vector<std::string> headers;
@@ -53,91 +51,26 @@ class Recorder : public HttpResponseHandler {
   std::size_t answered_ = 0;
 };
 
-struct Outcome {
-  std::vector<std::string> events;
-  std::string status;  // of the first failing call, or of Finish
-  HttpParseError error = HttpParseError::kNone;
-  bool closed = false;
-  std::uint64_t ignored = 0;
-  std::uint64_t fed = 0;
+using Outcome = testing::ParseOutcome;
 
-  friend bool operator==(const Outcome&, const Outcome&) = default;
-};
-
-std::ostream& operator<<(std::ostream& os, const Outcome& o) {
-  return os << "{events: [" << absl::StrJoin(o.events, " | ") << "], status: " << o.status
-            << ", error: " << HttpParseErrorName(o.error) << ", closed: " << o.closed
-            << ", ignored: " << o.ignored << ", fed: " << o.fed << "}";
-}
-
-Outcome RunParser(const std::vector<std::string_view>& pieces, const std::vector<HttpMethod>& sent,
-            const HttpResponseParserOptions& options, bool finish) {
+Outcome RunParser(const std::vector<std::string_view>& pieces,
+                  const std::vector<HttpMethod>& sent, const HttpResponseParserOptions& options,
+                  bool finish) {
   Recorder recorder(sent);
   HttpResponseParser parser(recorder, options);
-  absl::Status first = absl::OkStatus();
-  for (std::string_view piece : pieces) {
-    const absl::Status s = parser.Feed(piece);
-    if (first.ok()) {
-      first = s;
-    } else {
-      EXPECT_EQ(s, first) << "a stopped parser must keep returning its error";
-    }
-  }
-  if (first.ok() && finish) first = parser.Finish();
-  return {recorder.events, first.ToString(), parser.error(), parser.closed(),
-          parser.ignored_bytes(), parser.bytes_fed()};
+  Outcome outcome = testing::FeedPieces(parser, pieces, finish);
+  outcome.events = recorder.events;
+  return outcome;
 }
 
-// Feeds `input` every way Feedings() knows; all must agree. Returns the
-// outcome.
 Outcome ParseEveryWay(std::string_view input, const std::vector<HttpMethod>& sent,
                       const HttpResponseParserOptions& options = {}, bool finish = true) {
-  const Outcome whole = RunParser({input}, sent, options, finish);
-  for (const testing::Feeding& feeding : Feedings(input)) {
-    const Outcome got = RunParser(feeding.pieces, sent, options, finish);
-    EXPECT_EQ(got, whole) << "fed " << feeding.description;
-    if (got != whole) break;  // one report is enough
-  }
-  return whole;
-}
-
-// A pipeline of responses, with the offsets where each one ends.
-struct Pipeline {
-  std::string text;
-  std::vector<std::size_t> ends;
-
-  Pipeline& Add(std::string_view response) {
-    text.append(response);
-    ends.push_back(text.size());
-    return *this;
-  }
-};
-
-// For every prefix of the pipeline, fed then finished: the responses wholly
-// in it come out, and Finish reports kTruncated exactly when the prefix ends
-// inside a response.
-void ExpectTruncatedAtEveryByte(const Pipeline& p, const std::vector<HttpMethod>& sent) {
-  const Outcome full = RunParser({p.text}, sent, {}, true);
-  for (std::size_t k = 0; k <= p.text.size(); ++k) {
-    const std::string_view prefix = std::string_view(p.text).substr(0, k);
-    const Outcome got = RunParser({prefix.substr(0, k / 2), prefix.substr(k / 2)}, sent, {}, true);
-    std::size_t complete = 0;
-    bool at_boundary = k == 0;
-    for (std::size_t end : p.ends) {
-      if (end <= k) ++complete;
-      if (end == k) at_boundary = true;
-    }
-    ASSERT_LE(got.events.size(), full.events.size()) << "prefix " << k;
-    EXPECT_TRUE(std::equal(got.events.begin(), got.events.end(), full.events.begin()))
-        << "prefix " << k << ": " << got;
-    if (at_boundary) {
-      EXPECT_EQ(got.error, HttpParseError::kNone) << "prefix " << k << ": " << got;
-    } else {
-      EXPECT_EQ(got.error, HttpParseError::kTruncated) << "prefix " << k << ": " << got;
-      EXPECT_NE(got.status.find(absl::StrFormat("at byte %d ", k)), std::string::npos)
-          << got.status;
-    }
-  }
+  return testing::ParseEveryWay(
+      input,
+      [&](const std::vector<std::string_view>& pieces, bool fin) {
+        return RunParser(pieces, sent, options, fin);
+      },
+      finish);
 }
 
 const std::vector<HttpMethod> kGets(8, HttpMethod::kGet);
@@ -267,7 +200,7 @@ TEST(HttpResponseParser, SuccessfulConnectTurnsTheConnectionIntoATunnel) {
 }
 
 TEST(HttpResponseParser, MixedPipelineOfEveryFraming) {
-  Pipeline p;
+  testing::Pipeline p;
   p.Add("HTTP/1.1 100 Continue\r\n\r\n")
       .Add("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc")
       .Add("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n")  // HEAD
@@ -294,12 +227,16 @@ TEST(HttpResponseParser, MixedPipelineOfEveryFraming) {
 }
 
 TEST(HttpResponseParser, TruncatedAtEveryByteReportsWhatWasCut) {
-  Pipeline p;
+  testing::Pipeline p;
   p.Add("HTTP/1.1 103 Early Hints\r\nLink: <a>\r\n\r\n")
       .Add("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nabcd")
       .Add("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n")  // HEAD
       .Add("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
-  ExpectTruncatedAtEveryByte(p, {HttpMethod::kGet, HttpMethod::kHead, HttpMethod::kGet});
+  const std::vector<HttpMethod> sent = {HttpMethod::kGet, HttpMethod::kHead, HttpMethod::kGet};
+  testing::ExpectTruncatedAtEveryByte(p, [&](const std::vector<std::string_view>& pieces,
+                                             bool finish) {
+    return RunParser(pieces, sent, {}, finish);
+  });
 }
 
 TEST(HttpResponseParser, TruncatedMessageSaysHowMuchOfTheBodyArrived) {

@@ -1,4 +1,4 @@
-#include "chunked_feed.h"
+#include "feeding.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 
 namespace asycamore::testing {
 
@@ -50,6 +51,12 @@ std::vector<Feeding> Feedings(std::string_view input, int random_runs) {
     out.push_back(std::move(f));
   }
   return out;
+}
+
+std::ostream& operator<<(std::ostream& os, const ParseOutcome& o) {
+  return os << "{events: [" << absl::StrJoin(o.events, " | ") << "], status: " << o.status
+            << ", error: " << HttpParseErrorName(o.error) << ", closed: " << o.closed
+            << ", ignored: " << o.ignored << ", fed: " << o.fed << "}";
 }
 
 }  // namespace asycamore::testing
