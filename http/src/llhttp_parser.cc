@@ -92,7 +92,8 @@ absl::Status LlhttpParser::Feed(std::string_view data) {
   total_fed_ += data.size();
   if (error_ != HttpParseError::kNone) return status_;
   if (finished_) {
-    return Fail(HttpParseError::kUsage, "Feed after Finish (the stream had ended)", fed_);
+    return Fail(HttpParseError::kUsage,
+                "Feed after Finish (the stream had ended)", fed_);
   }
   const char* p = data.data();
   const char* const end = p + data.size();
@@ -120,7 +121,8 @@ absl::Status LlhttpParser::Feed(std::string_view data) {
     p = stop;
     if (started_in_headers) {
       header_bytes_ += consumed;
-      if (header_bytes_ > limits_.max_header_bytes) return FailHeadersTooLarge();
+      if (header_bytes_ > limits_.max_header_bytes)
+        return FailHeadersTooLarge();
     }
     if (err == HPE_OK) return absl::OkStatus();
     if (err == HPE_PAUSED_UPGRADE) {
@@ -154,9 +156,11 @@ absl::Status LlhttpParser::Finish() {
   return FailTruncated();
 }
 
-const absl::Status& LlhttpParser::Fail(HttpParseError error, std::string_view what,
+const absl::Status& LlhttpParser::Fail(HttpParseError error,
+                                       std::string_view what,
                                        std::uint64_t offset) {
-  if (error_ != HttpParseError::kNone) return status_;  // the first error stands
+  if (error_ != HttpParseError::kNone)
+    return status_;  // the first error stands
   error_ = error;
   const std::string message =
       absl::StrFormat("%s: %s %s at byte %d of the stream: %s", api_, side_,
@@ -190,14 +194,17 @@ const absl::Status& LlhttpParser::FailHeadersTooLarge() {
 const absl::Status& LlhttpParser::FailTruncated() {
   std::string where;
   if (in_headers_) {
-    where = absl::StrFormat("the stream ended in the header section, after %d bytes of it",
-                            header_bytes_);
+    where = absl::StrFormat(
+        "the stream ended in the header section, after %d bytes of it",
+        header_bytes_);
   } else if (framing_ == BodyFraming::kContentLength) {
-    where = absl::StrFormat("the stream ended in the body, after %d of %d bytes", body_size_,
-                            declared_length_);
+    where =
+        absl::StrFormat("the stream ended in the body, after %d of %d bytes",
+                        body_size_, declared_length_);
   } else {
-    where = absl::StrFormat("the stream ended in the %s body, after %d bytes of it",
-                            BodyFramingName(framing_), body_size_);
+    where =
+        absl::StrFormat("the stream ended in the %s body, after %d bytes of it",
+                        BodyFramingName(framing_), body_size_);
   }
   return Fail(HttpParseError::kTruncated, where, fed_);
 }
@@ -269,16 +276,17 @@ int LlhttpParser::OnHeaderValueCompleteCb(llhttp_t* p) {
   if (++self.header_count_ > self.limits_.max_header_count) {
     // The section's start: the callback knows no byte position.
     self.Fail(HttpParseError::kTooManyHeaders,
-              absl::StrFormat("the header section (or trailer) starting there has more "
-                              "than max_header_count (%d) fields",
-                              self.limits_.max_header_count),
+              absl::StrFormat(
+                  "the header section (or trailer) starting there has more "
+                  "than max_header_count (%d) fields",
+                  self.limits_.max_header_count),
               self.header_start_);
     return -1;
   }
   if (self.limits_.keep_headers) {
     // llhttp drops the whitespace before a value, not after it.
-    while (value.end > value.begin &&
-           (self.text_[value.end - 1] == ' ' || self.text_[value.end - 1] == '\t')) {
+    while (value.end > value.begin && (self.text_[value.end - 1] == ' ' ||
+                                       self.text_[value.end - 1] == '\t')) {
       --value.end;
     }
     self.header_ranges_.push_back({self.field_, value});
@@ -305,7 +313,8 @@ int LlhttpParser::OnHeadersCompleteCb(llhttp_t* p) {
   } else if ((p->flags & F_CONTENT_LENGTH) != 0) {
     self.framing_ = BodyFraming::kContentLength;
   } else {
-    self.framing_ = p->type == HTTP_REQUEST ? BodyFraming::kNone : BodyFraming::kUntilEof;
+    self.framing_ =
+        p->type == HTTP_REQUEST ? BodyFraming::kNone : BodyFraming::kUntilEof;
   }
   return HPE_PAUSED;
 }
@@ -350,18 +359,38 @@ std::span<const HttpHeader> LlhttpParser::headers() {
   return header_views_;
 }
 
+void LlhttpParser::FillMessageView(HttpMessageView& view) {
+  view.version = version();
+  view.headers = headers();
+  view.header_count = header_count_;
+  view.body = body_;
+  view.body_size = body_size_;
+  view.framing = framing_;
+  view.keep_alive = llhttp_should_keep_alive(&parser_) != 0;
+}
+
 HttpMethod LlhttpParser::method() const {
   switch (static_cast<llhttp_method_t>(parser_.method)) {
-    case HTTP_GET: return HttpMethod::kGet;
-    case HTTP_HEAD: return HttpMethod::kHead;
-    case HTTP_POST: return HttpMethod::kPost;
-    case HTTP_PUT: return HttpMethod::kPut;
-    case HTTP_DELETE: return HttpMethod::kDelete;
-    case HTTP_PATCH: return HttpMethod::kPatch;
-    case HTTP_OPTIONS: return HttpMethod::kOptions;
-    case HTTP_TRACE: return HttpMethod::kTrace;
-    case HTTP_CONNECT: return HttpMethod::kConnect;
-    default: return HttpMethod::kOther;
+    case HTTP_GET:
+      return HttpMethod::kGet;
+    case HTTP_HEAD:
+      return HttpMethod::kHead;
+    case HTTP_POST:
+      return HttpMethod::kPost;
+    case HTTP_PUT:
+      return HttpMethod::kPut;
+    case HTTP_DELETE:
+      return HttpMethod::kDelete;
+    case HTTP_PATCH:
+      return HttpMethod::kPatch;
+    case HTTP_OPTIONS:
+      return HttpMethod::kOptions;
+    case HTTP_TRACE:
+      return HttpMethod::kTrace;
+    case HTTP_CONNECT:
+      return HttpMethod::kConnect;
+    default:
+      return HttpMethod::kOther;
   }
 }
 

@@ -58,8 +58,8 @@ struct MessageLimits {
 class LlhttpParser {
  public:
   // `api` is the public class's name, for messages.
-  LlhttpParser(llhttp_type_t type, MessageObserver& observer, MessageLimits limits,
-               std::string_view api);
+  LlhttpParser(llhttp_type_t type, MessageObserver& observer,
+               MessageLimits limits, std::string_view api);
 
   LlhttpParser(const LlhttpParser&) = delete;
   LlhttpParser& operator=(const LlhttpParser&) = delete;
@@ -78,19 +78,18 @@ class LlhttpParser {
   // The current message (valid from OnHeadersComplete on).
   const llhttp_t& raw() const { return parser_; }
   int status_code() const { return parser_.status_code; }
-  HttpVersion version() const { return {parser_.http_major, parser_.http_minor}; }
+  HttpVersion version() const {
+    return {parser_.http_major, parser_.http_minor};
+  }
   HttpMethod method() const;
   std::string_view method_text() const { return Text(method_); }
   std::string_view target() const { return Text(target_); }
   std::string_view reason() const { return Text(reason_); }
   // Built on first use after the message completed.
   std::span<const HttpHeader> headers();
-  std::size_t header_count() const { return header_count_; }
-  std::string_view body() const { return body_; }
-  std::uint64_t body_size() const { return body_size_; }
-  BodyFraming framing() const { return framing_; }
-  // llhttp's verdict for the current message (call in OnMessageComplete).
-  bool keep_alive() const { return llhttp_should_keep_alive(&parser_) != 0; }
+  // Fills what every message view has; keep_alive is llhttp's verdict.
+  // Call in OnMessageComplete.
+  void FillMessageView(HttpMessageView& view);
   // The Content-Length the headers declared, 0 without one (call in
   // OnHeadersComplete).
   std::uint64_t declared_length() const {
@@ -170,14 +169,29 @@ class LlhttpParser {
   bool in_finish_ = false;
   bool finished_ = false;
   bool closed_ = false;
-  std::uint64_t fed_ = 0;  // stream offset of the next byte to parse
-  std::uint64_t total_fed_ = 0;  // every byte given to Feed
+  std::uint64_t fed_ = 0;             // stream offset of the next byte to parse
+  std::uint64_t total_fed_ = 0;       // every byte given to Feed
   const char* call_begin_ = nullptr;  // where the running llhttp_execute began
-  std::uint64_t header_bytes_ = 0;  // of the current header section so far
+  std::uint64_t header_bytes_ = 0;    // of the current header section so far
   std::uint64_t header_start_ = 0;
   std::uint64_t ignored_ = 0;
   HttpParseError error_ = HttpParseError::kNone;
   absl::Status status_;
+};
+
+// The side-specific part of a public parser: owns the LlhttpParser and
+// observes it. HttpStreamParser forwards its calls to parser().
+class ParserCore : public MessageObserver {
+ public:
+  LlhttpParser& parser() { return parser_; }
+  const LlhttpParser& parser() const { return parser_; }
+
+ protected:
+  ParserCore(llhttp_type_t type, MessageLimits limits, std::string_view api)
+      : parser_(type, *this, limits, api) {}
+
+ private:
+  LlhttpParser parser_;
 };
 
 }  // namespace asycamore::http_internal

@@ -7,21 +7,22 @@
 
 namespace asycamore {
 
+namespace {
+
 // The client side's decisions on top of the shared llhttp glue: which
 // responses have no body, which are interim, when HTTP ends.
-class HttpResponseParser::Impl final : public http_internal::MessageObserver {
+class ResponseParserCore final : public http_internal::ParserCore {
  public:
-  Impl(HttpResponseHandler& handler, const HttpResponseParserOptions& options)
-      : handler_(handler),
-        parser_(HTTP_RESPONSE, *this,
-                {.max_header_bytes = options.max_header_bytes,
-                 .max_header_count = options.max_header_count,
-                 .max_body_bytes = options.max_body_bytes,
-                 .keep_headers = options.keep_headers,
-                 .keep_body = options.keep_body},
-                "HttpResponseParser") {}
-
-  http_internal::LlhttpParser& parser() { return parser_; }
+  ResponseParserCore(HttpResponseHandler& handler,
+                     const HttpResponseParserOptions& options)
+      : ParserCore(HTTP_RESPONSE,
+                   {.max_header_bytes = options.max_header_bytes,
+                    .max_header_count = options.max_header_count,
+                    .max_body_bytes = options.max_body_bytes,
+                    .keep_headers = options.keep_headers,
+                    .keep_body = options.keep_body},
+                   "HttpResponseParser"),
+        handler_(handler) {}
 
   bool OnMessageBegin(http_internal::LlhttpParser& parser) override {
     const std::optional<HttpMethod> method = handler_.PendingRequestMethod();
@@ -49,16 +50,11 @@ class HttpResponseParser::Impl final : public http_internal::MessageObserver {
 
   void OnMessageComplete(http_internal::LlhttpParser& parser) override {
     HttpResponseView view;
+    parser.FillMessageView(view);
     view.status_code = parser.status_code();
     view.reason = parser.reason();
-    view.version = parser.version();
-    view.headers = parser.headers();
-    view.header_count = parser.header_count();
-    view.body = parser.body();
-    view.body_size = parser.body_size();
-    view.framing = parser.framing();
     view.upgraded = upgraded_;
-    view.keep_alive = !upgraded_ && parser.keep_alive();
+    view.keep_alive = view.keep_alive && !upgraded_;
     if (interim_) {
       view.keep_alive = true;  // the final response decides
       handler_.OnInterimResponse(view);
@@ -70,29 +66,16 @@ class HttpResponseParser::Impl final : public http_internal::MessageObserver {
 
  private:
   HttpResponseHandler& handler_;
-  http_internal::LlhttpParser parser_;
   HttpMethod request_method_ = HttpMethod::kGet;
   bool interim_ = false;
   bool upgraded_ = false;
 };
 
+}  // namespace
+
 HttpResponseParser::HttpResponseParser(HttpResponseHandler& handler,
                                        HttpResponseParserOptions options)
-    : impl_(std::make_unique<Impl>(handler, options)) {}
-
-HttpResponseParser::~HttpResponseParser() = default;
-
-absl::Status HttpResponseParser::Feed(std::string_view data) {
-  return impl_->parser().Feed(data);
-}
-absl::Status HttpResponseParser::Finish() { return impl_->parser().Finish(); }
-void HttpResponseParser::Reset() { impl_->parser().Reset(); }
-HttpParseError HttpResponseParser::error() const { return impl_->parser().error(); }
-bool HttpResponseParser::idle() const { return impl_->parser().idle(); }
-bool HttpResponseParser::closed() const { return impl_->parser().closed(); }
-std::uint64_t HttpResponseParser::bytes_fed() const { return impl_->parser().bytes_fed(); }
-std::uint64_t HttpResponseParser::ignored_bytes() const {
-  return impl_->parser().ignored_bytes();
+    : HttpStreamParser(std::make_unique<ResponseParserCore>(handler, options)) {
 }
 
 }  // namespace asycamore

@@ -103,7 +103,8 @@ long MeasureResponses(HttpResponseParserOptions options) {
   const std::vector<std::string_view> pieces = Pieces(stream);
   CountingResponses handler;
   HttpResponseParser parser(handler, options);
-  for (std::string_view piece : pieces) EXPECT_TRUE(parser.Feed(piece).ok());  // warm-up
+  for (std::string_view piece : pieces)
+    EXPECT_TRUE(parser.Feed(piece).ok());  // warm-up
   const AllocationCounter counter;
   for (int round = 0; round < 20; ++round) {
     for (std::string_view piece : pieces) {
@@ -113,8 +114,9 @@ long MeasureResponses(HttpResponseParserOptions options) {
   const long allocations = counter.Count();
   EXPECT_EQ(handler.answered, 21 * 50 * 4);
   EXPECT_EQ(handler.interim, 21 * 50);
-  std::printf("responses parsed: %ld (+%ld interim), allocations while parsing: %ld\n",
-              handler.answered - 50 * 4, handler.interim - 50, allocations);
+  std::printf(
+      "responses parsed: %ld (+%ld interim), allocations while parsing: %ld\n",
+      handler.answered - 50 * 4, handler.interim - 50, allocations);
   return allocations;
 }
 
@@ -151,9 +153,12 @@ TEST(HttpAllocation, RequestParserAllocatesNothingOnceWarm) {
   std::string stream;
   for (int i = 0; i < 50; ++i) {
     stream +=
-        "GET /plaintext HTTP/1.1\r\nHost: localhost\r\nAccept: text/plain\r\n\r\n"
-        "POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello"
-        "POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "GET /plaintext HTTP/1.1\r\nHost: localhost\r\nAccept: "
+        "text/plain\r\n\r\n"
+        "POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
+        "5\r\n\r\nhello"
+        "POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: "
+        "chunked\r\n\r\n"
         "3\r\nabc\r\n0\r\n\r\n";
   }
   const std::vector<std::string_view> pieces = Pieces(stream);
@@ -168,18 +173,21 @@ TEST(HttpAllocation, RequestParserAllocatesNothingOnceWarm) {
   }
   const long allocations = counter.Count();
   EXPECT_EQ(handler.requests, 21 * 150);
-  std::printf("requests parsed: %d, allocations while parsing: %ld\n", 20 * 150, allocations);
+  std::printf("requests parsed: %d, allocations while parsing: %ld\n", 20 * 150,
+              allocations);
   EXPECT_EQ(allocations, 0);
 }
 
 TEST(HttpAllocation, ResponseHeadIntoAReusedBufferAllocatesNothing) {
   std::string out;
   out.reserve(256);
-  const HttpHeader headers[] = {{"Server", "asycamore"}, {"Content-Type", "text/plain"}};
+  const HttpHeader headers[] = {{"Server", "asycamore"},
+                                {"Content-Type", "text/plain"}};
   const AllocationCounter counter;
   for (int i = 0; i < 1000; ++i) {
     out.clear();
-    if (!AppendHttpResponseHead({.status = 200, .headers = headers, .content_length = 13}, out)
+    if (!AppendHttpResponseHead(
+             {.status = 200, .headers = headers, .content_length = 13}, out)
              .ok()) {
       ADD_FAILURE();
     }

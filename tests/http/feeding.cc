@@ -16,13 +16,17 @@ namespace asycamore::testing {
 std::uint64_t TestSeed() {
   static const std::uint64_t seed = [] {
     std::uint64_t s = 0;
-    if (const char* env = std::getenv("ASYCAMORE_TEST_SEED"); env != nullptr && *env != '\0') {
+    if (const char* env = std::getenv("ASYCAMORE_TEST_SEED");
+        env != nullptr && *env != '\0') {
       s = std::strtoull(env, nullptr, 10);
     } else {
-      s = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
+      s = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^
+          std::random_device{}();
     }
-    std::fprintf(stderr, "random chunk splits: seed %llu (replay: ASYCAMORE_TEST_SEED=%llu)\n",
-                 static_cast<unsigned long long>(s), static_cast<unsigned long long>(s));
+    std::fprintf(
+        stderr,
+        "random chunk splits: seed %llu (replay: ASYCAMORE_TEST_SEED=%llu)\n",
+        static_cast<unsigned long long>(s), static_cast<unsigned long long>(s));
     return s;
   }();
   return seed;
@@ -32,10 +36,12 @@ std::vector<Feeding> Feedings(std::string_view input, int random_runs) {
   std::vector<Feeding> out;
   out.push_back({"whole", {input}});
   Feeding bytes{"one byte at a time", {}};
-  for (std::size_t i = 0; i < input.size(); ++i) bytes.pieces.push_back(input.substr(i, 1));
+  for (std::size_t i = 0; i < input.size(); ++i)
+    bytes.pieces.push_back(input.substr(i, 1));
   out.push_back(bytes);
   for (std::size_t at = 1; at < input.size(); ++at) {
-    out.push_back({absl::StrFormat("split at byte %d", at), {input.substr(0, at), input.substr(at)}});
+    out.push_back({absl::StrFormat("split at byte %d", at),
+                   {input.substr(0, at), input.substr(at)}});
   }
   std::mt19937_64 random(TestSeed() ^ input.size());
   for (int run = 0; run < random_runs; ++run) {
@@ -54,9 +60,11 @@ std::vector<Feeding> Feedings(std::string_view input, int random_runs) {
 }
 
 std::ostream& operator<<(std::ostream& os, const ParseOutcome& o) {
-  return os << "{events: [" << absl::StrJoin(o.events, " | ") << "], status: " << o.status
-            << ", error: " << HttpParseErrorName(o.error) << ", closed: " << o.closed
-            << ", ignored: " << o.ignored << ", fed: " << o.fed << "}";
+  return os << "{events: [" << absl::StrJoin(o.events, " | ")
+            << "], status: " << o.status
+            << ", error: " << HttpParseErrorName(o.error)
+            << ", closed: " << o.closed << ", ignored: " << o.ignored
+            << ", fed: " << o.fed << "}";
 }
 
 }  // namespace asycamore::testing

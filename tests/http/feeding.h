@@ -51,7 +51,8 @@ std::ostream& operator<<(std::ostream& os, const ParseOutcome& o);
 // Feeds `pieces` to `parser`, then Finish() when `finish`; checks that a
 // stopped parser keeps returning its first error. Fills all but events.
 template <typename Parser>
-ParseOutcome FeedPieces(Parser& parser, const std::vector<std::string_view>& pieces,
+ParseOutcome FeedPieces(Parser& parser,
+                        const std::vector<std::string_view>& pieces,
                         bool finish) {
   absl::Status first = absl::OkStatus();
   for (std::string_view piece : pieces) {
@@ -63,14 +64,19 @@ ParseOutcome FeedPieces(Parser& parser, const std::vector<std::string_view>& pie
     }
   }
   if (first.ok() && finish) first = parser.Finish();
-  return {{}, first.ToString(), parser.error(), parser.closed(), parser.ignored_bytes(),
+  return {{},
+          first.ToString(),
+          parser.error(),
+          parser.closed(),
+          parser.ignored_bytes(),
           parser.bytes_fed()};
 }
 
 // run(pieces, finish) -> ParseOutcome. Feeds `input` every way Feedings()
 // knows, finishing each; all must agree. Returns the outcome.
 template <typename RunFn>
-ParseOutcome ParseEveryWay(std::string_view input, RunFn run, bool finish = true) {
+ParseOutcome ParseEveryWay(std::string_view input, RunFn run,
+                           bool finish = true) {
   const ParseOutcome whole = run(std::vector<std::string_view>{input}, finish);
   for (const Feeding& feeding : Feedings(input)) {
     const ParseOutcome got = run(feeding.pieces, finish);
@@ -78,6 +84,16 @@ ParseOutcome ParseEveryWay(std::string_view input, RunFn run, bool finish = true
     if (got != whole) break;  // one report is enough
   }
   return whole;
+}
+
+// ParseEveryWay, expecting no error and exactly `events`.
+template <typename RunFn>
+ParseOutcome ExpectEventsEveryWay(std::string_view input, RunFn run,
+                                  const std::vector<std::string>& events) {
+  const ParseOutcome o = ParseEveryWay(input, run);
+  EXPECT_EQ(o.error, HttpParseError::kNone) << o;
+  EXPECT_EQ(o.events, events);
+  return o;
 }
 
 // A pipeline of messages, with the offsets where each one ends.
@@ -103,19 +119,26 @@ void ExpectTruncatedAtEveryByte(const Pipeline& p, RunFn run) {
   for (std::size_t k = 0; k <= p.text.size(); ++k) {
     const std::string_view prefix = std::string_view(p.text).substr(0, k);
     const ParseOutcome got =
-        run(std::vector<std::string_view>{prefix.substr(0, k / 2), prefix.substr(k / 2)}, true);
+        run(std::vector<std::string_view>{prefix.substr(0, k / 2),
+                                          prefix.substr(k / 2)},
+            true);
     const auto complete = static_cast<std::size_t>(
-        std::count_if(p.ends.begin(), p.ends.end(), [k](std::size_t end) { return end <= k; }));
+        std::count_if(p.ends.begin(), p.ends.end(),
+                      [k](std::size_t end) { return end <= k; }));
     const bool at_boundary =
         k == 0 || std::find(p.ends.begin(), p.ends.end(), k) != p.ends.end();
     ASSERT_EQ(got.events.size(), complete) << "prefix " << k << ": " << got;
-    EXPECT_TRUE(std::equal(got.events.begin(), got.events.end(), full.events.begin()))
+    EXPECT_TRUE(
+        std::equal(got.events.begin(), got.events.end(), full.events.begin()))
         << "prefix " << k << ": " << got;
     if (at_boundary) {
-      EXPECT_EQ(got.error, HttpParseError::kNone) << "prefix " << k << ": " << got;
+      EXPECT_EQ(got.error, HttpParseError::kNone)
+          << "prefix " << k << ": " << got;
     } else {
-      EXPECT_EQ(got.error, HttpParseError::kTruncated) << "prefix " << k << ": " << got;
-      EXPECT_NE(got.status.find(absl::StrFormat("at byte %d ", k)), std::string::npos)
+      EXPECT_EQ(got.error, HttpParseError::kTruncated)
+          << "prefix " << k << ": " << got;
+      EXPECT_NE(got.status.find(absl::StrFormat("at byte %d ", k)),
+                std::string::npos)
           << got.status;
     }
   }

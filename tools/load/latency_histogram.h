@@ -4,10 +4,12 @@
 // the end; percentiles come out within a stated relative precision.
 //
 //   absl::StatusOr<LatencyHistogram> h = LatencyHistogram::Create(
-//       {.lowest_ns = 1'000, .highest_ns = 3'600'000'000'000, .significant_digits = 3});
-//   h->Record(absl::Microseconds(87));          // per response, on the loop thread
-//   total.Merge(*h);                            // after the threads joined
-//   LatencySummary s = total.Summarize();       // p50 ... p99.99, max, mean
+//       {.lowest_ns = 1'000, .highest_ns = 3'600'000'000'000,
+//       .significant_digits = 3});
+//   h->Record(absl::Microseconds(87));          // per response, on the loop
+//   thread total.Merge(*h);                            // after the threads
+//   joined LatencySummary s = total.Summarize();       // p50 ... p99.99, max,
+//   mean
 //
 // Buckets: values are counted in units of 2^u ns. The first 2^k counters are
 // one unit wide; after that each power of two is cut into 2^(k-1) counters,
@@ -38,13 +40,14 @@
 namespace asycamore {
 
 struct LatencyHistogramOptions {
-  std::int64_t lowest_ns = 1'000;                // from here up, the stated precision
+  std::int64_t lowest_ns = 1'000;  // from here up, the stated precision
   std::int64_t highest_ns = 3'600'000'000'000;  // 1 h; larger values saturate
-  int significant_digits = 3;                    // 1..5
+  int significant_digits = 3;                   // 1..5
 };
 
 // The percentiles a report shows (issue 13: 50/75/90/99/99.9/99.99).
-inline constexpr std::array<double, 6> kReportedPercentiles = {50, 75, 90, 99, 99.9, 99.99};
+inline constexpr std::array<double, 6> kReportedPercentiles = {50, 75,   90,
+                                                               99, 99.9, 99.99};
 
 struct LatencySummary {
   std::uint64_t count = 0;
@@ -59,7 +62,8 @@ class LatencyHistogram {
  public:
   // Refuses options out of range (lowest_ns < 1, highest_ns < 2 * lowest_ns,
   // significant_digits outside 1..5), naming them.
-  static absl::StatusOr<LatencyHistogram> Create(LatencyHistogramOptions options = {});
+  static absl::StatusOr<LatencyHistogram> Create(
+      LatencyHistogramOptions options = {});
 
   // Counts one value (negative ones as 0).
   void Record(std::int64_t ns) {
@@ -76,7 +80,9 @@ class LatencyHistogram {
     sum_low_ += v;
     if (sum_low_ < v) ++sum_high_;  // carry: the sum is exact for any count
   }
-  void Record(absl::Duration latency) { Record(absl::ToInt64Nanoseconds(latency)); }
+  void Record(absl::Duration latency) {
+    Record(absl::ToInt64Nanoseconds(latency));
+  }
 
   // Adds `other`'s counts. Both must have been created with the same options.
   absl::Status Merge(const LatencyHistogram& other);
@@ -93,12 +99,15 @@ class LatencyHistogram {
   LatencySummary Summarize() const;
 
   // The bound on the relative error of a reported value >= lowest_ns.
-  double relative_precision() const { return 1.0 / static_cast<double>(half_count_); }
+  double relative_precision() const {
+    return 1.0 / static_cast<double>(half_count_);
+  }
   std::size_t counter_count() const { return counts_.size(); }
   const LatencyHistogramOptions& options() const { return options_; }
 
  private:
-  LatencyHistogram(LatencyHistogramOptions options, int sub_bucket_bits, int unit_shift);
+  LatencyHistogram(LatencyHistogramOptions options, int sub_bucket_bits,
+                   int unit_shift);
 
   std::size_t IndexOf(std::int64_t ns) const {
     const auto units = static_cast<std::uint64_t>(ns) >> unit_shift_;

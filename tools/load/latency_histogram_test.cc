@@ -16,7 +16,8 @@ namespace {
 std::uint64_t Seed() {
   static const std::uint64_t seed = [] {
     const std::uint64_t s = std::random_device{}();
-    std::printf("latency histogram test seed: %llu\n", static_cast<unsigned long long>(s));
+    std::printf("latency histogram test seed: %llu\n",
+                static_cast<unsigned long long>(s));
     return s;
   }();
   return seed;
@@ -26,38 +27,48 @@ std::uint64_t Seed() {
 // shape of a loaded server's.
 std::vector<std::int64_t> RandomLatencies(std::size_t n, std::uint64_t seed) {
   std::mt19937_64 random(seed);
-  std::uniform_real_distribution<double> exponent(3.0, 10.0);  // 10^3 .. 10^10 ns
+  std::uniform_real_distribution<double> exponent(3.0,
+                                                  10.0);  // 10^3 .. 10^10 ns
   std::normal_distribution<double> cluster(100'000.0, 15'000.0);
   std::vector<std::int64_t> values(n);
   for (std::int64_t& v : values) {
-    v = (random() % 3 == 0) ? static_cast<std::int64_t>(std::pow(10.0, exponent(random)))
-                            : std::max<std::int64_t>(1'000, std::llround(cluster(random)));
+    v = (random() % 3 == 0)
+            ? static_cast<std::int64_t>(std::pow(10.0, exponent(random)))
+            : std::max<std::int64_t>(1'000, std::llround(cluster(random)));
   }
   return values;
 }
 
 // The textbook percentile of the sorted values: the ceil(p/100 * n)-th.
-std::int64_t ReferencePercentile(const std::vector<std::int64_t>& sorted, double p) {
-  auto rank = static_cast<std::size_t>(std::ceil(p / 100 * static_cast<double>(sorted.size()) - 1e-9));
+std::int64_t ReferencePercentile(const std::vector<std::int64_t>& sorted,
+                                 double p) {
+  auto rank = static_cast<std::size_t>(
+      std::ceil(p / 100 * static_cast<double>(sorted.size()) - 1e-9));
   rank = std::clamp<std::size_t>(rank, 1, sorted.size());
   return sorted[rank - 1];
 }
 
-TEST(LatencyHistogram, PercentilesAreWithinTheStatedPrecisionOfASortedReference) {
+TEST(LatencyHistogram,
+     PercentilesAreWithinTheStatedPrecisionOfASortedReference) {
   for (int digits : {2, 3, 4}) {
     SCOPED_TRACE(::testing::Message() << digits << " digits, seed " << Seed());
-    absl::StatusOr<LatencyHistogram> h = LatencyHistogram::Create({.significant_digits = digits});
+    absl::StatusOr<LatencyHistogram> h =
+        LatencyHistogram::Create({.significant_digits = digits});
     ASSERT_TRUE(h.ok()) << h.status();
     const double bound = std::pow(10.0, -digits);
     EXPECT_LE(h->relative_precision(), bound);
-    std::vector<std::int64_t> values = RandomLatencies(200'000, Seed() + digits);
+    std::vector<std::int64_t> values =
+        RandomLatencies(200'000, Seed() + digits);
     for (std::int64_t v : values) h->Record(v);
     std::sort(values.begin(), values.end());
-    for (double p : {0.001, 1.0, 25.0, 50.0, 75.0, 90.0, 99.0, 99.9, 99.99, 99.999, 100.0}) {
+    for (double p : {0.001, 1.0, 25.0, 50.0, 75.0, 90.0, 99.0, 99.9, 99.99,
+                     99.999, 100.0}) {
       const std::int64_t want = ReferencePercentile(values, p);
       const std::int64_t got = h->ValueAtPercentile(p);
       EXPECT_GE(got, want) << "p" << p;
-      EXPECT_LE(static_cast<double>(got - want), bound * static_cast<double>(want)) << "p" << p;
+      EXPECT_LE(static_cast<double>(got - want),
+                bound * static_cast<double>(want))
+          << "p" << p;
     }
     EXPECT_EQ(h->count(), values.size());
     EXPECT_EQ(h->min_ns(), values.front());
@@ -74,7 +85,8 @@ TEST(LatencyHistogram, SmallValuesBelowTheRangeAreExactToTheUnit) {
   for (std::int64_t v : {0, 1, 2, 3, 999, 1'000, 1'001}) {
     h->Reset();
     h->Record(v);
-    EXPECT_EQ(h->ValueAtPercentile(50), v) << "1 ns units below 1 us at 3 digits";
+    EXPECT_EQ(h->ValueAtPercentile(50), v)
+        << "1 ns units below 1 us at 3 digits";
   }
 }
 
@@ -88,13 +100,16 @@ TEST(LatencyHistogram, MergeOfPerThreadHistogramsEqualsRecordingAllInOne) {
     threads[i % threads.size()].Record(values[i]);
   }
   LatencyHistogram merged = threads[0];
-  for (std::size_t t = 1; t < threads.size(); ++t) ASSERT_TRUE(merged.Merge(threads[t]).ok());
+  for (std::size_t t = 1; t < threads.size(); ++t)
+    ASSERT_TRUE(merged.Merge(threads[t]).ok());
   EXPECT_EQ(merged.count(), all->count());
   EXPECT_EQ(merged.min_ns(), all->min_ns());
   EXPECT_EQ(merged.max_ns(), all->max_ns());
-  EXPECT_DOUBLE_EQ(merged.mean_ns(), all->mean_ns()) << "the sum is kept exactly";
+  EXPECT_DOUBLE_EQ(merged.mean_ns(), all->mean_ns())
+      << "the sum is kept exactly";
   for (double p = 0.5; p <= 100; p += 0.5) {
-    EXPECT_EQ(merged.ValueAtPercentile(p), all->ValueAtPercentile(p)) << "p" << p;
+    EXPECT_EQ(merged.ValueAtPercentile(p), all->ValueAtPercentile(p))
+        << "p" << p;
   }
   const LatencySummary a = merged.Summarize();
   const LatencySummary b = all->Summarize();
@@ -114,21 +129,26 @@ TEST(LatencyHistogram, ValuesPastTheRangeSaturateAndAreCounted) {
 }
 
 TEST(LatencyHistogram, MergeRefusesADifferentLayout) {
-  absl::StatusOr<LatencyHistogram> a = LatencyHistogram::Create({.significant_digits = 3});
-  absl::StatusOr<LatencyHistogram> b = LatencyHistogram::Create({.significant_digits = 2});
+  absl::StatusOr<LatencyHistogram> a =
+      LatencyHistogram::Create({.significant_digits = 3});
+  absl::StatusOr<LatencyHistogram> b =
+      LatencyHistogram::Create({.significant_digits = 2});
   ASSERT_TRUE(a.ok() && b.ok());
   const absl::Status s = a->Merge(*b);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
-  EXPECT_NE(s.message().find("LatencyHistogram::Merge: layouts differ"), absl::string_view::npos);
+  EXPECT_NE(s.message().find("LatencyHistogram::Merge: layouts differ"),
+            absl::string_view::npos);
 }
 
 TEST(LatencyHistogram, CreateRefusesOptionsOutOfRange) {
   for (const LatencyHistogramOptions& o :
        {LatencyHistogramOptions{.significant_digits = 0},
-        LatencyHistogramOptions{.significant_digits = 6}, LatencyHistogramOptions{.lowest_ns = 0},
+        LatencyHistogramOptions{.significant_digits = 6},
+        LatencyHistogramOptions{.lowest_ns = 0},
         LatencyHistogramOptions{.lowest_ns = 10, .highest_ns = 19}}) {
     absl::StatusOr<LatencyHistogram> h = LatencyHistogram::Create(o);
-    EXPECT_EQ(h.status().code(), absl::StatusCode::kInvalidArgument) << h.status();
+    EXPECT_EQ(h.status().code(), absl::StatusCode::kInvalidArgument)
+        << h.status();
   }
 }
 

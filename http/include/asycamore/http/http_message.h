@@ -4,6 +4,7 @@
 #ifndef ASYCAMORE_HTTP_HTTP_MESSAGE_H_
 #define ASYCAMORE_HTTP_HTTP_MESSAGE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -61,6 +62,19 @@ enum class BodyFraming : std::uint8_t {
 };
 
 std::string_view BodyFramingName(BodyFraming framing);
+
+// What a request and a response share, as a parser's handler sees them. The
+// views point into the parser's buffers: valid during the callback only.
+struct HttpMessageView {
+  HttpVersion version;
+  std::span<const HttpHeader> headers;  // empty when headers are not kept
+  std::size_t header_count = 0;         // counted in every mode
+  std::string_view body;                // empty when the body is not kept
+  std::uint64_t body_size = 0;          // bytes of body (after de-chunking)
+  BodyFraming framing = BodyFraming::kNone;
+  // False: HTTP ends on the connection after this message.
+  bool keep_alive = true;
+};
 
 // Why a parser stopped. Every error stops the parser for good (Reset() starts
 // it over for a new connection).

@@ -7,8 +7,8 @@
 //       {.method = "GET", .target = "/plaintext", .host = "localhost:8080"});
 //
 //   out.clear();  // capacity kept
-//   AppendHttpResponseHead({.status = 200, .content_length = body.size()}, out);
-//   out.append(body);
+//   AppendHttpResponseHead({.status = 200, .content_length = body.size()},
+//   out); out.append(body);
 //
 // Both check what they are given (a token for the method and header names,
 // no CR, LF or NUL in values, a target without spaces) and refuse the rest
@@ -59,7 +59,8 @@ struct HttpResponseSpec {
 };
 
 // Appends the response's status line and header section to `out`.
-absl::Status AppendHttpResponseHead(const HttpResponseSpec& spec, std::string& out);
+absl::Status AppendHttpResponseHead(const HttpResponseSpec& spec,
+                                    std::string& out);
 
 // Returns the reason phrase RFC 9110 gives `status`, or "Unknown".
 std::string_view StandardReasonPhrase(int status);

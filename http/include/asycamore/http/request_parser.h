@@ -3,7 +3,8 @@
 //
 //   class Connection : public HttpRequestHandler {
 //     void OnRequest(const HttpRequestView& r) override {
-//       if (r.target == "/plaintext") Answer(200, "Hello, World!", r.keep_alive);
+//       if (r.target == "/plaintext") Answer(200, "Hello, World!",
+//       r.keep_alive);
 //       ...
 //     }
 //   };
@@ -38,24 +39,19 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <string_view>
 
-#include "absl/status/status.h"
 #include "asycamore/http/http_message.h"
+#include "asycamore/http/http_stream_parser.h"
 
 namespace asycamore {
 
-struct HttpRequestView {
+// keep_alive false: answer this request, then close the connection.
+struct HttpRequestView : HttpMessageView {
   HttpMethod method = HttpMethod::kGet;
   std::string_view method_name;  // the method as sent, e.g. "PROPFIND"
   std::string_view target;       // the request-target, e.g. "/plaintext?x=1"
-  HttpVersion version;
-  std::span<const HttpHeader> headers;
-  std::string_view body;
-  BodyFraming framing = BodyFraming::kNone;
-  bool keep_alive = true;
 };
 
 class HttpRequestHandler {
@@ -71,38 +67,12 @@ struct HttpRequestParserOptions {
   std::uint64_t max_body_bytes = 1024 * 1024;
 };
 
-class HttpRequestParser {
+class HttpRequestParser : public HttpStreamParser {
  public:
-  // `handler` must outlive the parser.
+  // `handler` must outlive the parser. Feed, Finish, Reset and the state
+  // accessors are HttpStreamParser's.
   explicit HttpRequestParser(HttpRequestHandler& handler,
                              HttpRequestParserOptions options = {});
-  ~HttpRequestParser();
-
-  HttpRequestParser(const HttpRequestParser&) = delete;
-  HttpRequestParser& operator=(const HttpRequestParser&) = delete;
-
-  // Parses the next bytes of the connection; calls the handler for every
-  // request they complete. Returns the error that stopped the parser, if any.
-  absl::Status Feed(std::string_view data);
-
-  // Tells the parser the client will send nothing more. A request cut short
-  // is kTruncated; OK between requests.
-  absl::Status Finish();
-
-  // Starts over for a new connection, keeping the buffers' capacity.
-  void Reset();
-
-  HttpParseError error() const;
-  bool idle() const;
-  // True after a request that ends HTTP on the connection (CONNECT, or
-  // keep_alive false): later bytes are ignored.
-  bool closed() const;
-  std::uint64_t bytes_fed() const;
-  std::uint64_t ignored_bytes() const;
-
- private:
-  class Impl;
-  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace asycamore

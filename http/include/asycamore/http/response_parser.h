@@ -49,28 +49,20 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
 
-#include "absl/status/status.h"
 #include "asycamore/http/http_message.h"
+#include "asycamore/http/http_stream_parser.h"
 
 namespace asycamore {
 
 // One response, as the handler sees it.
-struct HttpResponseView {
+// keep_alive false: the server closes the connection after this response.
+struct HttpResponseView : HttpMessageView {
   int status_code = 0;
   std::string_view reason;  // empty when keep_headers is off
-  HttpVersion version;
-  std::span<const HttpHeader> headers;  // empty when keep_headers is off
-  std::size_t header_count = 0;         // counted in every mode
-  std::string_view body;                // empty when keep_body is off
-  std::uint64_t body_size = 0;          // bytes of body (after de-chunking)
-  BodyFraming framing = BodyFraming::kNone;
-  // False: the server closes the connection after this response.
-  bool keep_alive = true;
   // True after a 101 or a 2xx to CONNECT: the connection no longer speaks
   // HTTP (keep_alive is false too).
   bool upgraded = false;
@@ -107,40 +99,12 @@ struct HttpResponseParserOptions {
   bool keep_body = true;     // body in the view
 };
 
-class HttpResponseParser {
+class HttpResponseParser : public HttpStreamParser {
  public:
-  // `handler` must outlive the parser.
+  // `handler` must outlive the parser. Feed, Finish, Reset and the state
+  // accessors are HttpStreamParser's.
   explicit HttpResponseParser(HttpResponseHandler& handler,
                               HttpResponseParserOptions options = {});
-  ~HttpResponseParser();
-
-  HttpResponseParser(const HttpResponseParser&) = delete;
-  HttpResponseParser& operator=(const HttpResponseParser&) = delete;
-
-  // Parses the next bytes of the connection; calls the handler for every
-  // response they complete. Returns the error that stopped the parser, if any.
-  absl::Status Feed(std::string_view data);
-
-  // Tells the parser the connection ended (the peer's FIN, or a reset).
-  // Completes a response whose body runs until the end; a response cut short
-  // is a kTruncated error saying where it was cut. OK when the stream ended
-  // between responses.
-  absl::Status Finish();
-
-  // Starts over for a new connection, keeping the buffers' capacity.
-  void Reset();
-
-  HttpParseError error() const;
-  // True between responses (nothing of a response received yet).
-  bool idle() const;
-  // True once a response ended HTTP on this connection (keep_alive false).
-  bool closed() const;
-  std::uint64_t bytes_fed() const;
-  std::uint64_t ignored_bytes() const;
-
- private:
-  class Impl;
-  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace asycamore
