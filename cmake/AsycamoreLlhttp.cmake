@@ -66,6 +66,20 @@ macro(asycamore_add_llhttp)
                         ${_asycamore_llhttp_hint})
   endif()
 
+  # The C compiler must match the C++ one: a sanitizer build links with
+  # clang++, and gcc's implicit C libraries (its own libasan) would clash
+  # with clang's runtime ("incompatible ASan runtimes"). Toolchain files and
+  # CC still decide when they say something.
+  if(NOT CMAKE_C_COMPILER AND NOT DEFINED ENV{CC})
+    get_filename_component(_asycamore_cxx_dir "${CMAKE_CXX_COMPILER}" DIRECTORY)
+    get_filename_component(_asycamore_cxx_name "${CMAKE_CXX_COMPILER}" NAME)
+    string(REGEX REPLACE "clang\\+\\+" "clang" _asycamore_c_name "${_asycamore_cxx_name}")
+    string(REGEX REPLACE "g\\+\\+" "gcc" _asycamore_c_name "${_asycamore_c_name}")
+    if(NOT _asycamore_c_name STREQUAL _asycamore_cxx_name
+       AND EXISTS "${_asycamore_cxx_dir}/${_asycamore_c_name}")
+      set(CMAKE_C_COMPILER "${_asycamore_cxx_dir}/${_asycamore_c_name}")
+    endif()
+  endif()
   enable_language(C)
   add_library(asycamore_llhttp STATIC
     "${ASYCAMORE_LLHTTP_SOURCE_DIR}/llhttp.c"
