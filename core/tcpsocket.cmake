@@ -1,16 +1,12 @@
 # The tcpsocket layer (layer 4 of SPEC.md): backend-neutral sources, plus one
 # file set per OS family for errno classification and the system calls.
 # Included from core/CMakeLists.txt after the asycamore target exists.
-if(WIN32 AND NOT EXISTS ${CMAKE_CURRENT_LIST_DIR}/src/windows/socket_ops.cc)
-  # The Winsock files (WSA classification, Winsock calls) come with issue 4;
-  # until then Windows builds leave the layer out, and its tests with it.
-  message(STATUS "asycamore: tcpsocket layer not built (no Windows port yet)")
-  return()
-endif()
+# The property tells tests/tcpsocket/ that this build has the layer.
 set_property(GLOBAL PROPERTY ASYCAMORE_TCPSOCKET_BUILT TRUE)
 
 target_sources(asycamore PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/accepting_socket.cc
+  ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/connect_retry.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/connect_tcp.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/data_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/error_class_lookup.cc
@@ -24,7 +20,7 @@ target_sources(asycamore PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/write_iterable.cc
 )
 if(WIN32)
-  # Added by the Windows lane (issue 4): WSA code classification, Winsock calls.
+  # WSA code classification and the Winsock calls.
   target_sources(asycamore PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/src/windows/error_classes.cc
     ${CMAKE_CURRENT_LIST_DIR}/src/windows/socket_ops.cc

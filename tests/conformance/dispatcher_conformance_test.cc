@@ -244,6 +244,7 @@ TEST_P(DispatcherConformance, RefusedLoopbackConnectReportsError) {
   if (kind() != BackendKind::kSelect) {
     EXPECT_TRUE(event->error) << "the backend saw the error; say so";
   }
+  if (RunningOnLibkqueue(kind())) GTEST_SKIP() << kLibkqueueClearsSocketError;
   EXPECT_EQ(PendingSocketError(socket), ConnectionRefusedError());
 }
 
@@ -593,7 +594,8 @@ TEST_P(DispatcherConformance, ModifyingAClosedSocketIsFoundByModifyOrTheNextWait
       dispatcher_->Modify(pair.first, Interest::kReadWrite, 1);
   switch (kind()) {
     case BackendKind::kEpoll:
-      EXPECT_FALSE(status.ok()) << "epoll_ctl(MOD) says EBADF";
+    case BackendKind::kKqueue:
+      EXPECT_FALSE(status.ok()) << "the system refuses the change (EBADF)";
       break;
     case BackendKind::kPoll:
     case BackendKind::kSelect: {
@@ -607,13 +609,18 @@ TEST_P(DispatcherConformance, ModifyingAClosedSocketIsFoundByModifyOrTheNextWait
     case BackendKind::kIocp:
       EXPECT_TRUE(status.ok()) << status;  // and it stops polling it
       break;
-    case BackendKind::kKqueue:
-      break;  // its rules are kqueue_dispatcher.cc's
   }
   if (!status.ok()) {
     EXPECT_NE(status.message().find("Dispatcher::Modify"),
               absl::string_view::npos)
         << status;
+  }
+  if (RunningOnLibkqueue(kind())) {
+    GTEST_SKIP() << "libkqueue cannot see a close (its BUGS.md): it keeps the "
+                    "closed descriptor's knotes and takes epoll's EBADF on "
+                    "EV_DELETE for success, so Remove cannot tell that the "
+                    "socket was closed first; a BSD kernel drops the knotes "
+                    "at close and EV_DELETE says EBADF";
   }
   EXPECT_FALSE(dispatcher_->Remove(pair.first).ok())
       << "Remove after close says the socket was closed first";

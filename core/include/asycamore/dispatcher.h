@@ -83,11 +83,11 @@
 // stops the other sockets from being served, and Remove() always forgets it
 // (returning FailedPrecondition or the system's EBADF to say it was closed
 // first). Until then: poll and select report it as an error event on every
-// wait, and accept a Modify of it; epoll refuses the Modify (EBADF) and, like
-// kqueue, drops it silently (closing removes it from the kernel set, unless
-// a duplicate of the descriptor is still open: then epoll keeps reporting it
-// to nobody, so remove before close); iocp accepts the Modify, completes its
-// poll with LOCAL_CLOSE and stops polling it.
+// wait, and accept a Modify of it; epoll and kqueue refuse the Modify
+// (EBADF) and drop the socket silently (closing removes it from the kernel
+// set, unless a duplicate of the descriptor is still open: then epoll keeps
+// reporting it to nobody, so remove before close); iocp accepts the Modify,
+// completes its poll with LOCAL_CLOSE and stops polling it.
 //
 // Spurious readiness is possible on every backend (another thread read the
 // data first; a select/poll race with a peer reset). Treat an event as

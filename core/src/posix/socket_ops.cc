@@ -235,7 +235,7 @@ absl::StatusOr<SocketAddress> PeerAddress(NativeSocket socket) {
 
 namespace internal {
 
-// Used by ListenTcp (accepting_socket.cc), declared in listen_socket.h.
+// Used by ListenTcp (accepting_socket.cc), declared in internal.h.
 absl::Status PrepareListener(NativeSocket socket, const SocketAddress& address,
                              int backlog) {
   // POSIX: SO_REUSEADDR lets a restarted server bind while old connections

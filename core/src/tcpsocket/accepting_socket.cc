@@ -175,13 +175,14 @@ void AcceptingSocket::BuryDead() {
   dead.clear();
 }
 
-absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(absl::string_view ip,
-                                                           std::uint16_t port,
+absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(std::string_view ip,
+                                                           int port,
                                                            int backlog) {
   const auto fail = [&](const absl::Status& status) {
-    return absl::Status(status.code(),
-                        absl::StrCat("ListenTcp(\"", ip, "\", ", port, ", ",
-                                     backlog, "): ", status.message()));
+    return absl::Status(
+        status.code(),
+        absl::StrCat("ListenTcp(\"", internal::EscapedForMessage(ip), "\", ",
+                     port, ", ", backlog, "): ", status.message()));
   };
   absl::StatusOr<SocketAddress> address = SocketAddress::Parse(ip, port);
   if (!address.ok()) return fail(address.status());

@@ -146,7 +146,8 @@ class TcpConnection : public DispatchTarget {
   SystemError connect_error_ = kNoSystemError;
   SystemError last_error_ = kNoSystemError;
 
-  // Connect bookkeeping (see connect_tcp.cc).
+  // Connect bookkeeping (see connect_tcp.cc). immediate_timer_ also holds
+  // the ENOBUFS retry timer while one is pending (connect_retry.cc).
   std::uint32_t connect_attempt_ = 0;
   bool connect_completed_at_once_ = false;  // connect() returned 0 or failed
   SystemError immediate_error_ = kNoSystemError;
