@@ -1,12 +1,6 @@
 # The tcpsocket layer (layer 4 of SPEC.md): backend-neutral sources, plus one
 # file set per OS family for errno classification and the system calls.
 # Included from core/CMakeLists.txt after the asycamore target exists.
-if(WIN32 AND NOT EXISTS ${CMAKE_CURRENT_LIST_DIR}/src/windows/socket_ops.cc)
-  # The Winsock files (WSA classification, Winsock calls) come with issue 4;
-  # until then Windows builds leave the layer out, and its tests with it.
-  message(STATUS "asycamore: tcpsocket layer not built (no Windows port yet)")
-  return()
-endif()
 set_property(GLOBAL PROPERTY ASYCAMORE_TCPSOCKET_BUILT TRUE)
 
 target_sources(asycamore PRIVATE
@@ -16,15 +10,18 @@ target_sources(asycamore PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/error_class_lookup.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/io_step.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/names.cc
+  ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/owned_socket.cc
+  ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/read_buffer.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/sock_err.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/socket_address.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/socket_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/socket_writer.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/tcp_connection.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/write_iterable.cc
+  ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/write_queue.cc
 )
 if(WIN32)
-  # Added by the Windows lane (issue 4): WSA code classification, Winsock calls.
+  # WSA code classification and the Winsock calls.
   target_sources(asycamore PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/src/windows/error_classes.cc
     ${CMAKE_CURRENT_LIST_DIR}/src/windows/socket_ops.cc
