@@ -17,6 +17,7 @@ target_sources(asycamore PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/socket_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/socket_writer.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/tcp_connection.cc
+  ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/tcp_connection_send.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/write_iterable.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/write_queue.cc
 )

@@ -119,7 +119,7 @@ TEST_P(AcceptTest, ClosedConnectionsAreReleasedByTheServer) {
                          SocketAddress::Loopback4((*server)->local_port()))
                   .ok());
   ASSERT_TRUE(RunUntil(loop(), [&] { return (*server)->connection_count() == 1; }));
-  client.Close();  // the server reads the end and closes its side
+  client.Abort();  // the server reads the end and closes its side
   ASSERT_TRUE(RunUntil(loop(), [&] { return (*server)->connection_count() == 0; }));
   EXPECT_EQ(loop().registration_count(), 1u);  // the listener
 }
@@ -130,7 +130,7 @@ TEST_P(AcceptTest, FactoryMayRefuseAConnection) {
   ASSERT_TRUE(server.ok()) << server.status();
   ASSERT_TRUE((*server)
                   ->Start(loop(),
-                          [](NativeSocket, AcceptingSocket&, ConnectionCloser) {
+                          [](OwnedSocket, AcceptingSocket&, ConnectionCloser) {
                             return std::unique_ptr<TcpConnection>();
                           })
                   .ok());

@@ -186,7 +186,7 @@ TEST_P(ConnectTcpTest, ClosingTheTargetBeforeTheResultCancelsIt) {
   StartServer();
   RecordingConnection client;
   ASSERT_TRUE(ConnectTcp(loop(), client, ServerAddress()).ok());
-  client.Close();
+  client.Abort();
   EXPECT_EQ(client.dispatch_state(), ConnectionState::kClosed);
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(loop().Iterate(absl::Milliseconds(10)).ok());

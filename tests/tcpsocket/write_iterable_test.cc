@@ -92,7 +92,7 @@ TEST_P(WriteIterableTest, SixtyFourMiBInManyItemsArrivesWithCallbacksInOrder) {
   ASSERT_NO_FATAL_FAILURE(ConnectClient(client));
   StreamConnection& served = *accepted_[0];
   Checksum received;
-  served.on_data = [&](StreamConnection& self, absl::string_view data) {
+  served.on_data = [&](StreamConnection& self, std::string_view data) {
     received.Add(data);
     self.received.clear();
   };

@@ -3,7 +3,10 @@
 #ifndef ASYCAMORE_CORE_SRC_TCPSOCKET_INTERNAL_H_
 #define ASYCAMORE_CORE_SRC_TCPSOCKET_INTERNAL_H_
 
+#include <string_view>
+
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "asycamore/event.h"
 #include "asycamore/event_loop.h"
 #include "asycamore/native_socket.h"
@@ -13,6 +16,12 @@
 #include "asycamore/tcpsocket/tcp_connection.h"
 
 namespace asycamore::internal {
+
+// Public headers speak std::string_view; abseil's StrCat (Debian builds its
+// own string_view type) takes only absl::string_view. Converts at the call.
+inline absl::string_view AsAbsl(std::string_view text) {
+  return absl::string_view(text.data(), text.size());
+}
 
 // Sets the listening options of this OS, binds `socket` to `address` and
 // listens with `backlog`. The message names the failing call only; ListenTcp
