@@ -1,8 +1,16 @@
 #include "test_peer.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "gtest/gtest.h"
+#include "support/sockets.h"
+
+#ifdef _WIN32
+#include <winsock2.h>
+#else
+#include <sys/socket.h>
+#endif
 
 namespace asycamore::testing {
 
@@ -100,6 +108,54 @@ void Checksum::Add(std::string_view bytes) {
   bytes_ += bytes.size();
 }
 
+RawPeer::~RawPeer() {
+  if (socket != kInvalidSocket) CloseSocket(socket);
+}
+
+std::size_t RawPeer::ReadSome(std::size_t max) {
+  char buffer[16384];
+  std::size_t total = 0;
+  while (total < max && !ended && !reset) {
+    const long got = ReceiveBytes(
+        socket, buffer, std::min(sizeof buffer, max - total));
+    if (got == 0) {
+      ended = true;
+    } else if (got < 0) {
+      const int error = LastSocketError();
+      if (ClassifyError(SocketOp::kRead, error) != ErrorClass::kWouldBlock) {
+        reset = true;
+      }
+      break;
+    } else {
+      received.Add(std::string_view(buffer, static_cast<std::size_t>(got)));
+      total += static_cast<std::size_t>(got);
+    }
+  }
+  return total;
+}
+
+void ShrinkSocketBuffers(NativeSocket socket, int bytes) {
+  for (int option : {SO_SNDBUF, SO_RCVBUF}) {
+    EXPECT_EQ(::setsockopt(socket, SOL_SOCKET, option,
+                           reinterpret_cast<const char*>(&bytes), sizeof bytes),
+              0);
+  }
+}
+
+ConnectionPair MakeConnectionPair(EventLoop& loop, ConnectionOptions options,
+                                  ConnectionCloser closer, bool small_buffers) {
+  const SocketPair pair = MakeTcpLoopbackPair();
+  if (small_buffers) {
+    ShrinkSocketBuffers(pair.first);
+    ShrinkSocketBuffers(pair.second);
+  }
+  ConnectionPair made;
+  made.connection = std::make_unique<RecordingConnection>(
+      loop, OwnedSocket(pair.first), std::move(closer), std::move(options));
+  made.peer = std::make_unique<RawPeer>(pair.second);
+  return made;
+}
+
 namespace {
 
 FaultInjector* active_injector = nullptr;
@@ -160,6 +216,28 @@ FaultInjector::FaultInjector() {
 FaultInjector::~FaultInjector() {
   scope_.reset();
   active_injector = nullptr;
+}
+
+void LimitSendsToPeerWindow(FaultInjector& faults, const RawPeer& peer,
+                            std::size_t window) {
+  auto sent = std::make_shared<std::uint64_t>(0);
+  faults.send = [&faults, &peer, window, sent](NativeSocket socket,
+                                               const ConstBuffer* buffers,
+                                               std::size_t count) {
+    const std::uint64_t in_flight = *sent - peer.received.bytes();
+    std::size_t room = in_flight >= window ? 0 : window - in_flight;
+    if (room == 0) return IoResult{0, CodeNamed("EAGAIN")};
+    ConstBuffer limited[kMaxSendBuffers];
+    std::size_t n = 0;
+    for (; n < count && room > 0; ++n) {
+      limited[n] = buffers[n];
+      limited[n].size = std::min(limited[n].size, room);
+      room -= limited[n].size;
+    }
+    const IoResult result = faults.real.send(socket, limited, n);
+    *sent += result.bytes;
+    return result;
+  };
 }
 
 SystemError CodeNamed(std::string_view name) {

@@ -23,6 +23,12 @@ class RecordingConnection : public TcpConnection {
  public:
   explicit RecordingConnection(ConnectionOptions options = {})
       : TcpConnection(std::move(options)) {}
+  // Adopts a connected socket.
+  RecordingConnection(EventLoop& loop, OwnedSocket socket,
+                      ConnectionCloser closer = nullptr,
+                      ConnectionOptions options = {})
+      : TcpConnection(loop, std::move(socket), std::move(closer),
+                      std::move(options)) {}
 
   void dispatch_event(const Event& event) override {
     events.push_back(event);
@@ -107,6 +113,41 @@ class Checksum {
   std::uint64_t bytes_ = 0;
 };
 
+// The other end of a connection, read by hand: a raw nonblocking socket
+// whose bytes go into a checksum, `max` bytes per call at most (a slow
+// reader when called once per loop turn).
+struct RawPeer {
+  explicit RawPeer(NativeSocket peer_socket) : socket(peer_socket) {}
+  ~RawPeer();
+  RawPeer(const RawPeer&) = delete;
+  RawPeer& operator=(const RawPeer&) = delete;
+
+  // Reads what is there now, at most `max` bytes; sets `ended` on the end
+  // and `reset` on an error. Returns the bytes read.
+  std::size_t ReadSome(std::size_t max);
+
+  NativeSocket socket;
+  Checksum received;
+  bool ended = false;
+  bool reset = false;
+};
+
+// Makes the kernel's send and receive buffers of `socket` small, so a test
+// reaches would-block (and the write queue) with little data.
+void ShrinkSocketBuffers(NativeSocket socket, int bytes = 16 * 1024);
+
+// A connection adopted on the first socket of a loopback TCP pair, and the
+// pair's other socket as a RawPeer.
+struct ConnectionPair {
+  std::unique_ptr<RecordingConnection> connection;
+  std::unique_ptr<RawPeer> peer;
+};
+// With `small_buffers`, both sockets get ShrinkSocketBuffers.
+ConnectionPair MakeConnectionPair(EventLoop& loop,
+                                  ConnectionOptions options = {},
+                                  ConnectionCloser closer = nullptr,
+                                  bool small_buffers = false);
+
 // A SocketOps table whose entries call scripted functions (set in tests),
 // falling back to the real calls. One instance at a time.
 struct FaultInjector {
@@ -135,6 +176,16 @@ struct FaultInjector {
  private:
   std::unique_ptr<ScopedSocketOps> scope_;
 };
+
+// Makes `faults` send as if `peer` had a receive window of `window` bytes:
+// a send takes at most what the window has left (bytes sent minus bytes
+// the peer read so far), else it would block. The socket stays writable,
+// so readiness keeps coming while the peer reads at its own pace: a slow
+// reader, without the delayed-ACK stalls tiny kernel buffers cause on
+// loopback. Counts the sends of every socket: use it where only one
+// connection sends through the library.
+void LimitSendsToPeerWindow(FaultInjector& faults, const RawPeer& peer,
+                            std::size_t window);
 
 // Returns the code the classification table names `name` ("EINTR"; on
 // Windows "WSAEINTR" is found too), for tests that inject errors; fails the
