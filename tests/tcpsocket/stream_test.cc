@@ -220,6 +220,33 @@ TEST_P(StreamTest, ReadsPerReadinessEventAreBounded) {
   EXPECT_TRUE(served.received == payload);
 }
 
+// The reader used to read again after a short read, only to learn
+// would-block: three system calls per echo round trip where two do.
+TEST_P(StreamTest, ShortReadEndsTheEventSoAnEchoRoundTripCostsOneReadAndOneSend) {
+  const testing::SocketPair sockets = testing::MakeTcpLoopbackPair();
+  testing::StreamSettings echo;
+  echo.echo = true;
+  StreamConnection served(loop(), OwnedSocket(sockets.first), nullptr, echo);
+  ASSERT_TRUE(served.WatchRead(true).ok());
+  testing::RawPeer peer(sockets.second);
+  testing::FaultInjector counter;  // counts the calls, changes nothing
+  constexpr int kRoundTrips = 100;
+  const std::string message(64, 'e');
+  for (int i = 1; i <= kRoundTrips; ++i) {
+    ASSERT_EQ(testing::SendBytes(peer.socket, message.data(), message.size()),
+              64);
+    ASSERT_TRUE(RunUntil(loop(), [&] {
+      peer.ReadSome(1024);
+      return peer.received.bytes() == 64u * i;
+    }));
+  }
+  EXPECT_EQ(counter.receive_calls, static_cast<std::size_t>(kRoundTrips));
+  EXPECT_EQ(counter.send_calls, static_cast<std::size_t>(kRoundTrips));
+  RecordProperty("syscalls_per_round_trip",
+                 std::to_string((counter.receive_calls + counter.send_calls) /
+                                kRoundTrips));
+}
+
 // One client floods the server from its own thread (own loop) while many
 // slow clients ping it; with bounded reads per event the slow ones are all
 // answered while the flood is still going.
