@@ -136,6 +136,9 @@ void AcceptingSocket::Pause() {
     registration_ = RegistrationHandle();
   }
   paused_ = true;
+  // One resume timer at a time: a second one would be lost to the
+  // destructor's cancel and fire into a destroyed server.
+  if (resume_timer_.valid()) loop_->CancelTimer(resume_timer_);
   resume_timer_ = loop_->RunAfter(options_.exhaustion_backoff, [this] {
     resume_timer_ = TimerId();
     Resume();

@@ -238,6 +238,9 @@ void TcpConnection::Close(absl::Duration timeout) {
     state_ = ConnectionState::kClosing;
   }
   if (timeout != absl::InfiniteDuration()) {
+    // The slot is free here (the connect's timeout went with its result);
+    // cancelling first keeps "one timer per slot" true whatever the path.
+    if (timeout_timer_.valid()) loop_->CancelTimer(timeout_timer_);
     timeout_timer_ = loop_->RunAfter(timeout, [this] {
       timeout_timer_ = TimerId();
       // Cut short: what is still queued was not sent in time.
