@@ -179,14 +179,7 @@ TEST_P(AcceptTest, AnAcceptedSocketHandedToAnotherThreadsLoopIsServedThere) {
     while (!stop) (void)other_loop.Iterate(absl::Milliseconds(10));
     handed.reset();  // on its loop's thread, before the loop
   });
-  struct Joiner {
-    std::atomic<bool>& stop;
-    std::thread& thread;
-    ~Joiner() {
-      stop = true;
-      if (thread.joinable()) thread.join();
-    }
-  } joiner{stop, other};
+  testing::StopAndJoin joiner(stop, other);
 
   StreamConnection client;
   ASSERT_TRUE(ConnectTcp(loop(), client,

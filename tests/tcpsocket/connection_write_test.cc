@@ -47,14 +47,9 @@ TEST_P(ConnectionWriteTest, ShortWritesAndWouldBlocksNeverLoseOrRepeatAByte) {
     if (call % 3 == 0) return IoResult{0, CodeNamed("EAGAIN")};
     // Take a few bytes of the first buffers only (a short write that
     // stops inside a buffer, or at a boundary, or spans several).
-    std::size_t budget = 1 + (call * 7919) % 3000;
     ConstBuffer taken[kMaxSendBuffers];
-    std::size_t n = 0;
-    for (; n < count && budget > 0; ++n) {
-      taken[n] = buffers[n];
-      taken[n].size = std::min(taken[n].size, budget);
-      budget -= taken[n].size;
-    }
+    const std::size_t n = testing::TakeAtMost(buffers, count,
+                                              1 + (call * 7919) % 3000, taken);
     return faults.real.send(socket, taken, n);
   };
   PatternStream pattern(21);

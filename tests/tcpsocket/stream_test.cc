@@ -300,15 +300,7 @@ TEST_P(StreamTest, FireHosePeerDoesNotStarveSlowPeers) {
     writer.reset();
     hose.Abort();
   });
-  // Stops and joins the flood however the test ends (a failed ASSERT too).
-  struct Joiner {
-    std::atomic<bool>& stop;
-    std::thread& thread;
-    ~Joiner() {
-      stop = true;
-      if (thread.joinable()) thread.join();
-    }
-  } joiner{stop, flood};
+  testing::StopAndJoin joiner(stop, flood);
 
   // Wait until the flood's server side is reading a steady stream.
   ASSERT_TRUE(RunUntil(loop(), [&] {

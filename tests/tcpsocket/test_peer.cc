@@ -218,6 +218,17 @@ FaultInjector::~FaultInjector() {
   active_injector = nullptr;
 }
 
+std::size_t TakeAtMost(const ConstBuffer* buffers, std::size_t count,
+                       std::size_t budget, ConstBuffer* taken) {
+  std::size_t n = 0;
+  for (; n < count && budget > 0; ++n) {
+    taken[n] = buffers[n];
+    taken[n].size = std::min(taken[n].size, budget);
+    budget -= taken[n].size;
+  }
+  return n;
+}
+
 void LimitSendsToPeerWindow(FaultInjector& faults, const RawPeer& peer,
                             std::size_t window) {
   auto sent = std::make_shared<std::uint64_t>(0);
@@ -225,15 +236,10 @@ void LimitSendsToPeerWindow(FaultInjector& faults, const RawPeer& peer,
                                                const ConstBuffer* buffers,
                                                std::size_t count) {
     const std::uint64_t in_flight = *sent - peer.received.bytes();
-    std::size_t room = in_flight >= window ? 0 : window - in_flight;
-    if (room == 0) return IoResult{0, CodeNamed("EAGAIN")};
+    if (in_flight >= window) return IoResult{0, CodeNamed("EAGAIN")};
     ConstBuffer limited[kMaxSendBuffers];
-    std::size_t n = 0;
-    for (; n < count && room > 0; ++n) {
-      limited[n] = buffers[n];
-      limited[n].size = std::min(limited[n].size, room);
-      room -= limited[n].size;
-    }
+    const std::size_t n =
+        TakeAtMost(buffers, count, window - in_flight, limited);
     const IoResult result = faults.real.send(socket, limited, n);
     *sent += result.bytes;
     return result;

@@ -3,12 +3,14 @@
 #ifndef ASYCAMORE_TESTS_TCPSOCKET_TEST_PEER_H_
 #define ASYCAMORE_TESTS_TCPSOCKET_TEST_PEER_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -90,6 +92,24 @@ class StreamConnection : public TcpConnection {
 // `made` (the server owns them; the pointers stay valid until they close).
 ConnectionFactory StreamFactory(std::vector<StreamConnection*>* made,
                                 const StreamSettings& settings = {});
+
+// Sets `stop` and joins `thread` when it goes out of scope, however the
+// test ends (a failed ASSERT too).
+class StopAndJoin {
+ public:
+  StopAndJoin(std::atomic<bool>& stop, std::thread& thread)
+      : stop_(stop), thread_(thread) {}
+  ~StopAndJoin() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  StopAndJoin(const StopAndJoin&) = delete;
+  StopAndJoin& operator=(const StopAndJoin&) = delete;
+
+ private:
+  std::atomic<bool>& stop_;
+  std::thread& thread_;
+};
 
 // A deterministic byte stream: Fill(n) returns the next n bytes.
 class PatternStream {
@@ -176,6 +196,11 @@ struct FaultInjector {
  private:
   std::unique_ptr<ScopedSocketOps> scope_;
 };
+
+// Copies into `taken` the first `budget` bytes of `buffers` (a short
+// write's worth: it may stop inside a buffer); returns the buffer count.
+std::size_t TakeAtMost(const ConstBuffer* buffers, std::size_t count,
+                       std::size_t budget, ConstBuffer* taken);
 
 // Makes `faults` send as if `peer` had a receive window of `window` bytes:
 // a send takes at most what the window has left (bytes sent minus bytes

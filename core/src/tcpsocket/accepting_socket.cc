@@ -80,20 +80,23 @@ void AcceptingSocket::Stop() {
   paused_ = false;
 }
 
-void AcceptingSocket::CloseAllConnections(absl::Duration timeout) {
-  // Copied first: a close that finishes at once releases its connection
-  // from the map being walked.
+std::vector<TcpConnection*> AcceptingSocket::OpenConnections() const {
+  // A copy: a close that finishes at once releases its connection from the
+  // map, so the map cannot be walked while closing.
   std::vector<TcpConnection*> open;
   open.reserve(connections_.size());
   for (const auto& [raw, owned] : connections_) open.push_back(raw);
-  for (TcpConnection* connection : open) connection->Close(timeout);
+  return open;
+}
+
+void AcceptingSocket::CloseAllConnections(absl::Duration timeout) {
+  for (TcpConnection* connection : OpenConnections()) {
+    connection->Close(timeout);
+  }
 }
 
 void AcceptingSocket::AbortAllConnections() {
-  std::vector<TcpConnection*> open;
-  open.reserve(connections_.size());
-  for (const auto& [raw, owned] : connections_) open.push_back(raw);
-  for (TcpConnection* connection : open) connection->Abort();
+  for (TcpConnection* connection : OpenConnections()) connection->Abort();
 }
 
 void AcceptingSocket::dispatch_event(const Event& event) {

@@ -154,28 +154,24 @@ void TcpConnection::RefreshInterest() {
 }
 
 absl::Status TcpConnection::WatchRead(bool on) {
-  if (want_read_ == on) return absl::OkStatus();
-  if (!socket_.valid() || tearing_down_) {
-    if (!on) return absl::OkStatus();
-    return absl::FailedPreconditionError(absl::StrCat(
-        "WatchRead: the connection is ", internal::AsAbsl(ConnectionStateName(state_))));
-  }
-  want_read_ = on;
-  absl::Status status = UpdateRegistration();
-  if (!status.ok()) want_read_ = !on;
-  return status;
+  return Watch(want_read_, on, "WatchRead");
 }
 
 absl::Status TcpConnection::WatchWrite(bool on) {
-  if (want_write_ == on) return absl::OkStatus();
+  return Watch(want_write_, on, "WatchWrite");
+}
+
+absl::Status TcpConnection::Watch(bool& want, bool on, const char* call) {
+  if (want == on) return absl::OkStatus();
   if (!socket_.valid() || tearing_down_) {
     if (!on) return absl::OkStatus();
-    return absl::FailedPreconditionError(absl::StrCat(
-        "WatchWrite: the connection is ", internal::AsAbsl(ConnectionStateName(state_))));
+    return absl::FailedPreconditionError(
+        absl::StrCat(call, ": the connection is ",
+                     internal::AsAbsl(ConnectionStateName(state_))));
   }
-  want_write_ = on;
+  want = on;
   absl::Status status = UpdateRegistration();
-  if (!status.ok()) want_write_ = !on;
+  if (!status.ok()) want = !on;
   return status;
 }
 

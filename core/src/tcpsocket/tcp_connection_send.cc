@@ -33,13 +33,15 @@ bool TcpConnection::SendingAllowed() const {
           state_ == ConnectionState::kConnecting);
 }
 
+absl::Status TcpConnection::SendRefused(std::size_t size) const {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "TcpConnection::Send(", size, " bytes): the connection is ",
+      internal::AsAbsl(ConnectionStateName(state_)),
+      close_mode_ != CloseMode::kNone ? " (its write side is shut)" : ""));
+}
+
 absl::Status TcpConnection::Send(std::string_view bytes) {
-  if (!SendingAllowed()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "TcpConnection::Send(", bytes.size(), " bytes): the connection is ",
-        internal::AsAbsl(ConnectionStateName(state_)),
-        close_mode_ != CloseMode::kNone ? " (its write side is shut)" : ""));
-  }
+  if (!SendingAllowed()) return SendRefused(bytes.size());
   if (bytes.empty()) return absl::OkStatus();
   if (state_ == ConnectionState::kConnected && queue_.empty() && !flushing_ &&
       !write_backoff_) {
@@ -78,12 +80,7 @@ absl::Status TcpConnection::Send(std::string_view bytes) {
 }
 
 absl::Status TcpConnection::Send(absl::Cord bytes) {
-  if (!SendingAllowed()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "TcpConnection::Send(", bytes.size(), " bytes): the connection is ",
-        internal::AsAbsl(ConnectionStateName(state_)),
-        close_mode_ != CloseMode::kNone ? " (its write side is shut)" : ""));
-  }
+  if (!SendingAllowed()) return SendRefused(bytes.size());
   if (bytes.empty()) return absl::OkStatus();
   const bool was_empty = queue_.empty();
   queue_.Append(std::move(bytes));

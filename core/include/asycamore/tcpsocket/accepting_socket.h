@@ -132,6 +132,7 @@ class AcceptingSocket : public DispatchTarget {
 
   void Pause();
   void Resume();
+  std::vector<TcpConnection*> OpenConnections() const;
   // Takes ownership of a connection the factory made.
   TcpConnection* Adopt(std::unique_ptr<TcpConnection> connection);
   // Moves a closed connection to the graveyard, emptied on a later turn.

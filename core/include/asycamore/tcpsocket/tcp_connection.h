@@ -338,6 +338,8 @@ class TcpConnection : public DispatchTarget {
   void OnRetryTimer();
   void RequestRoom();  // a WriteIterable wants OnRoom even with no queue
   bool SendingAllowed() const;
+  absl::Status SendRefused(std::size_t size) const;
+  absl::Status Watch(bool& want, bool on, const char* call);
   bool WriteSideOpen() const;
   Interest WantedInterest() const;
   absl::Status UpdateRegistration();
