@@ -67,8 +67,9 @@
 //   - The connection owns its socket (an OwnedSocket given to the
 //     constructor, or the one ConnectTcp opens) and is the only one to close
 //     it: when it reaches kClosed, or in its destructor.
-//   - The closer runs once per socket, as the last step of reaching kClosed
-//     (never from the destructor). It may run inside the connection's own
+//   - The closer runs once, as the last step of reaching kClosed (never
+//     from the destructor), and is dropped then: set it again before
+//     reusing the object for another ConnectTcp. It may run inside the connection's own
 //     calls (Send, DataReader::OnReadable...), so it must not destroy the
 //     connection at once: defer that to a later loop turn, as
 //     AcceptingSocket does for the connections it owns.
