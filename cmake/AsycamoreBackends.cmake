@@ -13,6 +13,16 @@ if(WIN32)
   set(_asycamore_supported iocp select)
 elseif(CMAKE_SYSTEM_NAME STREQUAL "Linux")
   set(_asycamore_supported epoll poll select)
+  # kqueue on Linux only through libkqueue, a userspace emulation, to run the
+  # kqueue backend's code in tests (cmake/AsycamoreLibkqueue.cmake).
+  set(ASYCAMORE_KQUEUE_PROVIDER "" CACHE STRING
+    "Set to \"libkqueue\" to build the kqueue backend on Linux over libkqueue")
+  if(ASYCAMORE_KQUEUE_PROVIDER STREQUAL "libkqueue")
+    list(APPEND _asycamore_supported kqueue)
+  elseif(NOT ASYCAMORE_KQUEUE_PROVIDER STREQUAL "")
+    message(FATAL_ERROR "ASYCAMORE_KQUEUE_PROVIDER: unknown provider "
+      "'${ASYCAMORE_KQUEUE_PROVIDER}' (known: libkqueue)")
+  endif()
 elseif(APPLE OR CMAKE_SYSTEM_NAME MATCHES "BSD|DragonFly")
   set(_asycamore_supported kqueue poll select)
 else()

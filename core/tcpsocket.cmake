@@ -1,10 +1,12 @@
 # The tcpsocket layer (layer 4 of SPEC.md): backend-neutral sources, plus one
 # file set per OS family for errno classification and the system calls.
 # Included from core/CMakeLists.txt after the asycamore target exists.
+# The property tells tests/tcpsocket/ that this build has the layer.
 set_property(GLOBAL PROPERTY ASYCAMORE_TCPSOCKET_BUILT TRUE)
 
 target_sources(asycamore PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/accepting_socket.cc
+  ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/connect_retry.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/connect_tcp.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/data_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/error_class_lookup.cc

@@ -1,11 +1,15 @@
 // kqueue backend (macOS, FreeBSD, NetBSD, OpenBSD, DragonFly).
 //
-// kqueue cannot run on the Linux CI machine; this file is compiled there
-// against real macOS headers and must be read to be trusted. Each rule below
-// names the failure it avoids. Everything that is not kqueue-specific (misuse
-// checks, the registration table, event normalisation, the pipe wake-up) is
-// the same code the other backends run under test.
+// Where it has run: on Linux under libkqueue 2.7.0, a userspace kqueue built
+// over epoll (the linux-libkqueue lane runs every suite on it), and compiled
+// against real macOS headers (the macos-compile lane). It has not run on a
+// BSD or macOS kernel here: what only a kernel does (the tests libkqueue
+// cannot pass are listed in the README) is still trusted by reading. Each
+// rule below names the failure it avoids. Everything that is not
+// kqueue-specific (misuse checks, the registration table, event
+// normalisation, the pipe wake-up) is the same code the other backends run.
 //
+// Quirks this file handles:
 //  1. Read and write are separate filters, so one wait can return two
 //     kevents for one socket. They are merged into one Event per socket per
 //     wait (as Redis's ae_kqueue.c does): two events would make the loop call
@@ -13,25 +17,30 @@
 //     would be handed a dead descriptor by the second.
 //  2. Level-triggered: filters are added without EV_CLEAR, so unread data is
 //     reported again by the next wait, as the contract requires.
-//  3. Additions and modifications are queued and submitted with the next
-//     kevent() call: one system call per wait instead of one per change.
-//     The event list holds exactly one batch. Every kevent returned is
-//     delivered (merged kevents never outnumber the batch), because the
-//     kernel re-queues level-triggered knotes in order and a backend that
-//     dropped the overflow would drop the same socket on every wait.
-//  4. An EV_ERROR entry concerns one change only: the socket was closed
-//     between Add/Modify and the wait (Add already checked it was open). It
-//     becomes an error event for that socket alone, so the caller reads,
-//     fails and removes it; no other registration is touched. (A wait with
-//     more failing changes than the batch holds fails as a whole: kevent(2)
-//     returns -1 when a receipt finds no room.)
-//  9. Removal is not queued: the contract lets the caller close the socket
-//     right after Remove(), and a queued EV_DELETE would then fail with EBADF
-//     on every wait that follows a close, and could hit a new socket that
-//     took the number. Remove() purges the socket's queued changes and
-//     deletes its filters at once, with EV_RECEIPT so each delete reports on
-//     its own; ENOENT (a filter whose EV_ADD was still queued) is expected.
-//  5. EV_EOF is a hint, never a reason to drop data: a read filter with
+//  3. Every change is applied by the call that asks for it. Add, Modify and
+//     Remove submit their filter changes at once, in one kevent() with
+//     EV_RECEIPT, and read each change's own result. So the call returns the
+//     system's refusal of its own change, as the contract says, and no
+//     change can be lost. (Changes queued for the next wait were refused
+//     there, away from their caller; and kevent() stops at a failing change
+//     when its event list has no room for the error, so a queue cleared
+//     after such a wait dropped every change behind the failure, leaving
+//     later sockets silently unwatched.) It costs one kevent() per change of
+//     interest, as mio's registration does, and no other system call: the
+//     kevent() itself says whether the descriptor is open. The wait submits
+//     no change.
+//  4. A call with two changes (read and write) whose one change fails undoes
+//     the other, so a refused Add or Modify leaves the kernel's filters as
+//     the registration table says they are.
+//  5. A socket closed before Remove() has lost its filters already (the
+//     kernel drops a descriptor's knotes when it is closed). EV_DELETE then
+//     says EBADF, or ENOENT if the number is open again; both mean "closed
+//     first", reported while the registration is still dropped.
+//  6. The event list holds exactly one batch, and every kevent returned is
+//     delivered (merged kevents never outnumber the batch): the kernel
+//     re-queues level-triggered knotes in order, and a backend that dropped
+//     the overflow would drop the same socket on every wait.
+//  7. EV_EOF is a hint, never a reason to drop data: a read filter with
 //     EV_EOF may still have bytes queued (the bug class mio and CPython's
 //     selectors hit). It becomes `hangup` (readable); the reader keeps
 //     reading until recv() returns 0. On a write filter, EV_EOF means only
@@ -39,13 +48,11 @@
 //     write reports EPIPE, and never readable (a local shutdown(SHUT_WR) also
 //     sets it, and a spurious readable would spin a reader on EAGAIN).
 //     A non-zero fflags with EV_EOF is the socket's pending error.
-//  6. Wake-up uses EVFILT_USER (NOTE_TRIGGER) where the system has it (macOS,
-//     FreeBSD ≥ 8.1, NetBSD ≥ 10, DragonFly), a self-pipe elsewhere
+//  8. Wake-up uses EVFILT_USER (NOTE_TRIGGER) where the system has it (macOS,
+//     FreeBSD >= 8.1, NetBSD >= 10, DragonFly), a self-pipe elsewhere
 //     (OpenBSD).
-//  7. EINTR from kevent() is an empty wait. The queued changes were applied
-//     before the signal arrived (they are processed before sleeping), so the
-//     queue is cleared.
-//  8. kevent() takes a timespec: the timeout needs no rounding to
+//  9. EINTR from kevent() is an empty wait; it carried no change to retry.
+// 10. kevent() takes a timespec: the timeout needs no rounding to
 //     milliseconds.
 #include "kqueue/kqueue_dispatcher.h"
 
@@ -59,8 +66,10 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "asycamore/backend/readiness.h"
 #include "asycamore/backend/system_error.h"
 #include "asycamore/backend/wakeup_fd.h"
@@ -71,6 +80,36 @@ namespace {
 #ifdef EVFILT_USER
 constexpr std::uintptr_t kWakeIdent = 0;  // ident of the EVFILT_USER event
 #endif
+
+// The filter changes one call submits (rule 3): at most one per filter,
+// each with EV_RECEIPT so that each reports its own result.
+struct FilterChanges {
+  struct kevent list[2];
+  int count = 0;
+
+  void Push(int fd, short filter, unsigned short action) {
+    EV_SET(&list[count++], fd, filter, action | EV_RECEIPT, 0, 0, nullptr);
+  }
+};
+
+// The changes that turn interest `before` into `after` on `fd`.
+FilterChanges Delta(int fd, Interest before, Interest after) {
+  FilterChanges changes;
+  if (WantsRead(before) != WantsRead(after)) {
+    changes.Push(fd, EVFILT_READ, WantsRead(after) ? EV_ADD : EV_DELETE);
+  }
+  if (WantsWrite(before) != WantsWrite(after)) {
+    changes.Push(fd, EVFILT_WRITE, WantsWrite(after) ? EV_ADD : EV_DELETE);
+  }
+  return changes;
+}
+
+// "kevent(EV_ADD EVFILT_WRITE)", for the status of a refused change.
+std::string DescribeChange(const struct kevent& change) {
+  return absl::StrCat(
+      "kevent(", (change.flags & EV_ADD) != 0 ? "EV_ADD" : "EV_DELETE",
+      change.filter == EVFILT_READ ? " EVFILT_READ" : " EVFILT_WRITE", ")");
+}
 
 class KqueueDispatcher final : public Dispatcher {
  public:
@@ -84,19 +123,13 @@ class KqueueDispatcher final : public Dispatcher {
 
  protected:
   absl::Status AddToBackend(NativeSocket socket, Interest interest) override {
-    // Checked now so a bad descriptor fails this call (rule 4 covers the
-    // descriptor closed between now and the next wait).
-    if (absl::Status s = CheckDescriptorOpen(socket); !s.ok()) return s;
-    QueueDelta(socket, Interest::kNone, interest);
-    GrowScratch(socket);
-    return absl::OkStatus();
+    GrowScratch(socket);  // before the kernel knows it: nothing to undo
+    return Change(socket, Interest::kNone, interest);
   }
 
   absl::Status ModifyInBackend(NativeSocket socket, Interest old_interest,
                                Interest new_interest) override {
-    if (absl::Status s = CheckDescriptorOpen(socket); !s.ok()) return s;
-    QueueDelta(socket, old_interest, new_interest);
-    return absl::OkStatus();
+    return Change(socket, old_interest, new_interest);
   }
 
   absl::Status RemoveFromBackend(NativeSocket socket,
@@ -114,20 +147,11 @@ class KqueueDispatcher final : public Dispatcher {
     NativeReadiness readiness;
   };
 
-  void Queue(int fd, short filter, unsigned short flags) {
-    struct kevent change;
-    EV_SET(&change, fd, filter, flags, 0, 0, nullptr);
-    changes_.push_back(change);
-  }
-
-  void QueueDelta(int fd, Interest before, Interest after) {
-    if (WantsRead(before) != WantsRead(after)) {
-      Queue(fd, EVFILT_READ, WantsRead(after) ? EV_ADD : EV_DELETE);
-    }
-    if (WantsWrite(before) != WantsWrite(after)) {
-      Queue(fd, EVFILT_WRITE, WantsWrite(after) ? EV_ADD : EV_DELETE);
-    }
-  }
+  // Rule 3: submits `changes` in one kevent() and stores each one's result
+  // (0, or the errno it was refused with) in `results`, in order.
+  absl::Status Submit(const FilterChanges& changes, int (&results)[2]);
+  // Rules 3 and 4: applies the changes from `before` to `after`, or none.
+  absl::Status Change(int fd, Interest before, Interest after);
 
   void GrowScratch(int fd) {
     if (static_cast<std::size_t>(fd) >= merge_.size()) {
@@ -143,44 +167,71 @@ class KqueueDispatcher final : public Dispatcher {
   int kqueue_fd_ = -1;
   WakeupFd wakeup_pipe_;  // only without EVFILT_USER
   std::atomic<bool> wake_pending_{false};
-  std::vector<struct kevent> changes_;
   std::vector<struct kevent> native_;
   std::vector<MergeSlot> merge_;  // indexed by descriptor
   std::vector<int> touched_;      // descriptors seen in this wait, in order
   std::uint64_t wait_stamp_ = 0;
 };
 
-absl::Status KqueueDispatcher::RemoveFromBackend(NativeSocket socket,
-                                                 Interest old_interest) {
-  // Rule 9: purge what is still queued for this socket, delete the rest now.
-  std::erase_if(changes_, [socket](const struct kevent& change) {
-    return static_cast<int>(change.ident) == socket;
-  });
-  struct kevent deletes[2];
-  int count = 0;
-  if (WantsRead(old_interest)) {
-    EV_SET(&deletes[count++], socket, EVFILT_READ, EV_DELETE | EV_RECEIPT, 0,
-           0, nullptr);
-  }
-  if (WantsWrite(old_interest)) {
-    EV_SET(&deletes[count++], socket, EVFILT_WRITE, EV_DELETE | EV_RECEIPT, 0,
-           0, nullptr);
-  }
+absl::Status KqueueDispatcher::Submit(const FilterChanges& changes,
+                                      int (&results)[2]) {
   struct kevent receipts[2];
   const timespec no_wait = {0, 0};
-  const int returned =
-      ::kevent(kqueue_fd_, deletes, count, receipts, count, &no_wait);
-  if (returned < 0) return SystemErrorStatus(errno, "kevent(EV_DELETE)");
+  // With EV_RECEIPT every change yields exactly one receipt, in order, and
+  // the list has room for all of them, so kevent() never stops early and
+  // never waits for events.
+  const int returned = ::kevent(kqueue_fd_, changes.list, changes.count,
+                                receipts, changes.count, &no_wait);
+  if (returned < 0) return SystemErrorStatus(errno, "kevent");
+  if (returned != changes.count) {
+    return absl::InternalError(absl::StrCat("kevent returned ", returned,
+                                            " receipts for ", changes.count,
+                                            " changes"));
+  }
   for (int i = 0; i < returned; ++i) {
-    // Receipts carry EV_ERROR always; data is the result (0: deleted).
-    const auto error = static_cast<int>(receipts[i].data);
-    if (error == EBADF) {
+    // A receipt carries EV_ERROR always; data is the result (0: applied).
+    results[i] = static_cast<int>(receipts[i].data);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status KqueueDispatcher::Change(int fd, Interest before, Interest after) {
+  const FilterChanges changes = Delta(fd, before, after);
+  int results[2] = {0, 0};
+  if (absl::Status s = Submit(changes, results); !s.ok()) return s;
+  int refused = -1;
+  FilterChanges undo;  // rule 4: the inverse of each change that was applied
+  for (int i = 0; i < changes.count; ++i) {
+    const struct kevent& change = changes.list[i];
+    if (results[i] != 0) {
+      if (refused < 0) refused = i;
+    } else {
+      undo.Push(fd, change.filter,
+                (change.flags & EV_ADD) != 0 ? EV_DELETE : EV_ADD);
+    }
+  }
+  if (refused < 0) return absl::OkStatus();
+  if (undo.count > 0) {
+    int ignored[2];
+    (void)Submit(undo, ignored);
+  }
+  return SystemErrorStatus(results[refused],
+                           DescribeChange(changes.list[refused]));
+}
+
+absl::Status KqueueDispatcher::RemoveFromBackend(NativeSocket socket,
+                                                 Interest old_interest) {
+  const FilterChanges deletes = Delta(socket, old_interest, Interest::kNone);
+  int results[2] = {0, 0};
+  if (absl::Status s = Submit(deletes, results); !s.ok()) return s;
+  for (int i = 0; i < deletes.count; ++i) {
+    if (results[i] == EBADF || results[i] == ENOENT) {  // rule 5
       return absl::FailedPreconditionError(
           "the socket was closed before it was removed (remove first, then "
           "close); the registration is dropped");
     }
-    if (error != 0 && error != ENOENT) {
-      return SystemErrorStatus(error, "kevent(EV_DELETE)");
+    if (results[i] != 0) {
+      return SystemErrorStatus(results[i], DescribeChange(deletes.list[i]));
     }
   }
   return absl::OkStatus();
@@ -232,9 +283,8 @@ bool KqueueDispatcher::Accumulate(const struct kevent& native) {
     return false;
   }
 #endif
-  // Rule 4: the result of one queued change; data == 0 means it succeeded.
-  if ((native.flags & EV_ERROR) != 0 && native.data == 0) return false;
-  if (registrations().Find(fd) == nullptr) return false;  // removed since
+  // Only registered descriptors have a merge slot (sized by Add).
+  if (registrations().Find(fd) == nullptr) return false;
   MergeSlot& slot = merge_[static_cast<std::size_t>(fd)];
   if (slot.wait_stamp != wait_stamp_) {
     slot.wait_stamp = wait_stamp_;
@@ -242,17 +292,13 @@ bool KqueueDispatcher::Accumulate(const struct kevent& native) {
     touched_.push_back(fd);
   }
   NativeReadiness& readiness = slot.readiness;
-  if ((native.flags & EV_ERROR) != 0) {
-    readiness.error = true;
-    return true;
-  }
   const bool eof = (native.flags & EV_EOF) != 0;
-  if (eof && native.fflags != 0) readiness.error = true;  // rule 5
+  if (eof && native.fflags != 0) readiness.error = true;  // rule 7
   if (native.filter == EVFILT_READ) {
     readiness.readable = true;
     readiness.hangup = readiness.hangup || eof;
   } else if (native.filter == EVFILT_WRITE) {
-    readiness.writable = true;  // rule 5: EV_EOF here is not a read hangup
+    readiness.writable = true;  // rule 7: EV_EOF here is not a read hangup
   }
   return true;
 }
@@ -260,7 +306,7 @@ bool KqueueDispatcher::Accumulate(const struct kevent& native) {
 absl::Status KqueueDispatcher::WaitForEvents(absl::Duration timeout,
                                              EventBatch& batch) {
   batch.Clear();
-  // Rule 3: exactly one batch, so every kevent returned can be delivered.
+  // Rule 6: exactly one batch, so every kevent returned can be delivered.
   if (native_.size() < batch.capacity()) native_.resize(batch.capacity());
   timespec ts;
   timespec* ts_pointer = nullptr;
@@ -268,13 +314,11 @@ absl::Status KqueueDispatcher::WaitForEvents(absl::Duration timeout,
     ts = absl::ToTimespec(std::max(timeout, absl::ZeroDuration()));
     ts_pointer = &ts;
   }
-  const int ready =
-      ::kevent(kqueue_fd_, changes_.data(), static_cast<int>(changes_.size()),
-               native_.data(), static_cast<int>(batch.capacity()), ts_pointer);
-  const int error = errno;
-  changes_.clear();  // applied, or (rule 7) applied before the signal
+  const int ready = ::kevent(kqueue_fd_, nullptr, 0, native_.data(),
+                             static_cast<int>(batch.capacity()), ts_pointer);
   if (ready < 0) {
-    if (error == EINTR) return absl::OkStatus();
+    const int error = errno;
+    if (error == EINTR) return absl::OkStatus();  // rule 9
     return SystemErrorStatus(error, "kevent");
   }
   ++wait_stamp_;

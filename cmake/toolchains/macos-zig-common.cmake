@@ -39,6 +39,11 @@ set(CMAKE_CXX_COMPILER_TARGET "${_asycamore_zig_target}")
 # zig's llvm-ar writes the Darwin format for Mach-O members.
 set(CMAKE_AR "${_asycamore_zig_tools}/zig-ar" CACHE FILEPATH "Archiver (zig ar)")
 set(CMAKE_RANLIB "${_asycamore_zig_tools}/zig-ranlib" CACHE FILEPATH "Ranlib (zig ranlib)")
+# CMake insists on install_name_tool for Darwin once a second language (C,
+# for llhttp) is enabled; nothing is linked here, so a stand-in that refuses
+# to run is enough.
+set(CMAKE_INSTALL_NAME_TOOL "${_asycamore_zig_tools}/zig-install-name-tool" CACHE FILEPATH
+    "install_name_tool stand-in (compile-only lane)")
 
 # CMake's compiler checks link a test program by default, which cannot work
 # here; a static library exercises the compiler without linking.

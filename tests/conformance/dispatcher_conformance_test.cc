@@ -236,6 +236,7 @@ TEST_P(DispatcherConformance, RefusedLoopbackConnectReportsError) {
   if (kind() != BackendKind::kSelect) {
     EXPECT_TRUE(event->error) << "the backend saw the error; say so";
   }
+  if (RunningOnLibkqueue(kind())) GTEST_SKIP() << kLibkqueueClearsSocketError;
   EXPECT_EQ(PendingSocketError(socket), ConnectionRefusedError());
 }
 
@@ -565,6 +566,13 @@ TEST_P(DispatcherConformance, ModifyingAClosedSocketIsAnError) {
   EXPECT_FALSE(status.ok());
   EXPECT_NE(status.message().find("Dispatcher::Modify"), absl::string_view::npos)
       << status;
+  if (RunningOnLibkqueue(kind())) {
+    GTEST_SKIP() << "libkqueue cannot see a close (its BUGS.md): it keeps the "
+                    "closed descriptor's knotes and takes epoll's EBADF on "
+                    "EV_DELETE for success, so Remove cannot tell that the "
+                    "socket was closed first; a BSD kernel drops the knotes "
+                    "at close and EV_DELETE says EBADF";
+  }
   EXPECT_FALSE(dispatcher_->Remove(pair.first).ok())
       << "Remove after close says the socket was closed first";
   EXPECT_FALSE(dispatcher_->IsRegistered(pair.first))

@@ -29,6 +29,15 @@ bool RunningUnderWine() {
 #endif
 }
 
+bool RunningOnLibkqueue(BackendKind kind) {
+#ifdef ASYCAMORE_KQUEUE_IS_LIBKQUEUE
+  return kind == BackendKind::kKqueue;
+#else
+  (void)kind;
+  return false;
+#endif
+}
+
 void BackendTest::SetUp() {
 #ifdef _WIN32
   const absl::Status started = EnsureWinsock();

@@ -40,6 +40,17 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
 // says so in its skip or log message.
 bool RunningUnderWine();
 
+// Returns true when `kind` is kqueue emulated by libkqueue on Linux (the
+// linux-libkqueue lane, compile definition ASYCAMORE_KQUEUE_IS_LIBKQUEUE),
+// for the few checks that rely on what only a BSD kernel does; each skips
+// with the reason. The reasons shared by several tests:
+bool RunningOnLibkqueue(BackendKind kind);
+inline constexpr const char* kLibkqueueClearsSocketError =
+    "libkqueue fills a kevent's fflags by reading SO_ERROR, which clears the "
+    "socket's pending error; a BSD kernel copies so_error and leaves it "
+    "pending, so the error the socket layer asks for afterwards is gone "
+    "under libkqueue";
+
 // Iterates `loop` until `done()` holds or `timeout` passes; returns done().
 bool RunUntil(EventLoop& loop, absl::FunctionRef<bool()> done,
               absl::Duration timeout = absl::Seconds(10));

@@ -118,6 +118,11 @@ TEST_P(ConnectTcpTest, LoopbackConnectSucceedsWhicheverWayTheKernelReportsIt) {
 }
 
 TEST_P(ConnectTcpTest, RefusedConnectIsReportedThroughReadableWritableAndGetSockErr) {
+  // SO_ERROR decides a connect's outcome: with it cleared, the refusal looks
+  // like a spurious wake-up and is never delivered.
+  if (testing::RunningOnLibkqueue(kind())) {
+    GTEST_SKIP() << testing::kLibkqueueClearsSocketError;
+  }
   const std::uint16_t closed_port = testing::UnusedLoopbackPort();
   RecordingConnection client;
   ASSERT_TRUE(

@@ -1,7 +1,12 @@
 // ListenTcp and SocketAddress: address forms, port 0, clear errors.
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "asycamore/tcpsocket/tcpsocket.h"
 #include "gtest/gtest.h"
 #include "support/backend_test.h"
@@ -48,6 +53,68 @@ TEST(SocketAddress, MalformedAddressesAreRefusedWithTheInput) {
   }
 }
 
+TEST(SocketAddress, ParseRejectsAnEmbeddedNul) {
+  // inet_pton stops at the NUL, so "127.0.0.1\0junk" used to parse as
+  // 127.0.0.1 with the junk silently dropped.
+  const std::string_view input("127.0.0.1\0junk", 14);
+  absl::StatusOr<SocketAddress> parsed = SocketAddress::Parse(input, 80);
+  ASSERT_FALSE(parsed.ok()) << parsed->ToString();
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+  // The input is named, escaped, NUL and tail included.
+  EXPECT_TRUE(absl::StrContains(parsed.status().message(),
+                                "SocketAddress::Parse(\"127.0.0.1\\x00junk\""))
+      << parsed.status();
+  EXPECT_EQ(parsed.status().message().find('\0'), absl::string_view::npos);
+}
+
+TEST(SocketAddress, OutOfRangePortsAreRefusedNamingTheValue) {
+  // As a uint16_t parameter, 70000 arrived as 4464 and was accepted.
+  for (int port : {70000, 65536, -1}) {
+    absl::StatusOr<SocketAddress> parsed =
+        SocketAddress::Parse("127.0.0.1", port);
+    ASSERT_FALSE(parsed.ok()) << port << " gave " << parsed->ToString();
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StrContains(parsed.status().message(),
+                                  absl::StrCat("port ", port)))
+        << parsed.status();
+  }
+  absl::StatusOr<SocketAddress> highest =
+      SocketAddress::Parse("127.0.0.1", kMaxPort);
+  ASSERT_TRUE(highest.ok()) << highest.status();
+  EXPECT_EQ(highest->port(), 65535);
+}
+
+TEST(SocketAddress, ParsePortTakesOnlyADecimalPortAndNamesAnythingElse) {
+  const std::pair<const char*, int> good[] = {
+      {"0", 0}, {"80", 80}, {"080", 80}, {"65535", 65535}};
+  for (const auto& [text, port] : good) {
+    absl::StatusOr<std::uint16_t> parsed = ParsePort(text);
+    ASSERT_TRUE(parsed.ok()) << text << ": " << parsed.status();
+    EXPECT_EQ(*parsed, port) << text;
+  }
+  for (const char* bad : {"", "65536", "70000", "-1", "+80", " 80", "80 ",
+                          "8o", "0x50", "99999999999999999999"}) {
+    absl::StatusOr<std::uint16_t> parsed = ParsePort(bad);
+    EXPECT_FALSE(parsed.ok()) << bad << " gave " << *parsed;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StrContains(parsed.status().message(),
+                                  absl::StrCat("ParsePort(\"", bad, "\")")))
+        << parsed.status();
+  }
+}
+
+TEST(ListenTcp, OutOfRangePortIsRefusedInsteadOfCutTo16Bits) {
+  absl::StatusOr<std::unique_ptr<AcceptingSocket>> server =
+      ListenTcp("127.0.0.1", 70000, 16);
+  ASSERT_FALSE(server.ok()) << "listening on port " << (*server)->local_port();
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(server.status().message(),
+                                "ListenTcp(\"127.0.0.1\", 70000, 16)"))
+      << server.status();
+  EXPECT_TRUE(absl::StrContains(server.status().message(), "port 70000"))
+      << server.status();
+}
+
 TEST(ListenTcp, PortZeroPicksAPortThatCanBeReadBack) {
   absl::StatusOr<std::unique_ptr<AcceptingSocket>> server =
       ListenTcp("127.0.0.1", 0, 16);
@@ -76,6 +143,9 @@ TEST(ListenTcp, PortInUseGetsAClearStatus) {
       ListenTcp("127.0.0.1", port, 16);
   ASSERT_FALSE(second.ok());
   EXPECT_TRUE(absl::StrContains(second.status().message(), "bind"))
+      << second.status();
+  // EADDRINUSE, as abseil maps it (system_error.h once said kAlreadyExists).
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition)
       << second.status();
   EXPECT_TRUE(absl::StrContains(second.status().message(),
                                 std::to_string(port)))

@@ -121,6 +121,10 @@ TEST_P(StreamTest, PeerResetFailsTheReadWithAClosedClass) {
   ASSERT_TRUE(RunUntil(loop(), [&] {
     return served->dispatch_state() == ConnectionState::kClosed;
   }));
+  // Without the pending ECONNRESET, recv() reports the end of the stream.
+  if (testing::RunningOnLibkqueue(kind())) {
+    GTEST_SKIP() << testing::kLibkqueueClearsSocketError;
+  }
   if (testing::RunningUnderWine() && !failed) {
     GTEST_SKIP() << "Wine 8 reports a peer's reset to recv() as the end of "
                     "the stream (0 bytes, SO_ERROR 0) where Windows reports "

@@ -15,6 +15,8 @@ packages=(
   # libclang-rt-14-dev on Debian 12.
   clang libclang-rt-14-dev
   libabsl-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
+  # llhttp's C sources for the HTTP layer (cmake/AsycamoreLlhttp.cmake).
+  node-llhttp
   # Peers for the backend comparison (optional at build time, installed so
   # that the comparison always includes them).
   libevent-dev libuv1-dev

@@ -25,6 +25,8 @@ readonly PACKAGES=(
   wine64
   dpkg-dev
   googletest
+  # llhttp's C sources: the HTTP layer compiles them for Windows too.
+  node-llhttp
   cmake
   ninja-build
 )

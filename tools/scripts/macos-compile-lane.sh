@@ -12,7 +12,8 @@
 #   and those of install-zig.sh and fetch-debian-source.sh.
 #
 # Installs what it needs first (zig from the npm registry, Debian's abseil
-# source), so it runs on a clean clone; both steps are instant the second time.
+# source, node-llhttp), so it runs on a clean clone; each step is instant the
+# second time.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
@@ -51,6 +52,16 @@ check_objects() {
     "all Mach-O ${arch}"
 }
 
+# The HTTP layer compiles llhttp's C sources from Debian's node-llhttp; they
+# are the same for every target, so the host's package serves this lane.
+install_llhttp_sources() {
+  if [[ "$(dpkg-query -W -f='${db:Status-Status}' node-llhttp 2>/dev/null || true)" != installed ]]; then
+    log "installing node-llhttp (llhttp's C sources)"
+    apt_get update
+    apt_get install -y --no-install-recommends node-llhttp
+  fi
+}
+
 main() {
   local archs=("$@")
   ((${#archs[@]} > 0)) || archs=(x86_64 arm64)
@@ -59,6 +70,7 @@ main() {
 
   "${SCRIPT_DIR}/install-zig.sh" >/dev/null
   "${SCRIPT_DIR}/fetch-debian-source.sh" abseil libabsl-dev >/dev/null
+  install_llhttp_sources
 
   cd "${ASYCAMORE_REPO_ROOT}"
   for arch in "${archs[@]}"; do

@@ -9,15 +9,24 @@
 //     EHOSTUNREACH, EOPNOTSUPP, ENETUNREACH) back as accept's own error; the
 //     man page says to treat them like EAGAIN and retry. They are
 //     kAbortedRetry.
+//   - Linux accept() also fails with EPERM when a firewall rule (netfilter)
+//     refuses the new connection: that connection is gone, the listener is
+//     fine, so it is kAbortedRetry too, like ECONNABORTED.
 //   - EINTR from connect() means the connect goes on in the background
 //     (POSIX): calling connect again would give EALREADY or EISCONN.
+//   - connect() fails with EADDRNOTAVAIL (Linux) or EAGAIN (the BSDs, and
+//     Linux for a full routing cache) when no ephemeral port is free:
+//     kAddressesExhausted, a failed connect the caller may try again later.
+//     (EAGAIN means "would block" from connect only for Unix domain
+//     sockets, which this layer never opens.)
+//   - ENOBUFS from connect() means the connect never started; the connect
+//     driver retries it on a timer with a new socket (connect_retry.cc).
 //   - ENOMEM from read/write/accept is the same shortage as ENOBUFS.
 #include <cerrno>
 #include <cstring>
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "asycamore/backend/system_error.h"
 #include "asycamore/tcpsocket/system_error.h"
 
 namespace asycamore {
@@ -72,6 +81,8 @@ constexpr ErrorClassEntry kTable[] = {
     ASY_ENTRY(kConnect, EHOSTUNREACH, kClosed),
     ASY_ENTRY(kConnect, ENETDOWN, kClosed),
     ASY_ENTRY(kConnect, ENOBUFS, kNoBuffers),
+    ASY_ENTRY(kConnect, EADDRNOTAVAIL, kAddressesExhausted),
+    ASY_ENTRY(kConnect, EAGAIN, kAddressesExhausted),
 
     // Asking whether a pending connect finished: ENOTCONN means not yet.
     ASY_ENTRY(kConnectCheck, ENOTCONN, kInProgress),
@@ -94,6 +105,8 @@ constexpr ErrorClassEntry kTable[] = {
     ASY_ENTRY(kAccept, EHOSTUNREACH, kAbortedRetry),
     ASY_ENTRY(kAccept, EOPNOTSUPP, kAbortedRetry),
     ASY_ENTRY(kAccept, ENETUNREACH, kAbortedRetry),
+    // A firewall rule refused this one connection (see the header note).
+    ASY_ENTRY(kAccept, EPERM, kAbortedRetry),
 #endif
     ASY_ENTRY(kAccept, EMFILE, kOutOfDescriptors),
     ASY_ENTRY(kAccept, ENFILE, kOutOfDescriptors),
@@ -126,8 +139,14 @@ SystemError LastSocketError() { return errno; }
 
 SystemError TimedOutError() { return ETIMEDOUT; }
 
-absl::Status SocketErrorStatus(SystemError code, absl::string_view call) {
-  return SystemErrorStatus(code, call);  // the backends' one formatter
+SystemError SystemErrorForStatus(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk: return kNoSystemError;
+    case absl::StatusCode::kResourceExhausted: return ENOBUFS;
+    case absl::StatusCode::kPermissionDenied: return EPERM;
+    case absl::StatusCode::kFailedPrecondition: return EBADF;
+    default: return EINVAL;
+  }
 }
 
 }  // namespace asycamore

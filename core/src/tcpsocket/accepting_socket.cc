@@ -192,17 +192,15 @@ void AcceptingSocket::BuryDead() {
 }
 
 absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(std::string_view ip,
-                                                           std::uint16_t port,
+                                                           int port,
                                                            int backlog) {
   const auto fail = [&](const absl::Status& status) {
-    return absl::Status(status.code(),
-                        absl::StrCat("ListenTcp(\"", internal::AsAbsl(ip),
-                                     "\", ", port, ", ", backlog,
-                                     "): ", status.message()));
+    return absl::Status(
+        status.code(),
+        absl::StrCat("ListenTcp(\"", internal::EscapedForMessage(ip), "\", ",
+                     port, ", ", backlog, "): ", status.message()));
   };
-  // A std::string converts to whichever string_view Parse takes.
-  absl::StatusOr<SocketAddress> address =
-      SocketAddress::Parse(std::string(ip), port);
+  absl::StatusOr<SocketAddress> address = SocketAddress::Parse(ip, port);
   if (!address.ok()) return fail(address.status());
   absl::StatusOr<OwnedSocket> socket = OpenTcpSocket(address->family());
   if (!socket.ok()) return fail(socket.status());

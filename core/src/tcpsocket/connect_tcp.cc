@@ -1,17 +1,22 @@
 // ConnectTcp: the nonblocking connect rules of tcp_connection.h.
 //
 // How the result is found:
-//   connect() returns 0 or a failure at once (normal on loopback): the
-//     outcome is stored and a zero-delay timer delivers it on the next loop
-//     iteration. The socket is registered for reading meanwhile; if an event
-//     comes first (the peer sent data at once), it delivers the stored
-//     outcome instead and cancels the timer, so it arrives exactly once.
+//   connect() returns 0 or a failure at once (0: a loopback connect on
+//     illumos or OpenBSD; a failure: a loopback refusal on FreeBSD or
+//     Solaris, no free local port): the outcome is stored and a zero-delay
+//     timer delivers it on the next loop iteration. (Linux and Windows
+//     always report a TCP connect as in progress, loopback included.) The
+//     socket is registered for reading meanwhile; if an event comes first
+//     (the peer sent data at once), it delivers the stored outcome instead
+//     and cancels the timer, so it arrives exactly once.
 //   connect() says "in progress" (EINPROGRESS, or EINTR): the socket is
 //     registered for writing. Success makes it writable; failure makes it
 //     readable and writable with an error pending. On each wake-up SO_ERROR
 //     decides: non-zero is the failure (and reading it clears it, so the
 //     code is kept in connect_error()); zero and a peer (getpeername) is
 //     success; zero and no peer yet is a spurious wake: keep waiting.
+//   connect() says ENOBUFS: the connect never started; a timer tries again
+//     with a new socket (connect_retry.cc).
 //   A timeout timer turns a connect still pending into ETIMEDOUT.
 // Every timer is cancelled by Close() and by the destructor, so a result
 // never reaches a closed or destroyed target.
@@ -49,31 +54,46 @@ absl::Status ConnectDriver::Start(EventLoop& loop, TcpConnection& target,
   target.connect_error_ = kNoSystemError;
   target.last_error_ = kNoSystemError;
   ++target.connect_attempt_;
-
-  // Called once per socket, whatever it returns: after EINTR the connect
-  // goes on in the background and a second call would fail (EALREADY).
-  const SystemError error =
-      CurrentSocketOps().connect(target.socket_.get(), address);
-  const bool at_once = error == kNoSystemError ||
-                       ClassifyError(SocketOp::kConnect, error) !=
-                           ErrorClass::kInProgress;
-  target.connect_interest_ = at_once ? Interest::kRead : Interest::kWrite;
-  target.state_ = ConnectionState::kConnecting;
-  if (absl::Status status = target.UpdateRegistration(); !status.ok()) {
-    target.state_ = ConnectionState::kClosed;
-    target.connect_interest_ = Interest::kNone;
-    target.ReleaseSocket();
+  if (absl::Status status = Attempt(target, address, /*retries=*/0);
+      !status.ok()) {
     return fail(status);
-  }
-  if (at_once) {
-    target.connect_completed_at_once_ = true;
-    target.immediate_error_ = error;
-    target.immediate_timer_ = loop.RunAfter(
-        absl::ZeroDuration(), [&target] { OnImmediateTimer(target); });
   }
   if (options.timeout != absl::InfiniteDuration()) {
     target.timeout_timer_ =
         loop.RunAfter(options.timeout, [&target] { OnTimeout(target); });
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ConnectDriver::Attempt(TcpConnection& target,
+                                    const SocketAddress& address,
+                                    int retries) {
+  // Called once per socket, whatever it returns: after EINTR the connect
+  // goes on in the background and a second call would fail (EALREADY).
+  const SystemError error =
+      CurrentSocketOps().connect(target.socket_.get(), address);
+  if (RetryAfterNoBuffers(target, address, error, retries)) {
+    return absl::OkStatus();
+  }
+  const bool at_once = error == kNoSystemError ||
+                       ClassifyError(SocketOp::kConnect, error) !=
+                           ErrorClass::kInProgress;
+  // kClosed on the first attempt, kConnecting on an ENOBUFS retry (whose
+  // failure is then delivered as the connect's result).
+  const ConnectionState before = target.state_;
+  target.connect_interest_ = at_once ? Interest::kRead : Interest::kWrite;
+  target.state_ = ConnectionState::kConnecting;
+  if (absl::Status status = target.UpdateRegistration(); !status.ok()) {
+    target.state_ = before;
+    target.connect_interest_ = Interest::kNone;
+    target.ReleaseSocket();
+    return status;
+  }
+  if (at_once) {
+    target.connect_completed_at_once_ = true;
+    target.immediate_error_ = error;
+    target.immediate_timer_ = target.loop_->RunAfter(
+        absl::ZeroDuration(), [&target] { OnImmediateTimer(target); });
   }
   return absl::OkStatus();
 }
@@ -138,8 +158,10 @@ void ConnectDriver::Deliver(TcpConnection& target, bool success,
     target.connect_interest_ = Interest::kNone;
     target.want_read_ = true;
     if (absl::Status status = target.UpdateRegistration(); !status.ok()) {
+      // Connected, but the loop will not watch the socket: a failed connect,
+      // with a code that says why (GetSockErr must not say "no error").
       success = false;
-      error = kNoSystemError;
+      error = SystemErrorForStatus(status);
     }
   }
   if (success) {

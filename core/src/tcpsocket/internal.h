@@ -3,6 +3,7 @@
 #ifndef ASYCAMORE_CORE_SRC_TCPSOCKET_INTERNAL_H_
 #define ASYCAMORE_CORE_SRC_TCPSOCKET_INTERNAL_H_
 
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -22,6 +23,10 @@ namespace asycamore::internal {
 inline absl::string_view AsAbsl(std::string_view text) {
   return absl::string_view(text.data(), text.size());
 }
+// Returns `input` quoted-string safe for an error message: quotes,
+// backslashes and non-printable bytes escaped (a NUL shows as \x00).
+// Defined in socket_address.cc.
+std::string EscapedForMessage(std::string_view input);
 
 // Sets the listening options of this OS, binds `socket` to `address` and
 // listens with `backlog`. The message names the failing call only; ListenTcp
@@ -40,6 +45,19 @@ class ConnectDriver {
   static void OnEvent(TcpConnection& target, const Event& event);
 
  private:
+  // Makes the one connect call of the target's socket and waits for its
+  // outcome; `retries` counts the ENOBUFS retries before it. Defined in
+  // connect_tcp.cc.
+  static absl::Status Attempt(TcpConnection& target,
+                              const SocketAddress& address, int retries);
+  // ENOBUFS from connect: closes the socket and arms the retry timer, or
+  // returns false (any other code, or no retry left). Defined, with the
+  // timer's handler, in connect_retry.cc.
+  static bool RetryAfterNoBuffers(TcpConnection& target,
+                                  const SocketAddress& address,
+                                  SystemError error, int retries);
+  static void OnNoBuffersRetry(TcpConnection& target,
+                               const SocketAddress& address, int retries);
   static void OnImmediateTimer(TcpConnection& target);
   static void OnTimeout(TcpConnection& target);
   static void Deliver(TcpConnection& target, bool success, bool immediate,

@@ -1,17 +1,20 @@
 // Printable names of the tcpsocket layer's enums.
+#include <string_view>
+
 #include "absl/strings/string_view.h"
 
 #include "asycamore/tcpsocket/system_error.h"
 
 namespace asycamore {
 
-absl::string_view ErrorClassName(ErrorClass error_class) {
+std::string_view ErrorClassName(ErrorClass error_class) {
   switch (error_class) {
     case ErrorClass::kNone: return "none";
     case ErrorClass::kWouldBlock: return "would-block";
     case ErrorClass::kInterrupted: return "interrupted";
     case ErrorClass::kNoBuffers: return "no-buffers";
     case ErrorClass::kInProgress: return "in-progress";
+    case ErrorClass::kAddressesExhausted: return "addresses-exhausted";
     case ErrorClass::kClosed: return "closed";
     case ErrorClass::kAbortedRetry: return "aborted-retry";
     case ErrorClass::kOutOfDescriptors: return "out-of-descriptors";
@@ -20,7 +23,7 @@ absl::string_view ErrorClassName(ErrorClass error_class) {
   return "?";
 }
 
-absl::string_view SocketOpName(SocketOp op) {
+std::string_view SocketOpName(SocketOp op) {
   switch (op) {
     case SocketOp::kRead: return "read";
     case SocketOp::kWrite: return "write";

@@ -163,6 +163,12 @@ absl::Status TcpConnection::WatchWrite(bool on) {
 
 absl::Status TcpConnection::Watch(bool& want, bool on, const char* call) {
   if (want == on) return absl::OkStatus();
+  if (state_ == ConnectionState::kConnecting && !tearing_down_) {
+    // Applied with the connect's result (there may be no socket yet, while
+    // an ENOBUFS retry waits).
+    want = on;
+    return absl::OkStatus();
+  }
   if (!socket_.valid() || tearing_down_) {
     if (!on) return absl::OkStatus();
     return absl::FailedPreconditionError(

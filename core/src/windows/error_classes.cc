@@ -11,7 +11,16 @@
 //     blocking call is already running on the thread). WSAEINTR is "in
 //     progress" too, as on POSIX: never call connect again.
 //   - accept() reports WSAECONNRESET when the connection was reset before it
-//     was taken (POSIX says ECONNABORTED): take the next one.
+//     was taken (POSIX says ECONNABORTED): take the next one. There is no
+//     twin of Linux's EPERM (a firewall refusing one connection): the
+//     Windows firewall drops the SYN before the connection reaches the
+//     listen queue, and only WSAAccept's condition function (which this
+//     layer does not use) refuses a queued one, with WSAECONNREFUSED.
+//   - connect() reports exhausted ephemeral ports as WSAENOBUFS ("no buffer
+//     space", Microsoft KB 196271) or WSAEADDRNOTAVAIL: both are
+//     kAddressesExhausted, a failed connect the caller may try again later.
+//     So unlike POSIX's ENOBUFS, WSAENOBUFS from connect is not retried
+//     inside the connect driver: a few milliseconds do not free a port.
 //   - A send on a connection that was shut down reports WSAESHUTDOWN, one
 //     whose peer is gone WSAECONNRESET or WSAECONNABORTED; there is no EPIPE
 //     and no SIGPIPE.
@@ -24,7 +33,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "asycamore/backend/system_error.h"
 #include "asycamore/tcpsocket/system_error.h"
 #include "windows_error.h"
 
@@ -71,7 +79,8 @@ constexpr ErrorClassEntry kTable[] = {
     ASY_ENTRY(kConnect, WSAENETUNREACH, kClosed),
     ASY_ENTRY(kConnect, WSAEHOSTUNREACH, kClosed),
     ASY_ENTRY(kConnect, WSAENETDOWN, kClosed),
-    ASY_ENTRY(kConnect, WSAENOBUFS, kNoBuffers),
+    ASY_ENTRY(kConnect, WSAENOBUFS, kAddressesExhausted),
+    ASY_ENTRY(kConnect, WSAEADDRNOTAVAIL, kAddressesExhausted),
 
     // Asking whether a pending connect finished: WSAENOTCONN means not yet.
     ASY_ENTRY(kConnectCheck, WSAENOTCONN, kInProgress),
@@ -103,8 +112,14 @@ SystemError LastSocketError() { return ::WSAGetLastError(); }
 
 SystemError TimedOutError() { return WSAETIMEDOUT; }
 
-absl::Status SocketErrorStatus(SystemError code, absl::string_view call) {
-  return SystemErrorStatus(code, call);  // the backends' one formatter
+SystemError SystemErrorForStatus(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk: return kNoSystemError;
+    case absl::StatusCode::kResourceExhausted: return WSAENOBUFS;
+    case absl::StatusCode::kPermissionDenied: return WSAEACCES;
+    case absl::StatusCode::kFailedPrecondition: return WSAENOTSOCK;
+    default: return WSAEINVAL;
+  }
 }
 
 }  // namespace asycamore

@@ -25,8 +25,9 @@
 //   - at most `max_accepts_per_event` accepts per readiness event, so a
 //     flood of connects cannot starve established connections (the
 //     listener is level-triggered: what is left is reported again);
-//   - ECONNABORTED / EPROTO (the peer gave up while queued) and EINTR:
-//     take the next one;
+//   - ECONNABORTED / EPROTO (the peer gave up while queued), EPERM on Linux
+//     (a firewall rule refused that one connection) and EINTR: take the
+//     next one;
 //   - EMFILE / ENFILE / ENOBUFS / ENOMEM: the listener is deregistered and
 //     registered again after `exhaustion_backoff`, so the loop sleeps
 //     instead of waking for a connection it cannot take; the pending
@@ -82,7 +83,7 @@ struct AcceptOptions {
 struct AcceptStats {
   std::uint64_t readiness_events = 0;  // listener events handled
   std::uint64_t accepted = 0;          // connections handed to the factory
-  std::uint64_t retried = 0;           // ECONNABORTED, EPROTO, EINTR
+  std::uint64_t retried = 0;           // ECONNABORTED, EPROTO, EPERM, EINTR
   std::uint64_t rejected = 0;          // factory returned none, or registering failed
   std::uint64_t exhaustion_pauses = 0; // times accepting stopped (EMFILE...)
   std::uint64_t errors = 0;            // other accept failures
@@ -158,10 +159,11 @@ class AcceptingSocket : public DispatchTarget {
 // Creates a listening TCP socket on `ip` (numeric IPv4 or IPv6, "::1"
 // included) and `port` (0 picks a free port; read it from local_port()):
 // nonblocking, close-on-exec, SO_REUSEADDR on POSIX, then bind and listen
-// with `backlog`. Errors name the call and the input, e.g.
-// `ListenTcp("127.0.0.1", 8080): bind: Address already in use`.
+// with `backlog`. A port outside 0..kMaxPort is refused, not cut to 16 bits.
+// Errors name the call and the input, e.g.
+// `ListenTcp("127.0.0.1", 8080, 128): bind: Address already in use`.
 absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(std::string_view ip,
-                                                           std::uint16_t port,
+                                                           int port,
                                                            int backlog);
 
 // What one ServerAccept call did.

@@ -16,13 +16,20 @@
 //              {.timeout = absl::Seconds(5)});
 //
 // Rules (see tcp_connection.h for the states):
-//   - A connect that completes at once (normal on loopback) is reported as
-//     {readable, !writable, !error}, exactly once, on a later loop iteration
-//     (a zero-delay timer), never from inside ConnectTcp.
+//   - A connect that completes at once (a loopback connect on illumos or
+//     OpenBSD; Linux and Windows always report a TCP connect as in
+//     progress) is reported as {readable, !writable, !error}, exactly once,
+//     on a later loop iteration (a zero-delay timer), never from inside
+//     ConnectTcp.
 //   - A connect refused at once is reported on a later iteration too, as
 //     {readable, writable, error}, with the code kept for GetSockErr.
 //   - EINTR from connect means the connect goes on; connect is never called
 //     twice on one socket.
+//   - ENOBUFS from connect (POSIX) means it never started: it is tried again
+//     on a timer, with a new socket, a few times before it fails.
+//   - No free local port (EADDRNOTAVAIL, EAGAIN; WSAEADDRNOTAVAIL,
+//     WSAENOBUFS) is a failure whose class, ClassifyError(SocketOp::kConnect,
+//     connect_error()), is kAddressesExhausted: connect again later.
 //   - On a wake-up, SO_ERROR decides: non-zero is a failure; zero with a
 //     peer is success; zero without one is a spurious wake and the wait goes
 //     on.

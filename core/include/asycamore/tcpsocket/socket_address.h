@@ -6,23 +6,32 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 #include "absl/status/statusor.h"
 
 namespace asycamore {
+
+// The ports a TCP address can name.
+inline constexpr int kMaxPort = 65535;
+
+// Parses a decimal port number ("8080"; 0 to 65535, digits only), e.g. a
+// command-line flag. Anything else gets InvalidArgument naming the input.
+absl::StatusOr<std::uint16_t> ParsePort(std::string_view text);
 
 class SocketAddress {
  public:
   enum class Family : std::uint8_t { kUnspecified, kIpv4, kIpv6 };
 
   // Parses a numeric address ("127.0.0.1", "::1", "[::1]") and a port.
-  // Host names are not resolved. A malformed address gets InvalidArgument
-  // naming the input.
-  static absl::StatusOr<SocketAddress> Parse(absl::string_view ip,
-                                             std::uint16_t port);
+  // Host names are not resolved. A malformed address (an embedded NUL
+  // included) or a port outside 0..kMaxPort gets InvalidArgument naming the
+  // input. The port is an int so that a caller's out-of-range value reaches
+  // the check instead of being cut to 16 bits on the way in.
+  static absl::StatusOr<SocketAddress> Parse(std::string_view ip, int port);
 
-  // Returns 127.0.0.1:port / [::1]:port.
+  // Returns 127.0.0.1:port / [::1]:port. (For a port from outside the
+  // program, check it first: Parse or ParsePort.)
   static SocketAddress Loopback4(std::uint16_t port);
   static SocketAddress Loopback6(std::uint16_t port);
 

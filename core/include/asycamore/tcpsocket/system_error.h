@@ -4,15 +4,17 @@
 // Each operation (read, write, connect, accept) has its own rules: EINTR
 // from connect means "in progress", from read it means "try again";
 // ECONNABORTED from accept means "take the next one", from write it means
-// "the peer is gone". One file per OS family (core/src/posix/error_classes.cc,
-// later core/src/windows/error_classes.cc for the WSA codes) holds the table;
-// no other file compares error values.
+// "the peer is gone". One file per OS family holds the table
+// (core/src/posix/error_classes.cc for errno, core/src/windows/error_classes.cc
+// for the WSA codes); no other file of the tcpsocket layer compares error
+// values. (The backends and the loop's wake-up make their own EINTR/EBADF
+// checks on their own calls; they sit below this layer and cannot use it.)
 #ifndef ASYCAMORE_TCPSOCKET_SYSTEM_ERROR_H_
 #define ASYCAMORE_TCPSOCKET_SYSTEM_ERROR_H_
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/types/span.h"
@@ -35,28 +37,41 @@ enum class SocketOp : std::uint8_t {
 
 // What the tcpsocket drivers do about an error.
 enum class ErrorClass : std::uint8_t {
-  kNone,              // not an error
-  kWouldBlock,        // wait for readiness, then try again
-  kInterrupted,       // a signal arrived: try again at once
-  kNoBuffers,         // the kernel is short of memory: retry after a timer,
-                      // readiness will not say when
-  kInProgress,        // connect: the connect goes on; wait for writability
-  kClosed,            // the peer is gone, refused or unreachable: the
-                      // connection is over, which is not a bug
-  kAbortedRetry,      // accept: that connection died before we took it;
-                      // take the next one
-  kOutOfDescriptors,  // accept: the process or system has no descriptor
-                      // left; stop accepting for a while
-  kFatal,             // anything else: a bug or a dead socket; stop
+  kNone,               // not an error
+  kWouldBlock,         // wait for readiness, then try again
+  kInterrupted,        // a signal arrived: try again at once
+  kNoBuffers,          // the kernel is short of memory: retry after a timer,
+                       // readiness will not say when
+  kInProgress,         // connect: the connect goes on; wait for writability
+  kAddressesExhausted, // connect: no local port is free (a load generator's
+                       // connections in TIME_WAIT hold them all). The
+                       // connect never started and is reported as failed;
+                       // connecting again after a delay, on a new
+                       // connection, can succeed. (On the BSDs EADDRNOTAVAIL
+                       // also means an unusable remote address, such as
+                       // port 0: bound the retries.)
+  kClosed,             // the peer is gone, refused or unreachable: the
+                       // connection is over, which is not a bug
+  kAbortedRetry,       // accept: that connection died (or a firewall
+                       // refused it) before we took it; take the next one
+  kOutOfDescriptors,   // accept: the process or system has no descriptor
+                       // left; stop accepting for a while
+  kFatal,              // anything else: a bug or a dead socket; stop
 };
 
 // Returns the class of `code` returned by `op`. Unknown codes are kFatal.
+// The codes that end most calls (would-block, interrupted, in progress) are
+// answered without scanning the table; the answer is the table's either way.
+//
+// A connect failure the caller may retry later on a new connection:
+//   ClassifyError(SocketOp::kConnect, connection.connect_error()) ==
+//       ErrorClass::kAddressesExhausted
 ErrorClass ClassifyError(SocketOp op, SystemError code);
 
 // Returns "would-block", "interrupted", ... (for messages and test names).
-absl::string_view ErrorClassName(ErrorClass error_class);
+std::string_view ErrorClassName(ErrorClass error_class);
 // Returns "read", "write", "connect", "connect-check" or "accept".
-absl::string_view SocketOpName(SocketOp op);
+std::string_view SocketOpName(SocketOp op);
 
 // Returns the system's text for `code`, e.g. "Connection refused".
 std::string SystemErrorText(SystemError code);
@@ -72,9 +87,18 @@ SystemError LastSocketError();
 SystemError TimedOutError();
 
 // Returns a status whose message is "<call>: <text of code>"; the status
-// code follows the system code (e.g. EADDRINUSE gives kAlreadyExists...
-// wherever abseil maps it).
-absl::Status SocketErrorStatus(SystemError code, absl::string_view call);
+// code is the one absl::ErrnoToStatus gives the code (on Windows, the code's
+// POSIX twin): EADDRINUSE gives kFailedPrecondition, ECONNREFUSED
+// kUnavailable, ENOBUFS and EMFILE kResourceExhausted.
+absl::Status SocketErrorStatus(SystemError code, std::string_view call);
+
+// Returns the system code that stands for a failure reported only as a
+// status, such as the loop refusing to watch a socket, so that it can be
+// reported where a code is expected (a connect result, GetSockErr):
+// kResourceExhausted gives ENOBUFS, kPermissionDenied EPERM,
+// kFailedPrecondition EBADF, anything else EINVAL (the WSA codes on
+// Windows); an OK status gives kNoSystemError.
+SystemError SystemErrorForStatus(const absl::Status& status);
 
 // One row of the classification table. The table lists every code the
 // classification names explicitly; codes it does not list are kFatal.

@@ -381,7 +381,8 @@ class TcpConnection : public DispatchTarget {
   TimerId retry_timer_;     // ENOBUFS, reading and writing: one per connection
   AliveGuard* guards_ = nullptr;
 
-  // Connect bookkeeping (see connect_tcp.cc).
+  // Connect bookkeeping (see connect_tcp.cc). immediate_timer_ also holds
+  // the ENOBUFS retry timer while one is pending (connect_retry.cc).
   std::uint32_t connect_attempt_ = 0;
   bool connect_completed_at_once_ = false;  // connect() returned 0 or failed
   SystemError immediate_error_ = kNoSystemError;
