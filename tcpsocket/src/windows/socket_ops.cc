@@ -1,6 +1,6 @@
 // The tcpsocket layer's system calls on Windows (Winsock): the default
 // SocketOps table and the socket set-up helpers of socket_control.h (the
-// Windows twin of core/src/posix/socket_ops.cc, same structure).
+// Windows twin of tcpsocket/src/posix/socket_ops.cc, same structure).
 //
 // Quirks of this system:
 //   - Sockets are SOCKET handles closed with closesocket(), made nonblocking

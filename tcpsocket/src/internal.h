@@ -1,5 +1,5 @@
 // Private declarations shared by the tcpsocket sources and the per-OS files
-// (core/src/posix/, core/src/windows/).
+// (tcpsocket/src/posix/, tcpsocket/src/windows/).
 #ifndef ASYCAMORE_CORE_SRC_TCPSOCKET_INTERNAL_H_
 #define ASYCAMORE_CORE_SRC_TCPSOCKET_INTERNAL_H_
 

@@ -1,6 +1,6 @@
 // Winsock error classification: the one file in asycamore that compares WSA
 // error codes for the tcpsocket layer (the Windows twin of
-// core/src/posix/error_classes.cc, same classes, same structure).
+// tcpsocket/src/posix/error_classes.cc, same classes, same structure).
 //
 // Quirks of this system:
 //   - Socket calls report errors through WSAGetLastError(), not errno, and

@@ -5,7 +5,8 @@
 // from connect means "in progress", from read it means "try again";
 // ECONNABORTED from accept means "take the next one", from write it means
 // "the peer is gone". One file per OS family holds the table
-// (core/src/posix/error_classes.cc for errno, core/src/windows/error_classes.cc
+// (tcpsocket/src/posix/error_classes.cc for errno,
+// tcpsocket/src/windows/error_classes.cc
 // for the WSA codes); no other file of the tcpsocket layer compares error
 // values. (The backends and the loop's wake-up make their own EINTR/EBADF
 // checks on their own calls; they sit below this layer and cannot use it.)
