@@ -9,6 +9,7 @@ install(TARGETS asycamore EXPORT asycamoreTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/core/include/asycamore
+                  ${PROJECT_SOURCE_DIR}/backends/include/asycamore
                   ${PROJECT_SOURCE_DIR}/tcpsocket/include/asycamore
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 

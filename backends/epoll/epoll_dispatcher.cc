@@ -35,10 +35,10 @@
 #include <cerrno>
 #include <vector>
 
-#include "asycamore/backend/readiness.h"
-#include "asycamore/backend/system_error.h"
-#include "asycamore/backend/wait_timeout.h"
-#include "asycamore/backend/wakeup_fd.h"
+#include "support/readiness.h"
+#include "asycamore/system_error.h"
+#include "support/wait_timeout.h"
+#include "support/wakeup_fd.h"
 
 namespace asycamore {
 namespace {

@@ -21,7 +21,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "asycamore/backend/system_error.h"
+#include "asycamore/system_error.h"
 
 namespace asycamore::afd {
 namespace {

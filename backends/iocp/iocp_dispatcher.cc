@@ -71,10 +71,10 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/time/clock.h"
-#include "asycamore/backend/readiness.h"
-#include "asycamore/backend/system_error.h"
-#include "asycamore/backend/wake_flag.h"
-#include "asycamore/backend/wait_timeout.h"
+#include "support/readiness.h"
+#include "asycamore/system_error.h"
+#include "support/wake_flag.h"
+#include "support/wait_timeout.h"
 #include "iocp/afd.h"
 
 namespace asycamore {

@@ -70,9 +70,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "asycamore/backend/readiness.h"
-#include "asycamore/backend/system_error.h"
-#include "asycamore/backend/wakeup_fd.h"
+#include "support/readiness.h"
+#include "asycamore/system_error.h"
+#include "support/wakeup_fd.h"
 
 namespace asycamore {
 namespace {

@@ -31,10 +31,10 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
-#include "asycamore/backend/closed_before_remove.h"
-#include "asycamore/backend/readiness.h"
-#include "asycamore/backend/system_error.h"
-#include "asycamore/backend/wakeup_fd.h"
+#include "support/closed_before_remove.h"
+#include "support/readiness.h"
+#include "asycamore/system_error.h"
+#include "support/wakeup_fd.h"
 #include "select/select_dispatcher.h"
 
 namespace asycamore {

@@ -51,9 +51,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "asycamore/backend/readiness.h"
-#include "asycamore/backend/system_error.h"
-#include "asycamore/backend/wake_flag.h"
+#include "support/readiness.h"
+#include "asycamore/system_error.h"
+#include "support/wake_flag.h"
 #include "select/select_dispatcher.h"
 
 namespace asycamore {

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "absl_string_view.h"
+#include "asycamore/internal/absl_string_view.h"
 
 namespace asycamore {
 namespace {

@@ -13,7 +13,7 @@
 // post-to-run latency.
 //
 // Posted work is published under the mutex and announced through the
-// dispatcher's Wake(), whose WakeFlag (backend/wake_flag.h) fences the
+// dispatcher's Wake(), whose WakeFlag (backends/support/wake_flag.h) fences the
 // flag against `has_posted_` and `stop_requested_`: the loop, after a wait,
 // sees the work of every Wake() that the wait absorbed.
 #ifndef ASYCAMORE_SRC_LOOP_CONTROL_H_

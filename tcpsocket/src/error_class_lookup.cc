@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "asycamore/backend/system_error.h"
+#include "asycamore/system_error.h"
 #include "asycamore/tcpsocket/system_error.h"
 
 namespace asycamore {

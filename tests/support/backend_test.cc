@@ -5,7 +5,7 @@
 #ifdef _WIN32
 #include <windows.h>
 
-#include "asycamore/backend/system_error.h"
+#include "asycamore/system_error.h"
 #endif
 
 namespace asycamore::testing {

@@ -9,7 +9,7 @@
 
 #include <vector>
 
-#include "asycamore/backend/system_error.h"
+#include "asycamore/system_error.h"
 #else
 #include <arpa/inet.h>
 #include <fcntl.h>

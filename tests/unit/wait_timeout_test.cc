@@ -1,4 +1,4 @@
-#include "asycamore/backend/wait_timeout.h"
+#include "support/wait_timeout.h"
 
 #include "gtest/gtest.h"
 

@@ -1,4 +1,4 @@
-// WakeFlag (backend/wake_flag.h) under a model checker: Relacy runs the
+// WakeFlag (backends/support/wake_flag.h) under a model checker: Relacy runs the
 // waker and the waiter through every interleaving and every reordering the
 // C++ memory model allows (store buffering included), which real hardware
 // shows too rarely to test: on x86 the waker's exchange is a full barrier,
@@ -9,7 +9,7 @@
 // A program of its own, not a GoogleTest: Relacy replaces the atomics, the
 // scheduler and operator new for the code it checks. Exit status 0: no
 // execution lost a wake-up.
-#include "asycamore/backend/wake_flag.h"  // before Relacy's macros
+#include "support/wake_flag.h"  // before Relacy's macros
 
 #include <relacy/relacy.hpp>
 

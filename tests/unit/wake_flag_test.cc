@@ -1,6 +1,6 @@
-// WakeFlag (backend/wake_flag.h): the merge rule every backend's Wake()
+// WakeFlag (backends/support/wake_flag.h): the merge rule every backend's Wake()
 // shares. Its memory ordering is checked by wake_flag_model_test.cc.
-#include "asycamore/backend/wake_flag.h"
+#include "support/wake_flag.h"
 
 #include "gtest/gtest.h"
 

@@ -46,7 +46,7 @@
 // Threads: one thread owns a dispatcher (Add/Modify/Remove/Wait). Wake() may
 // be called from any thread, any number of times; wakes that arrive while
 // one is pending are merged, by the one rule every backend shares
-// (backend/wake_flag.h), which never loses a wake-up. The caller keeps the
+// (backends/support/wake_flag.h), which never loses a wake-up. The caller keeps the
 // dispatcher alive while other threads may call Wake() (EventLoop's
 // RemoteLoop does that for the loop).
 //

@@ -1,11 +1,11 @@
-#include "asycamore/backend/system_error.h"
+#include "asycamore/system_error.h"
 
 #include <fcntl.h>
 
 #include <cerrno>
 #include <string>
 
-#include "../absl_string_view.h"
+#include "asycamore/internal/absl_string_view.h"
 
 namespace asycamore {
 

@@ -14,7 +14,7 @@
 //     numbers): CheckSocketOpen asks Winsock about the socket itself, and
 //     getsockopt fails with WSAENOTSOCK for a closed or foreign handle. That
 //     is the one error value compared here.
-#include "asycamore/backend/system_error.h"  // first: via native_socket.h
+#include "asycamore/system_error.h"  // first: via native_socket.h
                                              // it sets NOMINMAX and
                                              // WIN32_LEAN_AND_MEAN
 
@@ -25,7 +25,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "../absl_string_view.h"
+#include "asycamore/internal/absl_string_view.h"
 #include "windows_error.h"
 
 namespace asycamore {

@@ -30,7 +30,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "asycamore/backend/system_error.h"
+#include "asycamore/system_error.h"
 #include "asycamore/tcpsocket/socket_address.h"
 #include "asycamore/tcpsocket/socket_control.h"
 #include "asycamore/tcpsocket/socket_ops.h"

@@ -1,13 +1,13 @@
 // WakeupFd: the POSIX self-pipe used by the select, poll and epoll backends
 // (and kqueue where EVFILT_USER is missing) to make a wait return from
 // another thread. Linux uses one eventfd; other systems use a pipe.
-#ifndef ASYCAMORE_BACKEND_WAKEUP_FD_H_
-#define ASYCAMORE_BACKEND_WAKEUP_FD_H_
+#ifndef ASYCAMORE_BACKENDS_SUPPORT_WAKEUP_FD_H_
+#define ASYCAMORE_BACKENDS_SUPPORT_WAKEUP_FD_H_
 
 #ifndef _WIN32
 
 #include "absl/status/status.h"
-#include "asycamore/backend/wake_flag.h"
+#include "support/wake_flag.h"
 
 namespace asycamore {
 
@@ -41,4 +41,4 @@ class WakeupFd {
 }  // namespace asycamore
 
 #endif  // _WIN32
-#endif  // ASYCAMORE_BACKEND_WAKEUP_FD_H_
+#endif  // ASYCAMORE_BACKENDS_SUPPORT_WAKEUP_FD_H_

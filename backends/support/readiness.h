@@ -1,7 +1,7 @@
 // Normalising native readiness into an Event, shared by every backend so the
 // rule in event.h is written once.
-#ifndef ASYCAMORE_BACKEND_READINESS_H_
-#define ASYCAMORE_BACKEND_READINESS_H_
+#ifndef ASYCAMORE_BACKENDS_SUPPORT_READINESS_H_
+#define ASYCAMORE_BACKENDS_SUPPORT_READINESS_H_
 
 #include "asycamore/backend/registration_table.h"
 #include "asycamore/event.h"
@@ -44,4 +44,4 @@ inline bool PushNormalizedEvent(NativeSocket socket,
 
 }  // namespace asycamore
 
-#endif  // ASYCAMORE_BACKEND_READINESS_H_
+#endif  // ASYCAMORE_BACKENDS_SUPPORT_READINESS_H_

@@ -1,7 +1,7 @@
 // Turning a failed system call into an absl::Status, for backends and
 // set-up code (never on the per-event path).
-#ifndef ASYCAMORE_BACKEND_SYSTEM_ERROR_H_
-#define ASYCAMORE_BACKEND_SYSTEM_ERROR_H_
+#ifndef ASYCAMORE_SYSTEM_ERROR_H_
+#define ASYCAMORE_SYSTEM_ERROR_H_
 
 #include <concepts>
 #include <string_view>
@@ -51,4 +51,4 @@ absl::Status CheckDescriptorOpen(int fd);
 
 }  // namespace asycamore
 
-#endif  // ASYCAMORE_BACKEND_SYSTEM_ERROR_H_
+#endif  // ASYCAMORE_SYSTEM_ERROR_H_

@@ -1,12 +1,12 @@
 // The one status every POSIX backend returns from Remove() when the socket
 // was closed before it was removed (a misuse the dispatcher survives).
-#ifndef ASYCAMORE_BACKEND_CLOSED_BEFORE_REMOVE_H_
-#define ASYCAMORE_BACKEND_CLOSED_BEFORE_REMOVE_H_
+#ifndef ASYCAMORE_BACKENDS_SUPPORT_CLOSED_BEFORE_REMOVE_H_
+#define ASYCAMORE_BACKENDS_SUPPORT_CLOSED_BEFORE_REMOVE_H_
 
 #ifndef _WIN32
 
 #include "absl/status/status.h"
-#include "asycamore/backend/system_error.h"
+#include "asycamore/system_error.h"
 
 namespace asycamore {
 
@@ -22,4 +22,4 @@ inline absl::Status ClosedBeforeRemoveCheck(int fd) {
 }  // namespace asycamore
 
 #endif  // _WIN32
-#endif  // ASYCAMORE_BACKEND_CLOSED_BEFORE_REMOVE_H_
+#endif  // ASYCAMORE_BACKENDS_SUPPORT_CLOSED_BEFORE_REMOVE_H_

@@ -31,8 +31,8 @@
 // every later Raise() returns false: lost for good. In this order a Raise()
 // that finds the flag still set is covered by the wait that is returning
 // now, whose caller checks the work next.
-#ifndef ASYCAMORE_BACKEND_WAKE_FLAG_H_
-#define ASYCAMORE_BACKEND_WAKE_FLAG_H_
+#ifndef ASYCAMORE_BACKENDS_SUPPORT_WAKE_FLAG_H_
+#define ASYCAMORE_BACKENDS_SUPPORT_WAKE_FLAG_H_
 
 #include <atomic>
 
@@ -90,4 +90,4 @@ using WakeFlag = BasicWakeFlag<StdWakeAtomics>;
 
 }  // namespace asycamore
 
-#endif  // ASYCAMORE_BACKEND_WAKE_FLAG_H_
+#endif  // ASYCAMORE_BACKENDS_SUPPORT_WAKE_FLAG_H_

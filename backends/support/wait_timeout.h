@@ -1,7 +1,7 @@
 // Converting a wait timeout to what a system call takes, rounding up so that
 // a short positive timeout never becomes a zero-timeout busy loop.
-#ifndef ASYCAMORE_BACKEND_WAIT_TIMEOUT_H_
-#define ASYCAMORE_BACKEND_WAIT_TIMEOUT_H_
+#ifndef ASYCAMORE_BACKENDS_SUPPORT_WAIT_TIMEOUT_H_
+#define ASYCAMORE_BACKENDS_SUPPORT_WAIT_TIMEOUT_H_
 
 #include <climits>
 #include <cstdint>
@@ -24,4 +24,4 @@ inline int TimeoutMilliseconds(absl::Duration timeout) {
 
 }  // namespace asycamore
 
-#endif  // ASYCAMORE_BACKEND_WAIT_TIMEOUT_H_
+#endif  // ASYCAMORE_BACKENDS_SUPPORT_WAIT_TIMEOUT_H_

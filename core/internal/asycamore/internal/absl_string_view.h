@@ -2,8 +2,8 @@
 // distinct absl::string_view (ABSL_OPTION_USE_STD_STRING_VIEW is 0), and
 // absl::StrCat and absl::Status take only that one: .cc files cross over
 // here.
-#ifndef ASYCAMORE_SRC_ABSL_STRING_VIEW_H_
-#define ASYCAMORE_SRC_ABSL_STRING_VIEW_H_
+#ifndef ASYCAMORE_INTERNAL_ABSL_STRING_VIEW_H_
+#define ASYCAMORE_INTERNAL_ABSL_STRING_VIEW_H_
 
 #include <string_view>
 
@@ -17,4 +17,4 @@ inline absl::string_view AbslView(std::string_view view) {
 
 }  // namespace asycamore
 
-#endif  // ASYCAMORE_SRC_ABSL_STRING_VIEW_H_
+#endif  // ASYCAMORE_INTERNAL_ABSL_STRING_VIEW_H_

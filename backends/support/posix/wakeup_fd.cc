@@ -1,4 +1,4 @@
-// WakeupFd (backend/wakeup_fd.h).
+// WakeupFd (support/wakeup_fd.h).
 //
 // Quirks this file handles:
 //  - Linux has eventfd: one descriptor, whose counter a write adds to and a
@@ -7,7 +7,7 @@
 //    for socket calls, and the backends do not depend on it): EINTR from
 //    the wake-up write, which is retried. EAGAIN from it (counter or pipe
 //    full) needs no comparison: a wake-up is pending then anyway.
-#include "asycamore/backend/wakeup_fd.h"
+#include "support/wakeup_fd.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -15,7 +15,7 @@
 #include <cerrno>
 #include <cstdint>
 
-#include "asycamore/backend/system_error.h"
+#include "asycamore/system_error.h"
 
 #ifdef __linux__
 #include <sys/eventfd.h>

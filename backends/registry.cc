@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl_string_view.h"
+#include "asycamore/internal/absl_string_view.h"
 
 #ifdef ASYCAMORE_HAVE_EPOLL
 #include "epoll/epoll_dispatcher.h"
