@@ -105,4 +105,13 @@ absl::StatusOr<std::unique_ptr<Dispatcher>> CreateDispatcher(
   return CreateDispatcher(*kind);
 }
 
+absl::StatusOr<std::unique_ptr<EventLoop>> CreateEventLoop(
+    const EventLoopOptions& options) {
+  absl::StatusOr<std::unique_ptr<Dispatcher>> dispatcher =
+      CreateDispatcher(options.backend);
+  if (!dispatcher.ok()) return dispatcher.status();
+  return std::make_unique<EventLoop>(*std::move(dispatcher),
+                                     options.batch_capacity);
+}
+
 }  // namespace asycamore

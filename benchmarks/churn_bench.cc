@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "asycamore/backend_registry.h"
 #include "asycamore/event_loop.h"
 #include "registry.h"
 #include "workloads/alloc_counter.h"
@@ -33,7 +34,7 @@ void SetPerOp(benchmark::State& state, int ops_per_iteration) {
 
 void Churn(benchmark::State& state, std::string backend, std::size_t background) {
   absl::StatusOr<std::unique_ptr<EventLoop>> loop =
-      EventLoop::Create({.backend = backend});
+      CreateEventLoop({.backend = backend});
   absl::StatusOr<SocketPairs> pairs = SocketPairs::Open(background + 1);
   if (!loop.ok() || !pairs.ok()) {
     state.SkipWithError("cannot create the loop or the sockets");

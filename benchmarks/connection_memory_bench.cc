@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "asycamore/backend_registry.h"
 #include "asycamore/event_loop.h"
 #include "asycamore/tcpsocket/accepting_socket.h"
 #include "registry.h"
@@ -63,7 +64,7 @@ void ConnectionMemory(benchmark::State& state, std::string backend,
   double bytes = 0;
   for (auto _ : state) {
     absl::StatusOr<std::unique_ptr<EventLoop>> loop =
-        EventLoop::Create({.backend = backend});
+        CreateEventLoop({.backend = backend});
     absl::StatusOr<std::unique_ptr<AcceptingSocket>> server =
         ListenTcp("127.0.0.1", 0, 4096);
     if (!loop.ok() || !server.ok() ||

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "asycamore/backend_registry.h"
 #include "asycamore/event_loop.h"
 #include "registry.h"
 #include "workloads/alloc_counter.h"
@@ -43,7 +44,7 @@ void Memory(benchmark::State& state, std::string backend, std::size_t n) {
   for (auto _ : state) {
     state.PauseTiming();
     absl::StatusOr<std::unique_ptr<EventLoop>> loop =
-        EventLoop::Create({.backend = backend});
+        CreateEventLoop({.backend = backend});
     if (!loop.ok()) {
       state.SkipWithError(loop.status().ToString().c_str());
       return;

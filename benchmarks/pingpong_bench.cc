@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "asycamore/backend_registry.h"
 #include "asycamore/event_loop.h"
 #include "asycamore/tcpsocket/accepting_socket.h"
 #include "asycamore/tcpsocket/connect_tcp.h"
@@ -66,7 +67,7 @@ class PingClient final : public TcpConnection {
 void PingPong(benchmark::State& state, std::string backend, std::size_t size,
               int reads_per_event) {
   absl::StatusOr<std::unique_ptr<EventLoop>> created =
-      EventLoop::Create({.backend = backend});
+      CreateEventLoop({.backend = backend});
   if (!created.ok()) {
     state.SkipWithError(created.status().ToString().c_str());
     return;

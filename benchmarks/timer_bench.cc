@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "asycamore/backend_registry.h"
 #include "asycamore/event_loop.h"
 #include "registry.h"
 #include "workloads/alloc_counter.h"
@@ -32,7 +33,7 @@ void PerTimer(benchmark::State& state, std::size_t n,
 
 void InsertCancel(benchmark::State& state, std::string backend, std::size_t n) {
   absl::StatusOr<std::unique_ptr<EventLoop>> loop =
-      EventLoop::Create({.backend = backend});
+      CreateEventLoop({.backend = backend});
   if (!loop.ok()) {
     state.SkipWithError(loop.status().ToString().c_str());
     return;
@@ -58,7 +59,7 @@ void InsertCancel(benchmark::State& state, std::string backend, std::size_t n) {
 
 void Fire(benchmark::State& state, std::string backend, std::size_t n) {
   absl::StatusOr<std::unique_ptr<EventLoop>> loop =
-      EventLoop::Create({.backend = backend});
+      CreateEventLoop({.backend = backend});
   if (!loop.ok()) {
     state.SkipWithError(loop.status().ToString().c_str());
     return;

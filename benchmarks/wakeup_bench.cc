@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "asycamore/backend_registry.h"
 #include "asycamore/event_loop.h"
 #include "registry.h"
 #include "workloads/alloc_counter.h"
@@ -39,7 +40,7 @@ inline void SpinUntil(const std::atomic<bool>& flag) {
 
 void Wakeup(benchmark::State& state, std::string backend) {
   absl::StatusOr<std::unique_ptr<EventLoop>> created =
-      EventLoop::Create({.backend = backend});
+      CreateEventLoop({.backend = backend});
   if (!created.ok()) {
     state.SkipWithError(created.status().ToString().c_str());
     return;

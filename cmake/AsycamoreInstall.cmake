@@ -1,17 +1,22 @@
-# Install rules: the library, its headers, and a package config so that
-# find_package(asycamore) gives consumers asycamore::asycamore.
-include(GNUInstallDirs)
+# Install rules: the layer libraries, their headers, and a package config so
+# that find_package(asycamore) gives consumers asycamore::core,
+# asycamore::backends, asycamore::tcpsocket, asycamore::http (when built)
+# and the umbrella asycamore::asycamore. The backends' and the layers'
+# private headers (backends/support, core/internal, */src) are not installed.
 include(CMakePackageConfigHelpers)
 
-install(TARGETS asycamore EXPORT asycamoreTargets
+get_property(_asycamore_layers GLOBAL PROPERTY ASYCAMORE_LAYERS)
+install(TARGETS ${_asycamore_layers} asycamore EXPORT asycamoreTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/core/include/asycamore
-                  ${PROJECT_SOURCE_DIR}/backends/include/asycamore
-                  ${PROJECT_SOURCE_DIR}/tcpsocket/include/asycamore
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+foreach(_layer core backends tcpsocket http)
+  if(TARGET asycamore_${_layer})
+    install(DIRECTORY ${PROJECT_SOURCE_DIR}/${_layer}/include/asycamore
+      DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  endif()
+endforeach()
 
 set(_asycamore_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/asycamore)
 install(EXPORT asycamoreTargets

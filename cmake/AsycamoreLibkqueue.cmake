@@ -33,9 +33,9 @@ endif()
 message(STATUS "asycamore kqueue provider: libkqueue (${ASYCAMORE_LIBKQUEUE_LIBRARY})")
 
 # SYSTEM: libkqueue's header is not held to our warning flags.
-target_include_directories(asycamore SYSTEM PRIVATE "${ASYCAMORE_LIBKQUEUE_INCLUDE_DIR}")
-target_link_libraries(asycamore PRIVATE "${ASYCAMORE_LIBKQUEUE_LIBRARY}" Threads::Threads)
+target_include_directories(asycamore_backends SYSTEM PRIVATE "${ASYCAMORE_LIBKQUEUE_INCLUDE_DIR}")
+target_link_libraries(asycamore_backends PRIVATE "${ASYCAMORE_LIBKQUEUE_LIBRARY}" Threads::Threads)
 # Tells the in-tree tests that kqueue is emulated, for the checks that rely on
 # what only a BSD kernel does (each skips with its reason). Not exported.
-target_compile_definitions(asycamore PUBLIC
+target_compile_definitions(asycamore_backends PUBLIC
   $<BUILD_INTERFACE:ASYCAMORE_KQUEUE_IS_LIBKQUEUE=1>)

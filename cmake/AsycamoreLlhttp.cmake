@@ -15,8 +15,12 @@
 #                                (e.g. a checkout of the llhttp release).
 #   asycamore_add_llhttp()       (a macro: file scope) fails with the package
 #                                name when the sources are missing, enables C
-#                                and defines the private static library
+#                                and defines the private object library
 #                                asycamore_llhttp.
+#   asycamore_link_llhttp(<t>)   compiles those objects into <t> (the HTTP
+#                                library) and gives <t>'s sources llhttp.h.
+#                                Nothing of llhttp is exported: an installed
+#                                asycamore::http carries the objects inside.
 #
 # The sources are plain C99 and target-independent, so the cross lanes
 # (mingw, zig for macOS) compile the host's copy: the search ignores
@@ -81,20 +85,17 @@ macro(asycamore_add_llhttp)
     endif()
   endif()
   enable_language(C)
-  add_library(asycamore_llhttp STATIC
+  add_library(asycamore_llhttp OBJECT
     "${ASYCAMORE_LLHTTP_SOURCE_DIR}/llhttp.c"
     "${ASYCAMORE_LLHTTP_SOURCE_DIR}/api.c"
     "${ASYCAMORE_LLHTTP_SOURCE_DIR}/http.c")
-  # SYSTEM: its header's warnings are not ours either, in the C++ that
-  # includes it.
-  target_include_directories(asycamore_llhttp SYSTEM PUBLIC
-    "$<BUILD_INTERFACE:${ASYCAMORE_LLHTTP_INCLUDE_DIR}>")
+  target_include_directories(asycamore_llhttp PRIVATE "${ASYCAMORE_LLHTTP_INCLUDE_DIR}")
   set_target_properties(asycamore_llhttp PROPERTIES
     C_STANDARD 99
     C_STANDARD_REQUIRED ON
     C_EXTENSIONS OFF
-    # Linked into asycamore_http, which a consumer may link into a shared
-    # library.
+    # Compiled into asycamore_http, which a consumer may link into a
+    # shared library.
     POSITION_INDEPENDENT_CODE ON)
   # Third-party code: its warnings are not ours to fix, and never errors.
   if(MSVC)
@@ -102,10 +103,16 @@ macro(asycamore_add_llhttp)
   else()
     target_compile_options(asycamore_llhttp PRIVATE -w)
   endif()
-  # An embedding project compiles it only when it links asycamore::http.
+  # An embedding project compiles it only when it builds asycamore::http.
   if(NOT PROJECT_IS_TOP_LEVEL)
     set_target_properties(asycamore_llhttp PROPERTIES EXCLUDE_FROM_ALL ON)
   endif()
   message(STATUS "llhttp ${_asycamore_llhttp_major}.x: sources in "
                  "${ASYCAMORE_LLHTTP_SOURCE_DIR}, header in ${ASYCAMORE_LLHTTP_INCLUDE_DIR}")
 endmacro()
+
+# SYSTEM: llhttp.h's warnings are not ours, in the C++ that includes it.
+function(asycamore_link_llhttp target)
+  target_sources(${target} PRIVATE $<TARGET_OBJECTS:asycamore_llhttp>)
+  target_include_directories(${target} SYSTEM PRIVATE "${ASYCAMORE_LLHTTP_INCLUDE_DIR}")
+endfunction()

@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "asycamore/backend_registry.h"
 #include "asycamore/event_loop.h"
 #include "workloads/runners.h"
 
@@ -70,7 +71,7 @@ class AsycamoreRunner final : public ChainRunner {
 absl::StatusOr<std::unique_ptr<ChainRunner>> CreateAsycamoreRunner(
     const std::string& backend, const ChainPlan&) {
   absl::StatusOr<std::unique_ptr<EventLoop>> loop =
-      EventLoop::Create({.backend = backend});
+      CreateEventLoop({.backend = backend});
   if (!loop.ok()) return loop.status();
   return std::make_unique<AsycamoreRunner>(*std::move(loop));
 }

@@ -4,19 +4,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "asycamore/backend_registry.h"
 #include "loop_control.h"
 
 namespace asycamore {
-
-absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create(
-    const EventLoopOptions& options) {
-  absl::StatusOr<std::unique_ptr<Dispatcher>> dispatcher =
-      CreateDispatcher(options.backend);
-  if (!dispatcher.ok()) return dispatcher.status();
-  return std::make_unique<EventLoop>(*std::move(dispatcher),
-                                     options.batch_capacity);
-}
 
 bool RemoteLoop::Post(absl::AnyInvocable<void() &&> task) const {
   return control_ != nullptr && control_->Post(std::move(task));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "asycamore/backend_registry.h"
 #include "asycamore/event_loop.h"
 #include "gtest/gtest.h"
 #include "support/backend_test.h"
@@ -54,7 +55,7 @@ TEST_P(EventLoopThreads, PostWakeStopFromOtherThreadsWhileTheLoopIsDestroyed) {
   constexpr int kThreads = 3;
   for (int round = 0; round < kRounds; ++round) {
     absl::StatusOr<std::unique_ptr<EventLoop>> created =
-        EventLoop::Create({.backend = GetParam()});
+        CreateEventLoop({.backend = GetParam()});
     ASSERT_TRUE(created.ok()) << created.status();
     std::unique_ptr<EventLoop> loop = *std::move(created);
     const RemoteLoop remote = loop->remote();

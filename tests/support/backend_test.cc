@@ -53,7 +53,7 @@ void BackendTest::SetUp() {
                  << " cannot run here: " << available.message();
   }
   absl::StatusOr<std::unique_ptr<EventLoop>> loop =
-      EventLoop::Create({.backend = GetParam()});
+      CreateEventLoop({.backend = GetParam()});
   ASSERT_TRUE(loop.ok()) << loop.status();
   loop_ = *std::move(loop);
   ASSERT_EQ(loop_->backend_name(), GetParam());

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "asycamore/backend_registry.h"
 #include "asycamore/tcpsocket/tcpsocket.h"
 #include "gtest/gtest.h"
 #include "support/backend_test.h"
@@ -154,7 +155,7 @@ TEST_P(AcceptTest, AnAcceptedSocketHandedToAnotherThreadsLoopIsServedThere) {
       ListenTcp("127.0.0.1", 0, 16);
   ASSERT_TRUE(server.ok()) << server.status();
   absl::StatusOr<std::unique_ptr<EventLoop>> created =
-      EventLoop::Create({.backend = GetParam()});
+      CreateEventLoop({.backend = GetParam()});
   ASSERT_TRUE(created.ok()) << created.status();
   EventLoop& other_loop = **created;
   std::unique_ptr<StreamConnection> handed;  // made and destroyed over there
@@ -207,7 +208,7 @@ int ExhaustionChild(const std::string& backend, int port_pipe, int report) {
     (void)!::write(report, line.data(), line.size());
     return code;
   };
-  auto loop = EventLoop::Create({.backend = backend});
+  auto loop = CreateEventLoop({.backend = backend});
   if (!loop.ok()) return fail(2, loop.status().ToString());
   auto server = ListenTcp("127.0.0.1", 0, 64);
   if (!server.ok()) return fail(3, server.status().ToString());

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "asycamore/backend_registry.h"
 #include "asycamore/event_loop.h"
 #include "asycamore/tcpsocket/tcpsocket.h"
 
@@ -72,7 +73,7 @@ class EchoClient : public TcpConnection {
 };
 
 int main() {
-  std::unique_ptr<EventLoop> loop = EventLoop::Create().value();
+  std::unique_ptr<EventLoop> loop = CreateEventLoop().value();
 
   auto server = ListenTcp("127.0.0.1", 0, 128);  // port 0: any free port
   if (!server.ok()) {

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "asycamore/backend_registry.h"
 #include "asycamore/tcpsocket/tcpsocket.h"
 #include "gtest/gtest.h"
 #include "support/backend_test.h"
@@ -268,7 +269,7 @@ TEST_P(StreamTest, FireHosePeerDoesNotStarveSlowPeers) {
   std::atomic<bool> flood_finished{false};  // the flood stopped by itself
   constexpr std::uint64_t kFloodCap = 8ull << 30;  // never reached if fair
   std::thread flood([&] {
-    auto flood_loop = EventLoop::Create({.backend = backend});
+    auto flood_loop = CreateEventLoop({.backend = backend});
     if (!flood_loop.ok()) return;
     testing::RecordingConnection hose;
     std::unique_ptr<WriteIterable> writer;

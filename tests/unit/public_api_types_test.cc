@@ -20,10 +20,10 @@ namespace {
 TEST(PublicApiTypes, NamesAppendToAStdStringInUserCode) {
   std::string text;
   text.append(BackendName(DefaultBackend()));
-  absl::StatusOr<std::unique_ptr<EventLoop>> loop = EventLoop::Create();
+  absl::StatusOr<std::unique_ptr<EventLoop>> loop = CreateEventLoop();
   ASSERT_TRUE(loop.ok()) << loop.status();
   text.append("/").append((*loop)->backend_name());
-  text.append("/").append((*loop)->dispatcher().name());
+  text.append("/").append(BackendName((*loop)->backend_kind()));
   const std::string name(BackendName(DefaultBackend()));
   EXPECT_EQ(text, name + "/" + name + "/" + name);
   static_assert(std::is_same_v<decltype(BackendName(BackendKind::kPoll)),

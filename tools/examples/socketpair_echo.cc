@@ -2,6 +2,7 @@
 #include <unistd.h>
 #include <cstdio>
 
+#include "asycamore/backend_registry.h"
 #include "asycamore/event_loop.h"
 
 // Echoes whatever arrives on one end of a socket pair, then stops.
@@ -22,7 +23,7 @@ class Echo : public asycamore::DispatchTarget {
 int main() {
   int fds[2];
   ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds);
-  auto loop = asycamore::EventLoop::Create({.backend = "poll"});  // "" = default
+  auto loop = asycamore::CreateEventLoop({.backend = "poll"});  // "" = default
   if (!loop.ok()) { std::puts(loop.status().ToString().c_str()); return 1; }
   Echo echo(fds[0]);
   echo.loop = loop->get();

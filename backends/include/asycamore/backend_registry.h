@@ -1,5 +1,5 @@
 // The backends this build has, in preference order, and how to create a
-// dispatcher by kind or by name at run time.
+// dispatcher, or an event loop on one, by kind or by name at run time.
 //
 // Which backends are compiled is a CMake choice (ASYCAMORE_BACKENDS); one of
 // them is the build's default (ASYCAMORE_DEFAULT_BACKEND). Every compiled
@@ -17,6 +17,8 @@
 #include "absl/types/span.h"
 #include "asycamore/backend_kind.h"
 #include "asycamore/dispatcher.h"
+#include "asycamore/event_batch.h"
+#include "asycamore/event_loop.h"
 
 namespace asycamore {
 
@@ -55,6 +57,18 @@ absl::StatusOr<std::unique_ptr<Dispatcher>> CreateDispatcher(
 
 // Returns the built backend names joined by ", " (for messages and usage).
 std::string BuiltBackendNames();
+
+struct EventLoopOptions {
+  std::string backend = "";  // empty: the build's default backend
+  std::size_t batch_capacity = EventBatch::kDefaultCapacity;
+};
+
+// Creates an event loop on the named backend (CreateDispatcher's rules).
+//
+//   auto loop = asycamore::CreateEventLoop({.backend = "poll"});
+//   if (!loop.ok()) return loop.status();
+absl::StatusOr<std::unique_ptr<EventLoop>> CreateEventLoop(
+    const EventLoopOptions& options = {});
 
 }  // namespace asycamore
 

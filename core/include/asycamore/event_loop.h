@@ -2,7 +2,7 @@
 // calls on registered targets, runs timers, and runs tasks posted from other
 // threads.
 //
-//   auto loop = asycamore::EventLoop::Create().value();   // default backend
+//   auto loop = asycamore::CreateEventLoop().value();  // backend_registry.h
 //   auto handle = loop->Register(socket, Interest::kRead, &my_target);
 //   loop->RunAfter(absl::Seconds(1), [] { ... });
 //   loop->Run();                  // until Stop() or nothing is left to do
@@ -116,18 +116,10 @@ struct IterationResult {
   std::size_t tasks = 0;   // posted tasks run
 };
 
-struct EventLoopOptions {
-  std::string backend = "";  // empty: the build's default backend
-  std::size_t batch_capacity = EventBatch::kDefaultCapacity;
-};
-
 class EventLoop {
  public:
-  // Creates a loop on the named backend (see backend_registry.h).
-  static absl::StatusOr<std::unique_ptr<EventLoop>> Create(
-      const EventLoopOptions& options = {});
-
-  // Creates a loop on a dispatcher the caller made.
+  // Creates a loop on a dispatcher the caller made; CreateEventLoop
+  // (backend_registry.h) makes one on a backend chosen by name.
   explicit EventLoop(std::unique_ptr<Dispatcher> dispatcher,
                      std::size_t batch_capacity = EventBatch::kDefaultCapacity);
   ~EventLoop();
@@ -206,8 +198,10 @@ class EventLoop {
   // once (see "Stop() before Run()" above). Thread-safe, like Post().
   void Stop();
 
-  // The loop's thread only; from other threads use remote().
-  Dispatcher& dispatcher() { return *dispatcher_; }
+  // The loop's thread only; from other threads use remote(). The
+  // dispatcher itself is not handed out: a socket added or removed behind
+  // the loop's back would break the slot bookkeeping above.
+  BackendKind backend_kind() const { return dispatcher_->kind(); }
   std::string_view backend_name() const { return dispatcher_->name(); }
   std::size_t registration_count() const { return live_registrations_; }
   std::size_t timer_count() const { return timers_.size(); }

@@ -1,10 +1,11 @@
 // Creates a loop on the default backend, fires a timer, and exits 0.
 #include <cstdio>
 
+#include "asycamore/backend_registry.h"
 #include "asycamore/event_loop.h"
 
 int main() {
-  auto loop = asycamore::EventLoop::Create();
+  auto loop = asycamore::CreateEventLoop();
   if (!loop.ok()) {
     std::fprintf(stderr, "%s\n", loop.status().ToString().c_str());
     return 1;
