@@ -39,7 +39,7 @@ foreach(_backend IN LISTS _asycamore_supported)
   endif()
 endforeach()
 set(ASYCAMORE_DEFAULT_BACKEND "${_asycamore_default_guess}" CACHE STRING
-  "The backend EventLoop::Create() uses when none is named")
+  "The backend CreateDispatcher() and CreateEventLoop() use when none is named")
 
 if(ASYCAMORE_BACKENDS STREQUAL "")
   message(FATAL_ERROR "ASYCAMORE_BACKENDS is empty; supported here: ${_asycamore_supported}")
