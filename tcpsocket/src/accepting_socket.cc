@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "asycamore/tcpsocket/error_class.h"
 #include "asycamore/tcpsocket/socket_control.h"
 #include "asycamore/tcpsocket/socket_ops.h"
 #include "internal.h"

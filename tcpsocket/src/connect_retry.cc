@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "absl/time/time.h"
+#include "asycamore/tcpsocket/error_class.h"
 #include "asycamore/tcpsocket/socket_control.h"
 #include "internal.h"
 

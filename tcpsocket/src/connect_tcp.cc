@@ -23,6 +23,7 @@
 #include "asycamore/tcpsocket/connect_tcp.h"
 
 #include "absl/strings/str_cat.h"
+#include "asycamore/tcpsocket/error_class.h"
 #include "asycamore/tcpsocket/socket_control.h"
 #include "asycamore/tcpsocket/socket_ops.h"
 #include "internal.h"
@@ -43,7 +44,7 @@ absl::Status ConnectDriver::Start(EventLoop& loop, TcpConnection& target,
   }
   if (target.state_ != ConnectionState::kClosed || target.socket_.valid()) {
     return fail(absl::FailedPreconditionError(
-        absl::StrCat("the target is ", AsAbsl(ConnectionStateName(target.state_)),
+        absl::StrCat("the target is ", AbslView(ConnectionStateName(target.state_)),
                      ", not closed")));
   }
   absl::StatusOr<OwnedSocket> socket = OpenTcpSocket(address.family());

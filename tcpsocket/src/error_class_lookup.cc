@@ -1,15 +1,13 @@
-// The parts of system_error.h that are the same on every system, written
+// The parts of error_class.h that are the same on every system, written
 // once: the lookups over the OS family's error table (ErrorClassTable(),
-// defined in core/src/<os>/error_classes.cc) and the status formatting.
+// defined in tcpsocket/src/<os>/error_classes.cc).
 #include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/string_view.h"
-#include "asycamore/system_error.h"
-#include "asycamore/tcpsocket/system_error.h"
+#include "asycamore/tcpsocket/error_class.h"
 
 namespace asycamore {
 namespace {
@@ -70,11 +68,6 @@ ErrorClass ClassifyError(SocketOp op, SystemError code) {
     if (slots.code[i] == code) return slots.error_class[i];
   }
   return ClassifyByTable(op, code);
-}
-
-absl::Status SocketErrorStatus(SystemError code, std::string_view call) {
-  // The backends' one formatter (which takes abseil's own string_view).
-  return SystemErrorStatus(code, absl::string_view(call.data(), call.size()));
 }
 
 std::string SystemErrorName(SystemError code) {

@@ -1,9 +1,7 @@
 // Printable names of the tcpsocket layer's enums.
 #include <string_view>
 
-#include "absl/strings/string_view.h"
-
-#include "asycamore/tcpsocket/system_error.h"
+#include "asycamore/tcpsocket/error_class.h"
 
 namespace asycamore {
 

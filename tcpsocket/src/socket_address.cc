@@ -17,7 +17,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/string_view.h"
 #include "internal.h"
 
 namespace asycamore {
@@ -27,7 +26,7 @@ static_assert(sizeof(sockaddr_storage) <= SocketAddress::capacity());
 namespace internal {
 
 std::string EscapedForMessage(std::string_view input) {
-  return absl::CHexEscape(absl::string_view(input.data(), input.size()));
+  return absl::CHexEscape(AbslView(input));
 }
 
 }  // namespace internal

@@ -173,7 +173,7 @@ absl::Status TcpConnection::Watch(bool& want, bool on, const char* call) {
     if (!on) return absl::OkStatus();
     return absl::FailedPreconditionError(
         absl::StrCat(call, ": the connection is ",
-                     internal::AsAbsl(ConnectionStateName(state_))));
+                     AbslView(ConnectionStateName(state_))));
   }
   want = on;
   absl::Status status = UpdateRegistration();

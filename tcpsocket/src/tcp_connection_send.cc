@@ -36,7 +36,7 @@ bool TcpConnection::SendingAllowed() const {
 absl::Status TcpConnection::SendRefused(std::size_t size) const {
   return absl::FailedPreconditionError(absl::StrCat(
       "TcpConnection::Send(", size, " bytes): the connection is ",
-      internal::AsAbsl(ConnectionStateName(state_)),
+      AbslView(ConnectionStateName(state_)),
       close_mode_ != CloseMode::kNone ? " (its write side is shut)" : ""));
 }
 
@@ -65,7 +65,7 @@ absl::Status TcpConnection::Send(std::string_view bytes) {
         const SystemError error = step.error;
         last_error_ = error;
         Teardown();
-        return SocketErrorStatus(error, "TcpConnection::Send: send");
+        return SystemErrorStatus(error, "TcpConnection::Send: send");
       }
     }
     queue_.Append(bytes);
@@ -91,7 +91,7 @@ absl::Status TcpConnection::Send(absl::Cord bytes) {
     if (!guard.alive()) return absl::OkStatus();
     if (result == FlushResult::kStopped &&
         state_ == ConnectionState::kClosed && last_error_ != kNoSystemError) {
-      return SocketErrorStatus(last_error_, "TcpConnection::Send: send");
+      return SystemErrorStatus(last_error_, "TcpConnection::Send: send");
     }
     if (state_ == ConnectionState::kClosed) return absl::OkStatus();
   }

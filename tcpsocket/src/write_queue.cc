@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <utility>
 
+#include "asycamore/internal/absl_string_view.h"
+
 namespace asycamore {
 
 void WriteQueue::Append(std::string_view bytes) {
   if (bytes.empty()) return;
-  pending_.Append(absl::string_view(bytes.data(), bytes.size()));
+  pending_.Append(AbslView(bytes));
   size_ += bytes.size();
   ++generation_;
 }

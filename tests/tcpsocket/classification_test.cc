@@ -6,7 +6,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "asycamore/tcpsocket/system_error.h"
+#include "asycamore/system_error.h"
+#include "asycamore/tcpsocket/error_class.h"
 #include "gtest/gtest.h"
 
 #ifdef _WIN32
@@ -255,13 +256,13 @@ TEST(ErrorClassification, NamesAndTextAreReadable) {
 #ifndef _WIN32
   EXPECT_EQ(SystemErrorName(ECONNREFUSED), "ECONNREFUSED");
   EXPECT_FALSE(SystemErrorText(ECONNREFUSED).empty());
-  const absl::Status status = SocketErrorStatus(EADDRINUSE, "bind");
+  const absl::Status status = SystemErrorStatus(EADDRINUSE, "bind");
   EXPECT_FALSE(status.ok());
   EXPECT_TRUE(absl::StartsWith(status.message(), "bind: ")) << status;
 #else
   EXPECT_EQ(SystemErrorName(WSAECONNREFUSED), "WSAECONNREFUSED");
   EXPECT_FALSE(SystemErrorText(WSAECONNREFUSED).empty());
-  const absl::Status status = SocketErrorStatus(WSAEADDRINUSE, "bind");
+  const absl::Status status = SystemErrorStatus(WSAEADDRINUSE, "bind");
   EXPECT_FALSE(status.ok());
   EXPECT_TRUE(absl::StartsWith(status.message(), "bind: ")) << status;
   // The same status code abseil gives EADDRINUSE on POSIX.
@@ -318,9 +319,9 @@ TEST(ErrorClassification, EveryErrorClassHasItsOwnName) {
 // so ListenTcp on a busy port) says kFailedPrecondition.
 TEST(ErrorClassification, AddressInUseIsAFailedPreconditionStatus) {
 #ifdef _WIN32
-  const absl::Status status = SocketErrorStatus(WSAEADDRINUSE, "bind");
+  const absl::Status status = SystemErrorStatus(WSAEADDRINUSE, "bind");
 #else
-  const absl::Status status = SocketErrorStatus(EADDRINUSE, "bind");
+  const absl::Status status = SystemErrorStatus(EADDRINUSE, "bind");
 #endif
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
 }

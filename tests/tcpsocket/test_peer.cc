@@ -121,7 +121,7 @@ std::size_t RawPeer::ReadSome(std::size_t max) {
     if (got == 0) {
       ended = true;
     } else if (got < 0) {
-      const int error = LastSocketError();
+      const int error = LastSystemError();
       if (ClassifyError(SocketOp::kRead, error) != ErrorClass::kWouldBlock) {
         reset = true;
       }

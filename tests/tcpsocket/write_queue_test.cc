@@ -5,6 +5,7 @@
 
 #include "absl/strings/cord.h"
 #include "absl/time/clock.h"
+#include "asycamore/tcpsocket/error_class.h"
 #include "asycamore/tcpsocket/owned_socket.h"
 #include "asycamore/tcpsocket/write_queue.h"
 #include "gtest/gtest.h"
@@ -115,7 +116,7 @@ bool PeerSeesTheEnd(NativeSocket peer) {
     const long got = testing::ReceiveBytes(peer, &byte, 1);
     if (got == 0) return true;
     if (got > 0) return false;
-    if (ClassifyError(SocketOp::kRead, LastSocketError()) !=
+    if (ClassifyError(SocketOp::kRead, LastSystemError()) !=
         ErrorClass::kWouldBlock) {
       return false;
     }

@@ -1,34 +1,38 @@
-// Turning a failed system call into an absl::Status, for backends and
-// set-up code (never on the per-event path).
+// System errors: the one vocabulary every layer uses for a failed system
+// call (the backends, the loop's wake-up, the tcpsocket layer). Turning a
+// code into text or an absl::Status is for set-up and API boundaries, never
+// for the per-event path; the tcpsocket layer sorts codes into classes
+// (asycamore/tcpsocket/error_class.h).
 #ifndef ASYCAMORE_SYSTEM_ERROR_H_
 #define ASYCAMORE_SYSTEM_ERROR_H_
 
-#include <concepts>
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
-#include "absl/strings/string_view.h"
 #include "asycamore/native_socket.h"
 
 namespace asycamore {
 
-// Returns a status for system error `error` (an errno value, or a Windows
-// error code on Windows) with message "<what>: <system text>".
-absl::Status SystemErrorStatus(int error, std::string_view what);
-
-// Transitional: the tcpsocket layer still passes absl::string_view, which
-// Debian's abseil makes a distinct type that does not convert. Remove once
-// SocketErrorStatus takes std::string_view. (A template, so that a string
-// literal still picks the overload above without ambiguity.)
-template <typename View>
-  requires std::same_as<View, absl::string_view>
-absl::Status SystemErrorStatus(int error, View what) {
-  return SystemErrorStatus(error, std::string_view(what.data(), what.size()));
-}
+// A system call's error code: errno on POSIX; WSAGetLastError() or
+// GetLastError() on Windows (one number space there). Zero means no error.
+using SystemError = int;
+inline constexpr SystemError kNoSystemError = 0;
 
 // Returns the calling thread's last system error (errno, or
 // WSAGetLastError() on Windows).
-int LastSystemError();
+SystemError LastSystemError();
+
+// Returns the system's text for `code`, e.g. "Connection refused" ("no
+// error" for kNoSystemError).
+std::string SystemErrorText(SystemError code);
+
+// Returns a status whose message is "<what>: <text of code>" (on Windows
+// followed by " (<code>)"); the status code is the one absl::ErrnoToStatus
+// gives the code (on Windows, the code's POSIX twin): EADDRINUSE gives
+// kFailedPrecondition, ECONNREFUSED kUnavailable, ENOBUFS and EMFILE
+// kResourceExhausted.
+absl::Status SystemErrorStatus(SystemError code, std::string_view what);
 
 #ifdef _WIN32
 // Starts Winsock (WSAStartup, version 2.2) once per process; every later

@@ -15,8 +15,8 @@
 //     getsockopt fails with WSAENOTSOCK for a closed or foreign handle. That
 //     is the one error value compared here.
 #include "asycamore/system_error.h"  // first: via native_socket.h
-                                             // it sets NOMINMAX and
-                                             // WIN32_LEAN_AND_MEAN
+                                     // it sets NOMINMAX and
+                                     // WIN32_LEAN_AND_MEAN
 
 #include <winsock2.h>
 #include <windows.h>
@@ -26,10 +26,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "asycamore/internal/absl_string_view.h"
-#include "windows_error.h"
 
 namespace asycamore {
-namespace internal {
 namespace {
 
 // Returns the POSIX errno for a Winsock or Win32 code, or 0 if none fits.
@@ -80,8 +78,9 @@ int MatchingErrno(int code) {
   }
 }
 
-}  // namespace
-
+// Returns the system's text for a Win32 or Winsock error code (FormatMessage,
+// without the trailing period and line break), or "error <code>" when the
+// system has none.
 std::string WindowsErrorText(int code) {
   char buffer[512];
   DWORD length = ::FormatMessageA(
@@ -98,22 +97,29 @@ std::string WindowsErrorText(int code) {
   return std::string(buffer, length);
 }
 
+// Returns the absl status code abseil gives the POSIX errno that matches
+// `code` (WSAECONNREFUSED as ECONNREFUSED: kUnavailable, ...), so a status
+// reads the same on every system. Codes without a POSIX match are kUnknown.
 absl::StatusCode WindowsErrorStatusCode(int code) {
   const int posix = MatchingErrno(code);
   return posix == 0 ? absl::StatusCode::kUnknown
                     : absl::ErrnoToStatusCode(posix);
 }
 
-}  // namespace internal
+}  // namespace
 
-absl::Status SystemErrorStatus(int error, std::string_view what) {
-  return absl::Status(
-      internal::WindowsErrorStatusCode(error),
-      absl::StrCat(AbslView(what), ": ", internal::WindowsErrorText(error), " (", error,
-                   ")"));
+SystemError LastSystemError() { return ::WSAGetLastError(); }
+
+std::string SystemErrorText(SystemError code) {
+  if (code == kNoSystemError) return "no error";
+  return WindowsErrorText(code);
 }
 
-int LastSystemError() { return ::WSAGetLastError(); }
+absl::Status SystemErrorStatus(SystemError code, std::string_view what) {
+  return absl::Status(WindowsErrorStatusCode(code),
+                      absl::StrCat(AbslView(what), ": ",
+                                   WindowsErrorText(code), " (", code, ")"));
+}
 
 absl::Status CheckSocketOpen(NativeSocket socket) {
   int type = 0;

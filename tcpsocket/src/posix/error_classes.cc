@@ -23,11 +23,8 @@
 //     driver retries it on a timer with a new socket (connect_retry.cc).
 //   - ENOMEM from read/write/accept is the same shortage as ENOBUFS.
 #include <cerrno>
-#include <cstring>
-#include <string>
 
-#include "absl/strings/str_cat.h"
-#include "asycamore/tcpsocket/system_error.h"
+#include "asycamore/tcpsocket/error_class.h"
 
 namespace asycamore {
 namespace {
@@ -120,22 +117,6 @@ constexpr ErrorClassEntry kTable[] = {
 }  // namespace
 
 absl::Span<const ErrorClassEntry> ErrorClassTable() { return kTable; }
-
-std::string SystemErrorText(SystemError code) {
-  if (code == 0) return "no error";
-  char buffer[256];
-  // strerror_r comes in two shapes (GNU returns a pointer, XSI fills the
-  // buffer); this overload set takes either.
-  struct Pick {
-    static const char* Text(int result, const char* buffer) {
-      return result == 0 ? buffer : "unknown error";
-    }
-    static const char* Text(const char* result, const char*) { return result; }
-  };
-  return Pick::Text(::strerror_r(code, buffer, sizeof(buffer)), buffer);
-}
-
-SystemError LastSocketError() { return errno; }
 
 SystemError TimedOutError() { return ETIMEDOUT; }
 

@@ -27,10 +27,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "asycamore/system_error.h"
 #include "asycamore/tcpsocket/socket_address.h"
 #include "asycamore/tcpsocket/socket_control.h"
 #include "asycamore/tcpsocket/socket_ops.h"
-#include "asycamore/tcpsocket/system_error.h"
 
 namespace asycamore {
 namespace {
@@ -44,11 +44,11 @@ constexpr int kSendFlags = 0;  // SO_NOSIGPIPE was set on the socket
 [[maybe_unused]] absl::Status SetCloseOnExecAndNonBlocking(int fd) {
   const int fd_flags = ::fcntl(fd, F_GETFD);
   if (fd_flags == -1 || ::fcntl(fd, F_SETFD, fd_flags | FD_CLOEXEC) == -1) {
-    return SocketErrorStatus(errno, "fcntl(F_SETFD, FD_CLOEXEC)");
+    return SystemErrorStatus(errno, "fcntl(F_SETFD, FD_CLOEXEC)");
   }
   const int fl_flags = ::fcntl(fd, F_GETFL);
   if (fl_flags == -1 || ::fcntl(fd, F_SETFL, fl_flags | O_NONBLOCK) == -1) {
-    return SocketErrorStatus(errno, "fcntl(F_SETFL, O_NONBLOCK)");
+    return SystemErrorStatus(errno, "fcntl(F_SETFL, O_NONBLOCK)");
   }
   return absl::OkStatus();
 }
@@ -60,7 +60,7 @@ constexpr int kSendFlags = 0;  // SO_NOSIGPIPE was set on the socket
   // option keeps EPIPE an error code either way.
   const int on = 1;
   if (::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof(on)) != 0) {
-    return SocketErrorStatus(errno, "setsockopt(SO_NOSIGPIPE)");
+    return SystemErrorStatus(errno, "setsockopt(SO_NOSIGPIPE)");
   }
 #endif
   return absl::OkStatus();
@@ -154,7 +154,7 @@ absl::StatusOr<SocketAddress> NameOf(
   sockaddr_storage storage;
   socklen_t size = sizeof(storage);
   if (call(socket, reinterpret_cast<sockaddr*>(&storage), &size) != 0) {
-    return SocketErrorStatus(errno,
+    return SystemErrorStatus(errno,
                              absl::StrCat(call_name, "(socket ", socket, ")"));
   }
   return SocketAddress::FromSockaddr(&storage, size);
@@ -173,10 +173,10 @@ absl::StatusOr<OwnedSocket> OpenTcpSocket(SocketAddress::Family family) {
 #if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
   const int fd = ::socket(domain, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
                           IPPROTO_TCP);
-  if (fd < 0) return SocketErrorStatus(errno, "socket");
+  if (fd < 0) return SystemErrorStatus(errno, "socket");
 #else
   const int fd = ::socket(domain, SOCK_STREAM, IPPROTO_TCP);
-  if (fd < 0) return SocketErrorStatus(errno, "socket");
+  if (fd < 0) return SystemErrorStatus(errno, "socket");
   if (absl::Status status = SetCloseOnExecAndNonBlocking(fd); !status.ok()) {
     ::close(fd);
     return status;
@@ -198,7 +198,7 @@ void CloseNativeSocket(NativeSocket socket) {
 
 absl::Status ShutdownSend(NativeSocket socket) {
   if (::shutdown(socket, SHUT_WR) != 0) {
-    return SocketErrorStatus(errno,
+    return SystemErrorStatus(errno,
                              absl::StrCat("shutdown(socket ", socket, ", SHUT_WR)"));
   }
   return absl::OkStatus();
@@ -210,7 +210,7 @@ absl::Status SetResetOnClose(NativeSocket socket) {
   option.l_linger = 0;
   if (::setsockopt(socket, SOL_SOCKET, SO_LINGER, &option, sizeof(option)) !=
       0) {
-    return SocketErrorStatus(
+    return SystemErrorStatus(
         errno, absl::StrCat("setsockopt(socket ", socket, ", SO_LINGER 0)"));
   }
   return absl::OkStatus();
@@ -219,7 +219,7 @@ absl::Status SetResetOnClose(NativeSocket socket) {
 absl::Status SetNoDelay(NativeSocket socket, bool no_delay) {
   const int on = no_delay ? 1 : 0;
   if (::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) != 0) {
-    return SocketErrorStatus(
+    return SystemErrorStatus(
         errno, absl::StrCat("setsockopt(socket ", socket, ", TCP_NODELAY)"));
   }
   return absl::OkStatus();
@@ -243,14 +243,14 @@ absl::Status PrepareListener(NativeSocket socket, const SocketAddress& address,
   // SO_REUSEADDR lets another process steal a bound port.)
   const int on = 1;
   if (::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0) {
-    return SocketErrorStatus(errno, "setsockopt(SO_REUSEADDR)");
+    return SystemErrorStatus(errno, "setsockopt(SO_REUSEADDR)");
   }
   if (::bind(socket, static_cast<const sockaddr*>(address.sockaddr_data()),
              static_cast<socklen_t>(address.sockaddr_size())) != 0) {
-    return SocketErrorStatus(errno, "bind");
+    return SystemErrorStatus(errno, "bind");
   }
   if (::listen(socket, backlog) != 0) {
-    return SocketErrorStatus(errno, "listen");
+    return SystemErrorStatus(errno, "listen");
   }
   return absl::OkStatus();
 }

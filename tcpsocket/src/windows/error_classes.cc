@@ -30,11 +30,7 @@
 
 #include <winsock2.h>
 
-#include <string>
-
-#include "absl/strings/str_cat.h"
-#include "asycamore/tcpsocket/system_error.h"
-#include "windows_error.h"
+#include "asycamore/tcpsocket/error_class.h"
 
 namespace asycamore {
 namespace {
@@ -102,13 +98,6 @@ constexpr ErrorClassEntry kTable[] = {
 }  // namespace
 
 absl::Span<const ErrorClassEntry> ErrorClassTable() { return kTable; }
-
-std::string SystemErrorText(SystemError code) {
-  if (code == 0) return "no error";
-  return internal::WindowsErrorText(code);
-}
-
-SystemError LastSocketError() { return ::WSAGetLastError(); }
 
 SystemError TimedOutError() { return WSAETIMEDOUT; }
 

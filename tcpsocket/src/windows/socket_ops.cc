@@ -34,7 +34,6 @@
 #include "asycamore/tcpsocket/socket_address.h"
 #include "asycamore/tcpsocket/socket_control.h"
 #include "asycamore/tcpsocket/socket_ops.h"
-#include "asycamore/tcpsocket/system_error.h"
 
 namespace asycamore {
 namespace {
@@ -48,7 +47,7 @@ int ClampedLength(std::size_t size) {
 absl::Status SetNonBlocking(SOCKET socket) {
   u_long on = 1;
   if (::ioctlsocket(socket, FIONBIO, &on) != 0) {
-    return SocketErrorStatus(::WSAGetLastError(), "ioctlsocket(FIONBIO)");
+    return SystemErrorStatus(::WSAGetLastError(), "ioctlsocket(FIONBIO)");
   }
   return absl::OkStatus();
 }
@@ -136,7 +135,7 @@ absl::StatusOr<SocketAddress> NameOf(int(WSAAPI* call)(SOCKET, sockaddr*,
   sockaddr_storage storage;
   int size = sizeof(storage);
   if (call(socket, reinterpret_cast<sockaddr*>(&storage), &size) != 0) {
-    return SocketErrorStatus(
+    return SystemErrorStatus(
         ::WSAGetLastError(),
         absl::StrCat(call_name, "(socket ", SocketNumber(socket), ")"));
   }
@@ -158,7 +157,7 @@ absl::StatusOr<OwnedSocket> OpenTcpSocket(SocketAddress::Family family) {
       ::WSASocketW(domain, SOCK_STREAM, IPPROTO_TCP, nullptr, 0,
                    WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
   if (socket == INVALID_SOCKET) {
-    return SocketErrorStatus(::WSAGetLastError(), "WSASocket");
+    return SystemErrorStatus(::WSAGetLastError(), "WSASocket");
   }
   if (absl::Status status = SetNonBlocking(socket); !status.ok()) {
     ::closesocket(socket);
@@ -174,7 +173,7 @@ void CloseNativeSocket(NativeSocket socket) {
 
 absl::Status ShutdownSend(NativeSocket socket) {
   if (::shutdown(socket, SD_SEND) != 0) {
-    return SocketErrorStatus(
+    return SystemErrorStatus(
         ::WSAGetLastError(),
         absl::StrCat("shutdown(socket ", SocketNumber(socket), ", SD_SEND)"));
   }
@@ -188,7 +187,7 @@ absl::Status SetResetOnClose(NativeSocket socket) {
   if (::setsockopt(socket, SOL_SOCKET, SO_LINGER,
                    reinterpret_cast<const char*>(&option),
                    sizeof(option)) != 0) {
-    return SocketErrorStatus(
+    return SystemErrorStatus(
         ::WSAGetLastError(),
         absl::StrCat("setsockopt(socket ", SocketNumber(socket),
                      ", SO_LINGER 0)"));
@@ -200,7 +199,7 @@ absl::Status SetNoDelay(NativeSocket socket, bool no_delay) {
   const BOOL on = no_delay ? TRUE : FALSE;
   if (::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY,
                    reinterpret_cast<const char*>(&on), sizeof(on)) != 0) {
-    return SocketErrorStatus(
+    return SystemErrorStatus(
         ::WSAGetLastError(),
         absl::StrCat("setsockopt(socket ", SocketNumber(socket),
                      ", TCP_NODELAY)"));
@@ -225,15 +224,15 @@ absl::Status PrepareListener(NativeSocket socket, const SocketAddress& address,
   const BOOL on = TRUE;
   if (::setsockopt(socket, SOL_SOCKET, SO_EXCLUSIVEADDRUSE,
                    reinterpret_cast<const char*>(&on), sizeof(on)) != 0) {
-    return SocketErrorStatus(::WSAGetLastError(),
+    return SystemErrorStatus(::WSAGetLastError(),
                              "setsockopt(SO_EXCLUSIVEADDRUSE)");
   }
   if (::bind(socket, static_cast<const sockaddr*>(address.sockaddr_data()),
              static_cast<int>(address.sockaddr_size())) != 0) {
-    return SocketErrorStatus(::WSAGetLastError(), "bind");
+    return SystemErrorStatus(::WSAGetLastError(), "bind");
   }
   if (::listen(socket, backlog) != 0) {
-    return SocketErrorStatus(::WSAGetLastError(), "listen");
+    return SystemErrorStatus(::WSAGetLastError(), "listen");
   }
   return absl::OkStatus();
 }

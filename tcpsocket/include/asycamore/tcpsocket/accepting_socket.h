@@ -52,9 +52,9 @@
 #include "asycamore/event.h"
 #include "asycamore/event_loop.h"
 #include "asycamore/native_socket.h"
+#include "asycamore/system_error.h"
 #include "asycamore/tcpsocket/owned_socket.h"
 #include "asycamore/tcpsocket/socket_address.h"
-#include "asycamore/tcpsocket/system_error.h"
 #include "asycamore/tcpsocket/tcp_connection.h"
 #include "asycamore/timer_queue.h"
 

@@ -10,8 +10,8 @@
 #include <type_traits>
 
 #include "asycamore/native_socket.h"
+#include "asycamore/tcpsocket/error_class.h"
 #include "asycamore/tcpsocket/socket_ops.h"
-#include "asycamore/tcpsocket/system_error.h"
 
 namespace asycamore {
 

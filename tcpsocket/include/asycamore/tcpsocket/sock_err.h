@@ -6,7 +6,7 @@
 #include <string>
 
 #include "asycamore/native_socket.h"
-#include "asycamore/tcpsocket/system_error.h"
+#include "asycamore/system_error.h"
 
 namespace asycamore {
 

@@ -13,8 +13,8 @@
 #include <cstddef>
 
 #include "asycamore/native_socket.h"
+#include "asycamore/system_error.h"
 #include "asycamore/tcpsocket/socket_address.h"
-#include "asycamore/tcpsocket/system_error.h"
 
 namespace asycamore {
 

@@ -94,8 +94,8 @@
 #include "asycamore/event.h"
 #include "asycamore/event_loop.h"
 #include "asycamore/native_socket.h"
+#include "asycamore/system_error.h"
 #include "asycamore/tcpsocket/owned_socket.h"
-#include "asycamore/tcpsocket/system_error.h"
 #include "asycamore/tcpsocket/write_queue.h"
 #include "asycamore/timer_queue.h"
 

@@ -66,7 +66,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/strings/cord.h"
-#include "asycamore/tcpsocket/system_error.h"
+#include "asycamore/system_error.h"
 #include "asycamore/tcpsocket/tcp_connection.h"
 
 namespace asycamore {

@@ -1,17 +1,17 @@
-// System error codes of socket calls, and the classes the tcpsocket layer
-// sorts them into.
+// The classes the tcpsocket layer sorts system error codes into (the codes
+// themselves, their text and statuses are core's: asycamore/system_error.h).
 //
 // Each operation (read, write, connect, accept) has its own rules: EINTR
 // from connect means "in progress", from read it means "try again";
 // ECONNABORTED from accept means "take the next one", from write it means
 // "the peer is gone". One file per OS family holds the table
 // (tcpsocket/src/posix/error_classes.cc for errno,
-// tcpsocket/src/windows/error_classes.cc
-// for the WSA codes); no other file of the tcpsocket layer compares error
-// values. (The backends and the loop's wake-up make their own EINTR/EBADF
-// checks on their own calls; they sit below this layer and cannot use it.)
-#ifndef ASYCAMORE_TCPSOCKET_SYSTEM_ERROR_H_
-#define ASYCAMORE_TCPSOCKET_SYSTEM_ERROR_H_
+// tcpsocket/src/windows/error_classes.cc for the WSA codes); no other file
+// of the tcpsocket layer compares error values. (The backends and the
+// loop's wake-up make their own EINTR/EBADF checks on their own calls; they
+// sit below this layer and cannot use it.)
+#ifndef ASYCAMORE_TCPSOCKET_ERROR_CLASS_H_
+#define ASYCAMORE_TCPSOCKET_ERROR_CLASS_H_
 
 #include <cstdint>
 #include <string>
@@ -19,13 +19,9 @@
 
 #include "absl/status/status.h"
 #include "absl/types/span.h"
+#include "asycamore/system_error.h"
 
 namespace asycamore {
-
-// A socket call's error code: errno on POSIX, WSAGetLastError() on Windows.
-// Zero means no error.
-using SystemError = int;
-inline constexpr SystemError kNoSystemError = 0;
 
 // The system call an error code came from.
 enum class SocketOp : std::uint8_t {
@@ -74,24 +70,12 @@ std::string_view ErrorClassName(ErrorClass error_class);
 // Returns "read", "write", "connect", "connect-check" or "accept".
 std::string_view SocketOpName(SocketOp op);
 
-// Returns the system's text for `code`, e.g. "Connection refused".
-std::string SystemErrorText(SystemError code);
-
 // Returns the symbolic name of a code the table knows ("ECONNREFUSED"), or
 // the number as text.
 std::string SystemErrorName(SystemError code);
 
-// Returns the calling thread's last socket error (errno / WSAGetLastError).
-SystemError LastSocketError();
-
 // Returns the code a connect that ran out of time reports (ETIMEDOUT).
 SystemError TimedOutError();
-
-// Returns a status whose message is "<call>: <text of code>"; the status
-// code is the one absl::ErrnoToStatus gives the code (on Windows, the code's
-// POSIX twin): EADDRINUSE gives kFailedPrecondition, ECONNREFUSED
-// kUnavailable, ENOBUFS and EMFILE kResourceExhausted.
-absl::Status SocketErrorStatus(SystemError code, std::string_view call);
 
 // Returns the system code that stands for a failure reported only as a
 // status, such as the loop refusing to watch a socket, so that it can be
@@ -116,4 +100,4 @@ absl::Span<const ErrorClassEntry> ErrorClassTable();
 
 }  // namespace asycamore
 
-#endif  // ASYCAMORE_TCPSOCKET_SYSTEM_ERROR_H_
+#endif  // ASYCAMORE_TCPSOCKET_ERROR_CLASS_H_
