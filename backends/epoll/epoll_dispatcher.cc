@@ -52,7 +52,8 @@ std::uint32_t EpollFlags(Interest interest) {
 
 class EpollDispatcher final : public Dispatcher {
  public:
-  EpollDispatcher() : Dispatcher(BackendKind::kEpoll) {}
+  EpollDispatcher()
+      : Dispatcher(BackendKind::kEpoll, ClosedHandles::kBySystem) {}
   ~EpollDispatcher() override {
     if (epoll_fd_ >= 0) ::close(epoll_fd_);
   }
@@ -117,7 +118,7 @@ class EpollDispatcher final : public Dispatcher {
         wakeup_.Drain();
         continue;
       }
-      const Registration* registration = registrations().Find(fd);
+      const Registration* registration = FindRegistration(fd);
       if (registration == nullptr ||
           serials_[static_cast<std::size_t>(fd)] != (native.data.u64 >> 32)) {
         continue;  // a closed socket's leftover entry (see above)
@@ -128,7 +129,8 @@ class EpollDispatcher final : public Dispatcher {
       readiness.error = (native.events & EPOLLERR) != 0;
       readiness.hangup = (native.events & EPOLLRDHUP) != 0;
       readiness.closed = (native.events & EPOLLHUP) != 0;
-      PushNormalizedEvent(fd, *registration, readiness, batch);
+      PushNormalizedEvent(fd, registration->interest, registration->token,
+                          readiness, batch);
     }
     return absl::OkStatus();
   }

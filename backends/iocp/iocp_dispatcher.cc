@@ -130,16 +130,9 @@ SocketState* StateOf(LPOVERLAPPED overlapped) {
   return reinterpret_cast<SocketState*>(overlapped);
 }
 
-// Remove's answer when the socket was closed first (a misuse survived).
-absl::Status ClosedBeforeRemove() {
-  return absl::FailedPreconditionError(
-      "the socket was closed before it was removed (remove first, then "
-      "close); the registration is dropped");
-}
-
 class IocpDispatcher final : public Dispatcher {
  public:
-  IocpDispatcher() : Dispatcher(BackendKind::kIocp) {}
+  IocpDispatcher() : Dispatcher(BackendKind::kIocp, ClosedHandles::kByBase) {}
   ~IocpDispatcher() override;
 
   absl::Status Open();
@@ -264,8 +257,8 @@ void IocpDispatcher::FreeState(SocketState* state) {
 
 absl::Status IocpDispatcher::AddToBackend(NativeSocket socket,
                                           Interest interest) {
-  // Wine answers SIO_BASE_HANDLE even for a closed handle: ask first.
-  if (absl::Status s = CheckSocketOpen(socket); !s.ok()) return s;
+  // The base class found the handle open (kByBase): Wine answers
+  // SIO_BASE_HANDLE even for a closed one.
   absl::StatusOr<SOCKET> base = afd::BaseSocket(socket);
   if (!base.ok()) return base.status();
   absl::StatusOr<AfdHandle*> afd = PickAfdHandle();
@@ -314,16 +307,16 @@ absl::Status IocpDispatcher::RemoveFromBackend(NativeSocket socket, Interest) {
     }
     removed_.insert(state);
   }
-  if (!CheckSocketOpen(socket).ok()) return ClosedBeforeRemove();
   return absl::OkStatus();
 }
 
 void IocpDispatcher::PushError(const SocketState& state, EventBatch& batch) {
-  const Registration* registration = registrations().Find(state.socket);
+  const Registration* registration = FindRegistration(state.socket);
   if (registration == nullptr || batch.full()) return;
   NativeReadiness readiness;
   readiness.error = true;
-  PushNormalizedEvent(state.socket, *registration, readiness, batch);
+  PushNormalizedEvent(state.socket, registration->interest, registration->token,
+                      readiness, batch);
 }
 
 void IocpDispatcher::UpdateQueuedSockets(EventBatch& batch) {
@@ -391,14 +384,15 @@ bool IocpDispatcher::HandleCompletion(const OVERLAPPED_ENTRY& entry,
       state->closed = true;  // closed while polled; Remove frees the state
       return false;
     }
-    const Registration* registration = registrations().Find(state->socket);
+    const Registration* registration = FindRegistration(state->socket);
     if (registration != nullptr && !batch.full()) {
       NativeReadiness readiness;
       readiness.readable = (events & (afd::kReceive | afd::kAccept)) != 0;
       readiness.writable = (events & afd::kSend) != 0;
       readiness.hangup = (events & afd::kDisconnect) != 0;
       readiness.error = (events & (afd::kAbort | afd::kConnectFail)) != 0;
-      PushNormalizedEvent(state->socket, *registration, readiness, batch);
+      PushNormalizedEvent(state->socket, registration->interest,
+                          registration->token, readiness, batch);
     }
   }
   QueueUpdate(state);

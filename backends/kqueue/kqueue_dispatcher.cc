@@ -113,7 +113,8 @@ std::string DescribeChange(const struct kevent& change) {
 
 class KqueueDispatcher final : public Dispatcher {
  public:
-  KqueueDispatcher() : Dispatcher(BackendKind::kKqueue) {}
+  KqueueDispatcher()
+      : Dispatcher(BackendKind::kKqueue, ClosedHandles::kBySystem) {}
   ~KqueueDispatcher() override {
     if (kqueue_fd_ >= 0) ::close(kqueue_fd_);
   }
@@ -226,9 +227,7 @@ absl::Status KqueueDispatcher::RemoveFromBackend(NativeSocket socket,
   if (absl::Status s = Submit(deletes, results); !s.ok()) return s;
   for (int i = 0; i < deletes.count; ++i) {
     if (results[i] == EBADF || results[i] == ENOENT) {  // rule 5
-      return absl::FailedPreconditionError(
-          "the socket was closed before it was removed (remove first, then "
-          "close); the registration is dropped");
+      return ClosedBeforeRemoveError();
     }
     if (results[i] != 0) {
       return SystemErrorStatus(results[i], DescribeChange(deletes.list[i]));
@@ -284,7 +283,7 @@ bool KqueueDispatcher::Accumulate(const struct kevent& native) {
   }
 #endif
   // Only registered descriptors have a merge slot (sized by Add).
-  if (registrations().Find(fd) == nullptr) return false;
+  if (FindRegistration(fd) == nullptr) return false;
   MergeSlot& slot = merge_[static_cast<std::size_t>(fd)];
   if (slot.wait_stamp != wait_stamp_) {
     slot.wait_stamp = wait_stamp_;
@@ -327,7 +326,8 @@ absl::Status KqueueDispatcher::WaitForEvents(absl::Duration timeout,
     Accumulate(native_[static_cast<std::size_t>(i)]);
   }
   for (int fd : touched_) {
-    PushNormalizedEvent(fd, *registrations().Find(fd),
+    const Registration& registration = *FindRegistration(fd);
+    PushNormalizedEvent(fd, registration.interest, registration.token,
                         merge_[static_cast<std::size_t>(fd)].readiness, batch);
   }
   return absl::OkStatus();

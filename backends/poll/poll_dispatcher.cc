@@ -2,8 +2,9 @@
 //
 // Quirks this file handles:
 //  - poll() accepts a closed descriptor and reports POLLNVAL for it forever;
-//    Add() therefore checks that the descriptor is open (one fcntl), and a
-//    descriptor closed while registered is reported as an error event (both
+//    the base class (ClosedHandles::kByBase) therefore checks at Add that
+//    the descriptor is open (one fcntl), and after Remove whether it was
+//    closed first. A descriptor closed while registered is reported as an error event (both
 //    watched directions ready) until it is removed. Modify() does not check
 //    again: that would cost a system call per interest change, and the wait
 //    reports a closed descriptor anyway.
@@ -25,9 +26,8 @@
 #include <cerrno>
 #include <vector>
 
-#include "support/closed_before_remove.h"
-#include "support/readiness.h"
 #include "asycamore/system_error.h"
+#include "support/readiness.h"
 #include "support/wait_timeout.h"
 #include "support/wakeup_fd.h"
 
@@ -49,7 +49,7 @@ short PollFlags(Interest interest) {
 
 class PollDispatcher final : public Dispatcher {
  public:
-  PollDispatcher() : Dispatcher(BackendKind::kPoll) {}
+  PollDispatcher() : Dispatcher(BackendKind::kPoll, ClosedHandles::kByBase) {}
 
   absl::Status Open() {
     if (absl::Status s = wakeup_.Open(); !s.ok()) return s;
@@ -61,7 +61,6 @@ class PollDispatcher final : public Dispatcher {
 
  protected:
   absl::Status AddToBackend(NativeSocket socket, Interest interest) override {
-    if (absl::Status s = CheckDescriptorOpen(socket); !s.ok()) return s;
     const auto fd = static_cast<std::size_t>(socket);
     if (fd >= position_.size()) position_.resize(fd + 1 + fd / 2, 0);
     position_[fd] = pollfds_.size();
@@ -82,8 +81,7 @@ class PollDispatcher final : public Dispatcher {
     pollfds_[hole] = last;
     position_[static_cast<std::size_t>(last.fd)] = hole;
     pollfds_.pop_back();
-    // Forgotten either way; the caller hears that it closed first.
-    return ClosedBeforeRemoveCheck(socket);
+    return absl::OkStatus();
   }
 
   absl::Status WaitForEvents(absl::Duration timeout,
@@ -117,7 +115,8 @@ class PollDispatcher final : public Dispatcher {
       readiness.error = (entry.revents & (POLLERR | POLLNVAL)) != 0;
       readiness.hangup = (entry.revents & kReadHangup) != 0;
       readiness.closed = (entry.revents & POLLHUP) != 0;
-      PushNormalizedEvent(entry.fd, *registrations().Find(entry.fd),
+      const Registration& registration = *FindRegistration(entry.fd);
+      PushNormalizedEvent(entry.fd, registration.interest, registration.token,
                           readiness, batch);
     }
     return absl::OkStatus();

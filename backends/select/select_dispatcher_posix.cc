@@ -8,9 +8,10 @@
 //  - select() fails the whole call with EBADF when one watched descriptor
 //    was closed. The wait then finds the closed ones, reports each as an
 //    error event (until it is removed), and selects again without them so
-//    the other sockets are still served. Add() checks that a descriptor is
-//    open (one fcntl); Modify() does not (a system call per interest change,
-//    for what the wait finds anyway).
+//    the other sockets are still served. The base class checks at Add that
+//    a descriptor is open (ClosedHandles::kByBase, one fcntl); Modify does
+//    not (a system call per interest change, for what the wait finds
+//    anyway).
 //  - select() has no hangup flag: a peer's FIN shows as readable and the
 //    zero-byte read tells. Exceptional conditions (TCP urgent data) are not
 //    watched.
@@ -31,11 +32,10 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
-#include "support/closed_before_remove.h"
-#include "support/readiness.h"
 #include "asycamore/system_error.h"
-#include "support/wakeup_fd.h"
 #include "select/select_dispatcher.h"
+#include "support/readiness.h"
+#include "support/wakeup_fd.h"
 
 namespace asycamore {
 namespace {
@@ -47,7 +47,8 @@ timeval RoundedTimeval(absl::Duration timeout) {
 
 class SelectDispatcher final : public Dispatcher {
  public:
-  SelectDispatcher() : Dispatcher(BackendKind::kSelect) {
+  SelectDispatcher()
+      : Dispatcher(BackendKind::kSelect, ClosedHandles::kByBase) {
     FD_ZERO(&read_set_);
     FD_ZERO(&write_set_);
   }
@@ -71,7 +72,6 @@ class SelectDispatcher final : public Dispatcher {
           "descriptor is at or above FD_SETSIZE (", FD_SETSIZE,
           "), which select cannot watch; use the poll or epoll backend"));
     }
-    if (absl::Status s = CheckDescriptorOpen(socket); !s.ok()) return s;
     SetInterest(socket, interest);
     max_fd_ = std::max(max_fd_, socket);
     return absl::OkStatus();
@@ -92,10 +92,9 @@ class SelectDispatcher final : public Dispatcher {
       // The table still holds `socket` until this returns; skip it.
       do {
         --max_fd_;
-      } while (max_fd_ >= 0 && registrations().Find(max_fd_) == nullptr);
+      } while (max_fd_ >= 0 && FindRegistration(max_fd_) == nullptr);
     }
-    // Forgotten either way; the caller hears that it closed first.
-    return ClosedBeforeRemoveCheck(socket);
+    return absl::OkStatus();
   }
 
   absl::Status WaitForEvents(absl::Duration timeout,
@@ -148,7 +147,7 @@ int SelectDispatcher::Select(fd_set& readable, fd_set& writable,
 void SelectDispatcher::FindClosedDescriptors() {
   closed_.clear();
   for (int fd = 0; fd <= max_fd_; ++fd) {
-    if (registrations().Find(fd) != nullptr && !CheckDescriptorOpen(fd).ok()) {
+    if (FindRegistration(fd) != nullptr && !IsOpenHandle(fd)) {
       closed_.push_back(fd);
     }
   }
@@ -176,7 +175,9 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
     if (batch.full()) break;
     NativeReadiness readiness;
     readiness.error = true;
-    PushNormalizedEvent(fd, *registrations().Find(fd), readiness, batch);
+    const Registration& registration = *FindRegistration(fd);
+    PushNormalizedEvent(fd, registration.interest, registration.token,
+                        readiness, batch);
   }
   // `ready` counts the set bits, so the scan below can stop when it
   // reaches zero. The wake-up descriptor's bit is counted here and cleared,
@@ -195,7 +196,7 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
     const bool is_writable = FD_ISSET(fd, &writable);
     if (!is_readable && !is_writable) continue;
     ready -= (is_readable ? 1 : 0) + (is_writable ? 1 : 0);
-    const Registration* registration = registrations().Find(fd);
+    const Registration* registration = FindRegistration(fd);
     if (registration == nullptr) continue;  // never: the sets hold only those
     if (batch.full()) {
       cursor_ = fd;  // start here next time
@@ -204,7 +205,8 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
     NativeReadiness readiness;
     readiness.readable = is_readable;
     readiness.writable = is_writable;
-    PushNormalizedEvent(fd, *registration, readiness, batch);
+    PushNormalizedEvent(fd, registration->interest, registration->token,
+                        readiness, batch);
   }
   return absl::OkStatus();
 }

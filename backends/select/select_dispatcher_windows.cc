@@ -24,7 +24,9 @@
 //  - A socket closed before it was removed makes the whole call fail with
 //    WSAENOTSOCK. The wait then finds the closed ones (getsockopt fails),
 //    reports each as an error event until it is removed, and selects again
-//    without them so the other sockets are still served.
+//    without them so the other sockets are still served. Add refuses a
+//    closed or foreign handle at once (the base class asks Winsock:
+//    ClosedHandles::kByBase), so select() does not fail on it later.
 //  - FD_ISSET is a linear search; the returned sets are walked once instead
 //    and looked up by socket, so a wait costs O(registered), not O(n^2).
 //  - The timeout is a timeval rounded up to whole microseconds; Windows
@@ -73,13 +75,6 @@ struct SocketSet {
 };
 static_assert(offsetof(SocketSet, fd_count) == offsetof(fd_set, fd_count));
 static_assert(offsetof(SocketSet, fd_array) == offsetof(fd_set, fd_array));
-
-// Remove's answer when the socket was closed first (a misuse survived).
-absl::Status ClosedBeforeRemove() {
-  return absl::FailedPreconditionError(
-      "the socket was closed before it was removed (remove first, then "
-      "close); the registration is dropped");
-}
 
 // Ready flags of one socket in one wait.
 constexpr std::uint8_t kReadable = 1;
@@ -160,7 +155,8 @@ class WakeSocket {
 
 class SelectDispatcher final : public Dispatcher {
  public:
-  SelectDispatcher() : Dispatcher(BackendKind::kSelect) {
+  SelectDispatcher()
+      : Dispatcher(BackendKind::kSelect, ClosedHandles::kByBase) {
     sockets_.reserve(kCapacity);
   }
 
@@ -178,9 +174,6 @@ class SelectDispatcher final : public Dispatcher {
           "select on Windows watches at most ", kCapacity,
           " sockets (its FD_SETSIZE); use the iocp backend"));
     }
-    // A closed or foreign handle is refused now; select() would only fail
-    // the whole wait with it later.
-    if (absl::Status s = CheckSocketOpen(socket); !s.ok()) return s;
     index_.emplace(socket, sockets_.size());
     sockets_.push_back(Entry{socket, interest});
     return absl::OkStatus();
@@ -204,7 +197,6 @@ class SelectDispatcher final : public Dispatcher {
     }
     sockets_.pop_back();
     if (cursor_ >= sockets_.size()) cursor_ = 0;
-    if (!CheckSocketOpen(socket).ok()) return ClosedBeforeRemove();
     return absl::OkStatus();
   }
 
@@ -260,7 +252,7 @@ std::size_t SelectDispatcher::FindClosedSockets() {
   std::size_t found = 0;
   for (Entry& entry : sockets_) {
     if (entry.closed) continue;
-    if (!CheckSocketOpen(entry.socket).ok()) {
+    if (!IsOpenHandle(entry.socket)) {
       entry.closed = true;
       ++found;
     }
@@ -287,13 +279,14 @@ void SelectDispatcher::PushReadyEvents(EventBatch& batch) {
       stopped = true;
     }
     if (!stopped) {
-      const Registration* registration = registrations().Find(entry.socket);
+      const Registration* registration = FindRegistration(entry.socket);
       if (registration != nullptr) {
         NativeReadiness readiness;
         readiness.readable = (entry.ready & kReadable) != 0;
         readiness.writable = (entry.ready & kWritable) != 0;
         readiness.error = (entry.ready & kFailed) != 0 || entry.closed;
-        PushNormalizedEvent(entry.socket, *registration, readiness, batch);
+        PushNormalizedEvent(entry.socket, registration->interest,
+                            registration->token, readiness, batch);
       }
     }
     entry.ready = 0;

@@ -3,7 +3,8 @@
 #ifndef ASYCAMORE_BACKENDS_SUPPORT_READINESS_H_
 #define ASYCAMORE_BACKENDS_SUPPORT_READINESS_H_
 
-#include "asycamore/backend/registration_table.h"
+#include <cstdint>
+
 #include "asycamore/event.h"
 #include "asycamore/event_batch.h"
 
@@ -18,23 +19,23 @@ struct NativeReadiness {
   bool closed = false;  // both directions are finished (POLLHUP, EPOLLHUP)
 };
 
-// Appends the normalised event for `socket` to `batch`, unless it carries
-// nothing the registration asked for. Returns whether it appended.
+// Appends the normalised event for `socket`, registered for `interest` with
+// `token`, to `batch`, unless it carries nothing the registration asked
+// for. Returns whether it appended.
 //  - an error makes every watched direction ready;
 //  - a hangup makes the read side ready; a full close makes both ready;
 //  - directions the registration did not ask for are never reported.
-inline bool PushNormalizedEvent(NativeSocket socket,
-                                const Registration& registration,
+inline bool PushNormalizedEvent(NativeSocket socket, Interest interest,
+                                std::uint64_t token,
                                 const NativeReadiness& native,
                                 EventBatch& batch) {
   const bool any_end = native.error || native.closed;
   Event event;
-  event.token = registration.token;
+  event.token = token;
   event.socket = socket;
-  event.readable = WantsRead(registration.interest) &&
-                   (native.readable || native.hangup || any_end);
-  event.writable =
-      WantsWrite(registration.interest) && (native.writable || any_end);
+  event.readable =
+      WantsRead(interest) && (native.readable || native.hangup || any_end);
+  event.writable = WantsWrite(interest) && (native.writable || any_end);
   if (!event.readable && !event.writable) return false;
   event.error = native.error;
   event.hangup = native.hangup || native.closed;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "asycamore/internal/absl_string_view.h"
+#include "open_handle.h"
 
 namespace asycamore {
 namespace {
@@ -24,6 +25,44 @@ absl::Status NameTheCall(const absl::Status& status, const char* call,
 }
 
 }  // namespace
+
+void Dispatcher::RegistrationTable::Set(NativeSocket socket, Interest interest,
+                                        std::uint64_t token) {
+#ifdef _WIN32
+  auto [it, inserted] = entries_.try_emplace(socket);
+  it->second = Registration{interest, token};
+  if (inserted) ++size_;
+#else
+  const auto index = static_cast<std::size_t>(socket);
+  if (index >= entries_.size()) {
+    // Grow geometrically so a rising descriptor does not reallocate often.
+    std::size_t grown = entries_.size() < 64 ? 64 : entries_.size();
+    while (grown <= index) grown *= 2;
+    entries_.resize(grown);
+  }
+  if (entries_[index].interest == Interest::kNone) ++size_;
+  entries_[index] = Registration{interest, token};
+#endif
+}
+
+void Dispatcher::RegistrationTable::Erase(NativeSocket socket) {
+#ifdef _WIN32
+  if (entries_.erase(socket) != 0) --size_;
+#else
+  entries_[static_cast<std::size_t>(socket)] = Registration{};
+  --size_;
+#endif
+}
+
+bool Dispatcher::IsOpenHandle(NativeSocket socket) {
+  return internal::CheckHandleOpen(socket).ok();
+}
+
+absl::Status Dispatcher::ClosedBeforeRemoveError() {
+  return absl::FailedPreconditionError(
+      "the socket was closed before it was removed (remove first, then "
+      "close); the registration is dropped");
+}
 
 absl::Status Dispatcher::CheckHandle(const char* call,
                                      NativeSocket socket) const {
@@ -60,6 +99,11 @@ absl::Status Dispatcher::Add(NativeSocket socket, Interest interest,
   if (registrations_.Find(socket) != nullptr) {
     return NameTheCall(absl::AlreadyExistsError("socket is already registered"),
                        "Add", socket, name(), &interest);
+  }
+  if (closed_handles_ == ClosedHandles::kByBase) {
+    if (absl::Status s = internal::CheckHandleOpen(socket); !s.ok()) {
+      return NameTheCall(s, "Add", socket, name(), &interest);
+    }
   }
   if (absl::Status s = AddToBackend(socket, interest); !s.ok()) {
     return NameTheCall(s, "Add", socket, name(), &interest);
@@ -101,6 +145,9 @@ absl::Status Dispatcher::Remove(NativeSocket socket) {
   // keeping a dead entry would make every later Add of that number fail.
   registrations_.Erase(socket);
   if (!removed.ok()) return NameTheCall(removed, "Remove", socket, name());
+  if (closed_handles_ == ClosedHandles::kByBase && !IsOpenHandle(socket)) {
+    return NameTheCall(ClosedBeforeRemoveError(), "Remove", socket, name());
+  }
   return absl::OkStatus();
 }
 

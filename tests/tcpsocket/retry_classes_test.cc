@@ -245,7 +245,8 @@ TEST_P(RetryClassesTest, ConnectNoBuffersThatLastsFailsWithItsCodeAfterBoundedRe
 class ModifyRefusingDispatcher : public Dispatcher {
  public:
   explicit ModifyRefusingDispatcher(std::unique_ptr<Dispatcher> inner)
-      : Dispatcher(inner->kind()),
+      // The inner dispatcher checks handles itself.
+      : Dispatcher(inner->kind(), ClosedHandles::kBySystem),
         inner_(std::move(inner)),
         inner_batch_(EventBatch::kDefaultCapacity) {}
 
@@ -269,7 +270,7 @@ class ModifyRefusingDispatcher : public Dispatcher {
       return status;
     }
     for (Event event : inner_batch_) {
-      const Registration* registration = registrations().Find(event.socket);
+      const Registration* registration = FindRegistration(event.socket);
       if (registration == nullptr || batch.full()) continue;
       event.token = registration->token;
       batch.Push(event);

@@ -105,7 +105,12 @@
 #include "asycamore/event.h"
 #include "asycamore/event_batch.h"
 #include "asycamore/native_socket.h"
-#include "asycamore/backend/registration_table.h"
+
+#ifdef _WIN32
+#include "absl/container/flat_hash_map.h"
+#else
+#include <vector>
+#endif
 
 namespace asycamore {
 
@@ -140,17 +145,27 @@ class Dispatcher {
 
   // Returns the number of registered sockets.
   std::size_t registered_count() const { return registrations_.size(); }
+  // Returns whether `socket` is registered.
   bool IsRegistered(NativeSocket socket) const {
     return registrations_.Find(socket) != nullptr;
   }
 
  protected:
-  explicit Dispatcher(BackendKind kind) : kind_(kind) {}
+  // Who finds a closed handle. kBySystem: the backend's own calls refuse one
+  // (epoll_ctl, kevent say EBADF). kByBase: they would accept one silently
+  // (poll, select, AFD polls), so the base class asks the system, once at
+  // Add (refused: a closed handle is misuse) and once after Remove (to say
+  // the socket was closed first), never on the wait path or at Modify.
+  enum class ClosedHandles : std::uint8_t { kBySystem, kByBase };
+
+  Dispatcher(BackendKind kind, ClosedHandles closed_handles)
+      : kind_(kind), closed_handles_(closed_handles) {}
 
   // Backend hooks. The base class has already checked the handle, the
-  // interest and the registration state; a hook only talks to the system and
-  // returns a status describing the system's refusal (the base class adds
-  // the call, socket and backend to the message).
+  // interest and the registration state (and, with kByBase, that the handle
+  // is open); a hook only talks to the system and returns a status
+  // describing the system's refusal (the base class adds the call, socket
+  // and backend to the message).
   virtual absl::Status AddToBackend(NativeSocket socket, Interest interest) = 0;
   virtual absl::Status ModifyInBackend(NativeSocket socket, Interest old_interest,
                                        Interest new_interest) = 0;
@@ -159,16 +174,66 @@ class Dispatcher {
   virtual absl::Status WaitForEvents(absl::Duration timeout,
                                      EventBatch& batch) = 0;
 
-  // The registrations, for backends that look up interest and token when
-  // they build events.
-  const RegistrationTable& registrations() const { return registrations_; }
+  // What a registered socket asked for.
+  struct Registration {
+    Interest interest = Interest::kNone;  // kNone marks a free entry
+    std::uint64_t token = 0;
+  };
+
+  // Returns the registration of `socket`, or nullptr (for backends that
+  // look up interest and token when they build events).
+  const Registration* FindRegistration(NativeSocket socket) const {
+    return registrations_.Find(socket);
+  }
+
+  // Returns whether `socket` is an open handle (one system call).
+  static bool IsOpenHandle(NativeSocket socket);
+
+  // Remove's status when the socket was closed before it was removed (the
+  // registration is dropped all the same), for a backend whose own call
+  // found that out (kqueue's EV_DELETE).
+  static absl::Status ClosedBeforeRemoveError();
 
  private:
+  // What the dispatcher knows about each registered socket. On POSIX,
+  // descriptors are small and dense, so it is a vector indexed by
+  // descriptor: a lookup per event is one bounds check and one load.
+  // Windows SOCKETs are not dense, so there it is a hash map.
+  class RegistrationTable {
+   public:
+    const Registration* Find(NativeSocket socket) const {
+#ifdef _WIN32
+      auto it = entries_.find(socket);
+      return it == entries_.end() ? nullptr : &it->second;
+#else
+      if (socket < 0 || static_cast<std::size_t>(socket) >= entries_.size()) {
+        return nullptr;
+      }
+      const Registration& entry = entries_[static_cast<std::size_t>(socket)];
+      return entry.interest == Interest::kNone ? nullptr : &entry;
+#endif
+    }
+    // Records or replaces the registration of `socket`.
+    void Set(NativeSocket socket, Interest interest, std::uint64_t token);
+    // Forgets `socket`, which must be registered.
+    void Erase(NativeSocket socket);
+    std::size_t size() const { return size_; }
+
+   private:
+#ifdef _WIN32
+    absl::flat_hash_map<NativeSocket, Registration> entries_;
+#else
+    std::vector<Registration> entries_;
+#endif
+    std::size_t size_ = 0;
+  };
+
   absl::Status CheckHandle(const char* call, NativeSocket socket) const;
   absl::Status CheckInterest(const char* call, NativeSocket socket,
                              Interest interest) const;
 
   BackendKind kind_;
+  ClosedHandles closed_handles_;
   RegistrationTable registrations_;
 };
 

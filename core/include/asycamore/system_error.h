@@ -10,7 +10,6 @@
 #include <string_view>
 
 #include "absl/status/status.h"
-#include "asycamore/native_socket.h"
 
 namespace asycamore {
 
@@ -41,16 +40,6 @@ absl::Status SystemErrorStatus(SystemError code, std::string_view what);
 // not. Code that makes its own sockets before that calls it first. Winsock
 // is never shut down (WSACleanup): it lives as long as the process.
 absl::Status EnsureWinsock();
-
-// Returns OkStatus if `socket` is an open socket handle, else
-// InvalidArgument (getsockopt says WSAENOTSOCK for a closed or foreign
-// handle). The Windows counterpart of CheckDescriptorOpen.
-absl::Status CheckSocketOpen(NativeSocket socket);
-#else
-// Returns OkStatus if `fd` is an open descriptor, else InvalidArgument.
-// Backends whose system call would accept a closed descriptor silently
-// (select, poll) call it when a socket is added.
-absl::Status CheckDescriptorOpen(int fd);
 #endif
 
 }  // namespace asycamore

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "asycamore/internal/absl_string_view.h"
+#include "../open_handle.h"
 
 namespace asycamore {
 
@@ -36,7 +37,9 @@ absl::Status SystemErrorStatus(SystemError code, std::string_view what) {
   return absl::ErrnoToStatus(code, AbslView(what));
 }
 
-absl::Status CheckDescriptorOpen(int fd) {
+namespace internal {
+
+absl::Status CheckHandleOpen(NativeSocket fd) {
   if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
     return absl::InvalidArgumentError(
         "not an open descriptor (closed, or never opened)");
@@ -44,4 +47,5 @@ absl::Status CheckDescriptorOpen(int fd) {
   return absl::OkStatus();
 }
 
+}  // namespace internal
 }  // namespace asycamore

@@ -10,13 +10,12 @@
 //   - Winsock must be started (WSAStartup) before the first socket call of
 //     the process; EnsureWinsock does it once, lazily, from the calls that
 //     create dispatchers and sockets.
-//   - There is no CheckDescriptorOpen (SOCKETs are handles, not descriptor
-//     numbers): CheckSocketOpen asks Winsock about the socket itself, and
+//   - SOCKETs are handles, not descriptor numbers: CheckHandleOpen asks
+//     Winsock about the socket itself (fcntl is POSIX's way), and
 //     getsockopt fails with WSAENOTSOCK for a closed or foreign handle. That
 //     is the one error value compared here.
-#include "asycamore/system_error.h"  // first: via native_socket.h
-                                     // it sets NOMINMAX and
-                                     // WIN32_LEAN_AND_MEAN
+#include "asycamore/native_socket.h"  // first: it sets NOMINMAX and
+                                      // WIN32_LEAN_AND_MEAN before <windows.h>
 
 #include <winsock2.h>
 #include <windows.h>
@@ -25,7 +24,9 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "asycamore/system_error.h"
 #include "asycamore/internal/absl_string_view.h"
+#include "../open_handle.h"
 
 namespace asycamore {
 namespace {
@@ -121,7 +122,7 @@ absl::Status SystemErrorStatus(SystemError code, std::string_view what) {
                                    WindowsErrorText(code), " (", code, ")"));
 }
 
-absl::Status CheckSocketOpen(NativeSocket socket) {
+absl::Status internal::CheckHandleOpen(NativeSocket socket) {
   int type = 0;
   int length = sizeof(type);
   if (::getsockopt(socket, SOL_SOCKET, SO_TYPE, reinterpret_cast<char*>(&type),
