@@ -35,8 +35,8 @@
 #include <cerrno>
 #include <vector>
 
-#include "support/readiness.h"
 #include "asycamore/system_error.h"
+#include "support/readiness.h"
 #include "support/wait_timeout.h"
 #include "support/wakeup_fd.h"
 

@@ -71,11 +71,11 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/time/clock.h"
-#include "support/readiness.h"
 #include "asycamore/system_error.h"
-#include "support/wake_flag.h"
-#include "support/wait_timeout.h"
 #include "iocp/afd.h"
+#include "support/readiness.h"
+#include "support/wait_timeout.h"
+#include "support/wake_flag.h"
 
 namespace asycamore {
 namespace {
@@ -404,19 +404,15 @@ absl::Status IocpDispatcher::WaitForEvents(absl::Duration timeout,
   batch.Clear();
   // Grows only when a larger batch than any before is passed in.
   if (entries_.size() < batch.capacity()) entries_.resize(batch.capacity());
-  const bool forever = timeout == absl::InfiniteDuration();
-  const absl::Time deadline =
-      forever ? absl::InfiniteFuture()
-              : absl::Now() + std::max(timeout, absl::ZeroDuration());
+  const WaitDeadline deadline(timeout);
   for (;;) {
     UpdateQueuedSockets(batch);
     if (batch.full()) return absl::OkStatus();
     DWORD milliseconds = INFINITE;
     if (!batch.empty()) {
       milliseconds = 0;  // errors to report already: only collect
-    } else if (!forever) {
-      milliseconds =
-          static_cast<DWORD>(TimeoutMilliseconds(deadline - absl::Now()));
+    } else if (!deadline.forever()) {
+      milliseconds = static_cast<DWORD>(TimeoutMilliseconds(deadline.Left()));
     }
     ULONG count = 0;
     if (!::GetQueuedCompletionStatusEx(
@@ -434,8 +430,7 @@ absl::Status IocpDispatcher::WaitForEvents(absl::Duration timeout,
     for (ULONG i = 0; i < count; ++i) {
       woken |= HandleCompletion(entries_[i], batch);
     }
-    if (!batch.empty() || woken || milliseconds == 0) return absl::OkStatus();
-    if (!forever && absl::Now() >= deadline) return absl::OkStatus();
+    if (!batch.empty() || woken || deadline.Over()) return absl::OkStatus();
     // Woken by completions that made no event (a cancel, an event no longer
     // wanted) or a little early: wait for the rest of the timeout.
   }

@@ -50,7 +50,10 @@
 //     A non-zero fflags with EV_EOF is the socket's pending error.
 //  8. Wake-up uses EVFILT_USER (NOTE_TRIGGER) where the system has it (macOS,
 //     FreeBSD >= 8.1, NetBSD >= 10, DragonFly), a self-pipe elsewhere
-//     (OpenBSD).
+//     (OpenBSD). Wakes that arrive while one is pending are merged by the
+//     rule every backend shares (wake_flag.h): raised before the trigger,
+//     withdrawn if kevent() refuses it, cleared when a wait reports the
+//     EVFILT_USER event.
 //  9. EINTR from kevent() is an empty wait; it carried no change to retry.
 // 10. kevent() takes a timespec: the timeout needs no rounding to
 //     milliseconds.
@@ -63,15 +66,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "support/readiness.h"
 #include "asycamore/system_error.h"
+#include "support/readiness.h"
+#include "support/wake_flag.h"
 #include "support/wakeup_fd.h"
 
 namespace asycamore {
@@ -167,7 +170,7 @@ class KqueueDispatcher final : public Dispatcher {
 
   int kqueue_fd_ = -1;
   WakeupFd wakeup_pipe_;  // only without EVFILT_USER
-  std::atomic<bool> wake_pending_{false};
+  WakeFlag wake_pending_;  // only with EVFILT_USER (wake_flag.h)
   std::vector<struct kevent> native_;
   std::vector<MergeSlot> merge_;  // indexed by descriptor
   std::vector<int> touched_;      // descriptors seen in this wait, in order
@@ -259,11 +262,14 @@ absl::Status KqueueDispatcher::Open() {
 
 void KqueueDispatcher::Wake() {
 #ifdef EVFILT_USER
-  // Merge wakes that arrive while one is pending: one system call per wait.
-  if (wake_pending_.exchange(true, std::memory_order_acq_rel)) return;
+  // Merge wakes that arrive while one is pending: one system call per wait
+  // (wake_flag.h).
+  if (!wake_pending_.Raise()) return;
   struct kevent trigger;
   EV_SET(&trigger, kWakeIdent, EVFILT_USER, 0, NOTE_TRIGGER, 0, nullptr);
-  ::kevent(kqueue_fd_, &trigger, 1, nullptr, 0, nullptr);
+  if (::kevent(kqueue_fd_, &trigger, 1, nullptr, 0, nullptr) != 0) {
+    wake_pending_.Withdraw();  // nothing was triggered
+  }
 #else
   wakeup_pipe_.Signal();
 #endif
@@ -273,7 +279,7 @@ bool KqueueDispatcher::Accumulate(const struct kevent& native) {
   const int fd = static_cast<int>(native.ident);
 #ifdef EVFILT_USER
   if (native.filter == EVFILT_USER) {
-    wake_pending_.store(false, std::memory_order_release);
+    wake_pending_.Clear();  // the trigger was consumed (EV_CLEAR)
     return false;
   }
 #else

@@ -35,15 +35,11 @@
 #include "asycamore/system_error.h"
 #include "select/select_dispatcher.h"
 #include "support/readiness.h"
+#include "support/wait_timeout.h"
 #include "support/wakeup_fd.h"
 
 namespace asycamore {
 namespace {
-
-// Rounds up to whole microseconds so a tiny timeout never becomes zero.
-timeval RoundedTimeval(absl::Duration timeout) {
-  return absl::ToTimeval(absl::Ceil(timeout, absl::Microseconds(1)));
-}
 
 class SelectDispatcher final : public Dispatcher {
  public:
@@ -138,7 +134,7 @@ int SelectDispatcher::Select(fd_set& readable, fd_set& writable,
   timeval tv;
   timeval* tv_pointer = nullptr;
   if (timeout != absl::InfiniteDuration()) {
-    tv = RoundedTimeval(std::max(timeout, absl::ZeroDuration()));
+    tv = TimeoutTimeval(timeout);
     tv_pointer = &tv;
   }
   return ::select(nfds, &readable, &writable, nullptr, tv_pointer);

@@ -53,10 +53,11 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "support/readiness.h"
 #include "asycamore/system_error.h"
-#include "support/wake_flag.h"
 #include "select/select_dispatcher.h"
+#include "support/readiness.h"
+#include "support/wait_timeout.h"
+#include "support/wake_flag.h"
 
 namespace asycamore {
 namespace {
@@ -80,18 +81,6 @@ static_assert(offsetof(SocketSet, fd_array) == offsetof(fd_set, fd_array));
 constexpr std::uint8_t kReadable = 1;
 constexpr std::uint8_t kWritable = 2;
 constexpr std::uint8_t kFailed = 4;
-
-// Rounds up to whole microseconds so a tiny timeout never becomes zero.
-timeval RoundedTimeval(absl::Duration timeout) {
-  const std::int64_t micros = absl::ToInt64Microseconds(
-      absl::Ceil(std::max(timeout, absl::ZeroDuration()),
-                 absl::Microseconds(1)));
-  timeval tv;
-  const std::int64_t seconds = std::min<std::int64_t>(micros / 1000000, LONG_MAX);
-  tv.tv_sec = static_cast<long>(seconds);
-  tv.tv_usec = static_cast<long>(micros % 1000000);
-  return tv;
-}
 
 // A UDP socket connected to itself: a datagram sent to it makes it readable.
 class WakeSocket {
@@ -211,7 +200,7 @@ class SelectDispatcher final : public Dispatcher {
     std::uint8_t ready = 0;  // kReadable | kWritable | kFailed, this wait
   };
 
-  int Select(absl::Duration timeout, bool forever);
+  int Select(absl::Duration timeout);
   // Marks registered sockets that were closed; returns how many it found.
   std::size_t FindClosedSockets();
   void MarkReady(const SocketSet& set, std::uint8_t flag);
@@ -226,7 +215,7 @@ class SelectDispatcher final : public Dispatcher {
   std::size_t cursor_ = 0;
 };
 
-int SelectDispatcher::Select(absl::Duration timeout, bool forever) {
+int SelectDispatcher::Select(absl::Duration timeout) {
   read_set_.Clear();
   write_set_.Clear();
   except_set_.Clear();
@@ -239,8 +228,8 @@ int SelectDispatcher::Select(absl::Duration timeout, bool forever) {
   }
   timeval tv;
   timeval* tv_pointer = nullptr;
-  if (!forever) {
-    tv = RoundedTimeval(timeout);
+  if (timeout != absl::InfiniteDuration()) {
+    tv = TimeoutTimeval(timeout);
     tv_pointer = &tv;
   }
   // The first argument is ignored by Winsock.
@@ -296,17 +285,13 @@ void SelectDispatcher::PushReadyEvents(EventBatch& batch) {
 absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
                                              EventBatch& batch) {
   batch.Clear();
-  const bool forever = timeout == absl::InfiniteDuration();
-  const absl::Time deadline =
-      forever ? absl::InfiniteFuture()
-              : absl::Now() + std::max(timeout, absl::ZeroDuration());
+  const WaitDeadline deadline(timeout);
   for (;;) {
     bool any_closed = false;
     for (const Entry& entry : sockets_) any_closed |= entry.closed;
     // Closed sockets are ready now (as errors): do not block.
-    const absl::Duration left =
-        any_closed ? absl::ZeroDuration() : deadline - absl::Now();
-    const int ready = Select(left, forever && !any_closed);
+    const int ready =
+        Select(any_closed ? absl::ZeroDuration() : deadline.Left());
     if (ready == SOCKET_ERROR) {
       const int error = ::WSAGetLastError();
       if (error == WSAENOTSOCK && FindClosedSockets() > 0) continue;
@@ -322,10 +307,7 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
     MarkReady(write_set_, kWritable);
     MarkReady(except_set_, kFailed);
     PushReadyEvents(batch);
-    if (!batch.empty() || woken || timeout <= absl::ZeroDuration()) {
-      return absl::OkStatus();
-    }
-    if (!forever && absl::Now() >= deadline) return absl::OkStatus();
+    if (!batch.empty() || woken || deadline.Over()) return absl::OkStatus();
   }
 }
 
