@@ -5,11 +5,11 @@
 #define ASYCAMORE_BENCHMARKS_WORKLOADS_RUNNERS_H_
 
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "workloads/chain.h"
 
@@ -26,8 +26,9 @@ struct RunnerInfo {
   std::string floor;  // the floor it is compared with: raw_epoll or raw_poll
   std::size_t handle_limit = 0;  // highest descriptor + 1 it accepts; 0: any
   std::string detail;            // version, native method, readiness path
-  std::function<absl::StatusOr<std::unique_ptr<ChainRunner>>(const ChainPlan&)>
-      create;
+  absl::AnyInvocable<absl::StatusOr<std::unique_ptr<ChainRunner>>(
+      const ChainPlan&) const>
+      create = nullptr;
 };
 
 // Returns the runners this build has: backends in preference order, then

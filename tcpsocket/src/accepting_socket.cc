@@ -216,7 +216,7 @@ absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(std::string_view ip,
 }
 
 AcceptResult ServerAccept(AcceptingSocket& server_state,
-                          const ConnectionFactory& connection_factory,
+                          ConnectionFactory& connection_factory,
                           ConnectionCloser connection_closer) {
   AcceptResult result;
   const AcceptedSocket accepted =
@@ -245,11 +245,11 @@ AcceptResult ServerAccept(AcceptingSocket& server_state,
   OwnedSocket socket(accepted.socket);
   AcceptingSocket* server = &server_state;
   // Without an extra closer the lambda holds one pointer, which fits
-  // std::function's inline storage: no allocation per connection.
+  // AnyInvocable's inline storage: no allocation per connection.
   ConnectionCloser closer;
   if (connection_closer) {
     closer = [server, extra = std::move(connection_closer)](
-                 TcpConnection& connection) {
+                 TcpConnection& connection) mutable {
       extra(connection);
       ServerAcceptAccess::Release(*server, connection);
     };

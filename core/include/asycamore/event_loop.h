@@ -84,6 +84,13 @@ class RemoteLoop {
 
 // Receives the readiness events of one registration (the seed's
 // IDispatchTarget).
+//
+// Naming: dispatch_event (and TcpConnection's dispatch_state) keep the
+// seed's snake_case on purpose, among the library's CamelCase functions.
+// They are the names every user of the seed's asycamore.tcpsocket already
+// overrides and reads; keeping them makes a port a rename of types, not a
+// rewrite of every target, and marks the two places where the library
+// calls into user code by the seed's contract.
 class DispatchTarget {
  public:
   virtual ~DispatchTarget() = default;

@@ -40,12 +40,12 @@
 #define ASYCAMORE_TCPSOCKET_ACCEPTING_SOCKET_H_
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -67,8 +67,9 @@ class AcceptingSocket;
 // nonblocking and close-on-exec; move it into the returned connection, and
 // pass `connection_closer` to TcpConnection's constructor so the server
 // learns when it closes. Returning nullptr refuses the connection (the
-// socket closes with the parameter unless it was moved elsewhere).
-using ConnectionFactory = std::function<std::unique_ptr<TcpConnection>(
+// socket closes with the parameter unless it was moved elsewhere). Called
+// once per connection; move-only (absl::AnyInvocable), so it may own state.
+using ConnectionFactory = absl::AnyInvocable<std::unique_ptr<TcpConnection>(
     OwnedSocket socket, AcceptingSocket& server_state,
     ConnectionCloser connection_closer)>;
 
@@ -188,7 +189,7 @@ struct AcceptResult {
 // reading. AcceptingSocket calls this for each readiness event; call it
 // directly only to drive accepting yourself.
 AcceptResult ServerAccept(AcceptingSocket& server_state,
-                          const ConnectionFactory& connection_factory,
+                          ConnectionFactory& connection_factory,
                           ConnectionCloser connection_closer);
 
 }  // namespace asycamore

@@ -84,7 +84,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <string_view>
 
 #include "absl/functional/any_invocable.h"
@@ -115,8 +114,10 @@ std::string_view ConnectionStateName(ConnectionState state);
 class TcpConnection;
 
 // Called once when a connection has closed (the seed's connection_closer).
-// See "Ownership and lifetime" above for when it may destroy it.
-using ConnectionCloser = std::function<void(TcpConnection&)>;
+// See "Ownership and lifetime" above for when it may destroy it. Move-only,
+// like every callback of the library (absl::AnyInvocable): it may own what
+// it captures (a unique_ptr, another closer).
+using ConnectionCloser = absl::AnyInvocable<void(TcpConnection&)>;
 
 struct ConnectionOptions {
   // Backpressure. When queued_bytes() rises above high_watermark,
@@ -177,6 +178,8 @@ class TcpConnection : public DispatchTarget {
   TcpConnection(const TcpConnection&) = delete;
   TcpConnection& operator=(const TcpConnection&) = delete;
 
+  // The seed's name, kept in snake_case like dispatch_event (event_loop.h
+  // says why).
   ConnectionState dispatch_state() const { return state_; }
   NativeSocket socket() const { return socket_.get(); }
   // Returns the loop, or nullptr before ConnectTcp.
