@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "asycamore/tcpsocket/error_class.h"
 #include "asycamore/tcpsocket/socket_control.h"
@@ -25,16 +26,26 @@ struct ServerAcceptAccess {
   }
 };
 
+struct AcceptingSocket::Connections {
+  absl::flat_hash_map<TcpConnection*, std::unique_ptr<TcpConnection>> owned;
+};
+
 AcceptingSocket::AcceptingSocket(OwnedSocket listener,
                                  SocketAddress local_address)
-    : listener_(std::move(listener)), local_address_(local_address) {}
+    : listener_(std::move(listener)),
+      local_address_(local_address),
+      connections_(std::make_unique<Connections>()) {}
+
+std::size_t AcceptingSocket::connection_count() const {
+  return connections_->owned.size();
+}
 
 AcceptingSocket::~AcceptingSocket() {
   Stop();
   if (bury_timer_.valid() && loop_ != nullptr) loop_->CancelTimer(bury_timer_);
   // Connections are destroyed, not closed: their closers would call back
   // into this half-destroyed server.
-  connections_.clear();
+  connections_->owned.clear();
   dead_.clear();
   listener_.reset();
 }
@@ -46,7 +57,7 @@ absl::Status AcceptingSocket::Start(EventLoop& loop, ConnectionFactory factory,
         "AcceptingSocket::Start(", local_address_.ToString(),
         "): already accepting"));
   }
-  if (loop_ != nullptr && loop_ != &loop && !connections_.empty()) {
+  if (loop_ != nullptr && loop_ != &loop && !connections_->owned.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "AcceptingSocket::Start(", local_address_.ToString(),
         "): its connections live on another loop"));
@@ -85,8 +96,8 @@ std::vector<TcpConnection*> AcceptingSocket::OpenConnections() const {
   // A copy: a close that finishes at once releases its connection from the
   // map, so the map cannot be walked while closing.
   std::vector<TcpConnection*> open;
-  open.reserve(connections_.size());
-  for (const auto& [raw, owned] : connections_) open.push_back(raw);
+  open.reserve(connections_->owned.size());
+  for (const auto& [raw, owned] : connections_->owned) open.push_back(raw);
   return open;
 }
 
@@ -167,17 +178,17 @@ void AcceptingSocket::Resume() {
 TcpConnection* AcceptingSocket::Adopt(
     std::unique_ptr<TcpConnection> connection) {
   TcpConnection* raw = connection.get();
-  connections_.emplace(raw, std::move(connection));
+  connections_->owned.emplace(raw, std::move(connection));
   return raw;
 }
 
 void AcceptingSocket::Release(TcpConnection& connection) {
-  auto it = connections_.find(&connection);
-  if (it == connections_.end()) return;
+  auto it = connections_->owned.find(&connection);
+  if (it == connections_->owned.end()) return;
   // The connection is probably still on the call stack (its Close runs the
   // closer): destroy it on a later turn.
   dead_.push_back(std::move(it->second));
-  connections_.erase(it);
+  connections_->owned.erase(it);
   if (!bury_timer_.valid() && loop_ != nullptr) {
     bury_timer_ = loop_->RunAfter(absl::ZeroDuration(), [this] {
       bury_timer_ = TimerId();

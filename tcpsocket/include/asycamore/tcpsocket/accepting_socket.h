@@ -44,7 +44,6 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -123,7 +122,7 @@ class AcceptingSocket : public DispatchTarget {
   bool accepting() const { return started_; }
   // Returns true while accepting is paused after running out of descriptors.
   bool paused() const { return paused_; }
-  std::size_t connection_count() const { return connections_.size(); }
+  std::size_t connection_count() const;
   const AcceptStats& stats() const { return stats_; }
 
   // Handles readiness of the listener: up to max_accepts_per_event accepts.
@@ -152,8 +151,10 @@ class AcceptingSocket : public DispatchTarget {
   TimerId resume_timer_;
   TimerId bury_timer_;
   AcceptStats stats_;
-  absl::flat_hash_map<TcpConnection*, std::unique_ptr<TcpConnection>>
-      connections_;
+  // The connections it owns, by address (a hash map, defined in the .cc so
+  // that this header does not carry one into every user's translation unit).
+  struct Connections;
+  std::unique_ptr<Connections> connections_;
   std::vector<std::unique_ptr<TcpConnection>> dead_;
 };
 
