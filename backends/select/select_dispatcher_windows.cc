@@ -20,7 +20,7 @@
 //    sleeping; the wake-up socket is always in the read set, so no set is
 //    ever empty.
 //  - There is no pipe to wake a select() with: Wake() sends one datagram to
-//    a UDP socket connected to itself on 127.0.0.1.
+//    a UDP socket connected to itself on 127.0.0.1 (support/wake_socket.h).
 //  - A socket closed before it was removed makes the whole call fail with
 //    WSAENOTSOCK. The wait then finds the closed ones (getsockopt fails),
 //    reports each as an error event until it is removed, and selects again
@@ -42,22 +42,19 @@
                                       // WIN32_LEAN_AND_MEAN before <windows.h>
 
 #include <winsock2.h>
-#include <ws2tcpip.h>
 
 #include <algorithm>
-#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "asycamore/system_error.h"
 #include "select/select_dispatcher.h"
 #include "support/readiness.h"
 #include "support/wait_timeout.h"
-#include "support/wake_flag.h"
+#include "support/wake_socket.h"
 
 namespace asycamore {
 namespace {
@@ -81,66 +78,6 @@ static_assert(offsetof(SocketSet, fd_array) == offsetof(fd_set, fd_array));
 constexpr std::uint8_t kReadable = 1;
 constexpr std::uint8_t kWritable = 2;
 constexpr std::uint8_t kFailed = 4;
-
-// A UDP socket connected to itself: a datagram sent to it makes it readable.
-class WakeSocket {
- public:
-  WakeSocket() = default;
-  WakeSocket(const WakeSocket&) = delete;
-  WakeSocket& operator=(const WakeSocket&) = delete;
-  ~WakeSocket() {
-    if (socket_ != INVALID_SOCKET) ::closesocket(socket_);
-  }
-
-  absl::Status Open() {
-    socket_ = ::WSASocketW(AF_INET, SOCK_DGRAM, IPPROTO_UDP, nullptr, 0,
-                           WSA_FLAG_NO_HANDLE_INHERIT);
-    if (socket_ == INVALID_SOCKET) {
-      return SystemErrorStatus(::WSAGetLastError(), "select wake-up: socket");
-    }
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int length = sizeof(address);
-    sockaddr* raw = reinterpret_cast<sockaddr*>(&address);
-    if (::bind(socket_, raw, length) != 0 ||
-        ::getsockname(socket_, raw, &length) != 0 ||
-        ::connect(socket_, raw, length) != 0) {
-      return SystemErrorStatus(::WSAGetLastError(),
-                               "select wake-up: bind/connect 127.0.0.1");
-    }
-    u_long nonblocking = 1;
-    if (::ioctlsocket(socket_, FIONBIO, &nonblocking) != 0) {
-      return SystemErrorStatus(::WSAGetLastError(),
-                               "select wake-up: ioctlsocket(FIONBIO)");
-    }
-    return absl::OkStatus();
-  }
-
-  SOCKET socket() const { return socket_; }
-
-  // Makes socket() readable. Thread-safe; a signal that arrives while one is
-  // pending costs no system call (wake_flag.h).
-  void Signal() {
-    if (!pending_.Raise()) return;
-    const char byte = 1;
-    // A full buffer means a datagram is already queued: nothing is lost.
-    ::send(socket_, &byte, 1, 0);
-  }
-
-  // Consumes pending signals (on the waiting thread): read, then clear
-  // (wake_flag.h says why).
-  void Drain() {
-    char buffer[16];
-    while (::recv(socket_, buffer, sizeof(buffer), 0) > 0) {
-    }
-    pending_.Clear();
-  }
-
- private:
-  SOCKET socket_ = INVALID_SOCKET;
-  WakeFlag pending_;
-};
 
 class SelectDispatcher final : public Dispatcher {
  public:
