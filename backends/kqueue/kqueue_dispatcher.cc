@@ -57,6 +57,11 @@
 //  9. EINTR from kevent() is an empty wait; it carried no change to retry.
 // 10. kevent() takes a timespec: the timeout needs no rounding to
 //     milliseconds.
+// 11. Error values compared here (the tcpsocket layer's classification is
+//     for socket calls, and the backends do not depend on it): EINTR from
+//     the waiting kevent() (rule 9, an empty wait), and EBADF and ENOENT in
+//     an EV_DELETE receipt (rule 5, closed first). Every other failure is
+//     returned as a status.
 #include "kqueue/kqueue_dispatcher.h"
 
 #include <fcntl.h>

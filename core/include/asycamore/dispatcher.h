@@ -64,13 +64,23 @@
 //   epoll     level (no ET)     open-file limit    EPOLLHUP,       O(ready)
 //                                                  EPOLLRDHUP
 //   kqueue    level (no        open-file limit     EV_EOF          O(ready)
-//             EV_CLEAR); read
-//             and write
-//             filters merged
+//             EV_CLEAR); read                      (read filter;
+//             and write                            write filter:
+//             filters merged;                      peer stopped
+//             each Add/Modify/                     reading, so
+//             Remove is one                        writable)
+//             kevent() with
+//             EV_RECEIPT
 //   iocp      emulated level:   memory             AFD_POLL_       O(ready)
 //             one AFD poll per                     DISCONNECT
 //             socket, re-armed
 //             after delivery
+//
+// kqueue applies every change in the call that asks for it (one kevent()
+// with EV_RECEIPT; a pair whose one change is refused is undone), so Add and
+// Modify return the system's refusal as the contract says; it has run here
+// only under libkqueue on Linux (see the README), not on a BSD or macOS
+// kernel.
 //
 // A regular file is not a socket, and readiness means nothing for it; the
 // backends differ: poll and select accept one and report it readable and
