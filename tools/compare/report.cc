@@ -397,8 +397,7 @@ std::string Colour(const std::string& name) {
   static const std::map<std::string, std::string> colours = {
       {"epoll", "#1f77b4"},    {"poll", "#2ca02c"},  {"select", "#9467bd"},
       {"libevent", "#ff7f0e"}, {"libuv", "#d62728"}, {"raw_epoll", "#000000"},
-      {"raw_poll", "#7f7f7f"}, {"kqueue", "#17becf"}, {"io_uring", "#8c564b"},
-      {"iocp", "#e377c2"}};
+      {"raw_poll", "#7f7f7f"}, {"kqueue", "#17becf"}, {"iocp", "#e377c2"}};
   auto it = colours.find(name);
   return it == colours.end() ? "#bcbd22" : it->second;
 }
