@@ -13,7 +13,7 @@
 // closed and would take a second connect, but nothing else promises it.)
 // Neither libuv nor libevent retries: both hand ENOBUFS to the caller.
 //
-// The retry timer lives in the connection's immediate_timer_ slot, which is
+// The retry timer lives in the connection's connect_timer_ slot, which is
 // free while waiting (no outcome is known yet): so there is exactly one per
 // connection, and Close() and the destructor cancel it with the others.
 // Meanwhile the connection is kConnecting without a socket, registered
@@ -43,7 +43,7 @@ bool ConnectDriver::RetryAfterNoBuffers(TcpConnection& target,
   }
   target.ReleaseSocket();
   target.state_ = ConnectionState::kConnecting;
-  target.immediate_timer_ = target.loop_->RunAfter(
+  target.connect_timer_ = target.loop_->RunAfter(
       kFirstNoBuffersDelay * (1 << retries), [&target, address, retries] {
         OnNoBuffersRetry(target, address, retries + 1);
       });
@@ -53,7 +53,7 @@ bool ConnectDriver::RetryAfterNoBuffers(TcpConnection& target,
 void ConnectDriver::OnNoBuffersRetry(TcpConnection& target,
                                      const SocketAddress& address,
                                      int retries) {
-  target.immediate_timer_ = TimerId();
+  target.connect_timer_ = TimerId();
   absl::StatusOr<OwnedSocket> socket = OpenTcpSocket(address.family());
   absl::Status status = socket.status();
   if (socket.ok()) {

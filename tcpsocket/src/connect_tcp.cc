@@ -93,14 +93,14 @@ absl::Status ConnectDriver::Attempt(TcpConnection& target,
   if (at_once) {
     target.connect_completed_at_once_ = true;
     target.immediate_error_ = error;
-    target.immediate_timer_ = target.loop_->RunAfter(
+    target.connect_timer_ = target.loop_->RunAfter(
         absl::ZeroDuration(), [&target] { OnImmediateTimer(target); });
   }
   return absl::OkStatus();
 }
 
 void ConnectDriver::OnImmediateTimer(TcpConnection& target) {
-  target.immediate_timer_ = TimerId();
+  target.connect_timer_ = TimerId();
   if (target.state_ != ConnectionState::kConnecting ||
       !target.connect_completed_at_once_) {
     return;

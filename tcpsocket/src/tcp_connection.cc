@@ -318,9 +318,9 @@ void TcpConnection::DiscardIncoming() {
 
 void TcpConnection::CancelConnectTimers() {
   if (loop_ == nullptr) return;
-  if (immediate_timer_.valid()) loop_->CancelTimer(immediate_timer_);
+  if (connect_timer_.valid()) loop_->CancelTimer(connect_timer_);
   if (timeout_timer_.valid()) loop_->CancelTimer(timeout_timer_);
-  immediate_timer_ = TimerId();
+  connect_timer_ = TimerId();
   timeout_timer_ = TimerId();
   connect_completed_at_once_ = false;
 }

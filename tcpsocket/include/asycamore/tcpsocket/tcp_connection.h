@@ -384,12 +384,13 @@ class TcpConnection : public DispatchTarget {
   TimerId retry_timer_;     // ENOBUFS, reading and writing: one per connection
   AliveGuard* guards_ = nullptr;
 
-  // Connect bookkeeping (see connect_tcp.cc). immediate_timer_ also holds
-  // the ENOBUFS retry timer while one is pending (connect_retry.cc).
+  // Connect bookkeeping (see connect_tcp.cc).
   std::uint32_t connect_attempt_ = 0;
   bool connect_completed_at_once_ = false;  // connect() returned 0 or failed
   SystemError immediate_error_ = kNoSystemError;
-  TimerId immediate_timer_;
+  // The connect's one pending timer: the delivery of an immediate result on
+  // the next turn, or the ENOBUFS retry (connect_retry.cc).
+  TimerId connect_timer_;
   TimerId timeout_timer_;  // the connect's timeout, then Close's deadline
 };
 
