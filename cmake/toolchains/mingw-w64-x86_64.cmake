@@ -9,8 +9,17 @@
 # Benchmark into the prefix searched here.
 #
 # Variables (cache or environment):
-#   ASYCAMORE_WINDOWS_DEPS_PREFIX  where the cross-built dependencies are
-#                                  (default: <repo>/build/deps/windows-mingw).
+#   ASYCAMORE_WINDOWS_DEPS_PREFIX  where the cross-built dependencies are:
+#                                  -D...=<path> if given, else the environment
+#                                  variable of that name (the one
+#                                  build-windows-deps.sh installs into), else
+#                                  <repo>/build/deps/windows-mingw, as the
+#                                  script's default. Read when a build tree is
+#                                  first configured and kept in its cache (so a
+#                                  re-run of CMake from ninja, without the
+#                                  variable, does not switch prefixes); pass
+#                                  -D to change it later. The windows-mingw
+#                                  preset does not pin it.
 #   ASYCAMORE_MINGW_SUFFIX         compiler name suffix (default "-posix"; the
 #                                  "-win32" flavour lacks std::thread).
 
@@ -33,10 +42,12 @@ endif()
 
 if(NOT DEFINED ASYCAMORE_WINDOWS_DEPS_PREFIX)
   if(DEFINED ENV{ASYCAMORE_WINDOWS_DEPS_PREFIX})
-    set(ASYCAMORE_WINDOWS_DEPS_PREFIX "$ENV{ASYCAMORE_WINDOWS_DEPS_PREFIX}")
+    set(_asycamore_deps_prefix "$ENV{ASYCAMORE_WINDOWS_DEPS_PREFIX}")
   else()
-    set(ASYCAMORE_WINDOWS_DEPS_PREFIX "${_asycamore_root}/build/deps/windows-mingw")
+    set(_asycamore_deps_prefix "${_asycamore_root}/build/deps/windows-mingw")
   endif()
+  set(ASYCAMORE_WINDOWS_DEPS_PREFIX "${_asycamore_deps_prefix}" CACHE PATH
+    "Prefix of the mingw-built abseil, GoogleTest and benchmark (tools/scripts/build-windows-deps.sh)")
 endif()
 # Relative paths are taken from the repository root, as the scripts take them.
 get_filename_component(ASYCAMORE_WINDOWS_DEPS_PREFIX "${ASYCAMORE_WINDOWS_DEPS_PREFIX}"

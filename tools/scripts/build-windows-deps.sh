@@ -21,7 +21,10 @@
 #
 # Usage: tools/scripts/build-windows-deps.sh [--force]
 # Environment (optional):
-#   ASYCAMORE_WINDOWS_DEPS_PREFIX  install prefix (default <repo>/build/deps/windows-mingw)
+#   ASYCAMORE_WINDOWS_DEPS_PREFIX  install prefix (default <repo>/build/deps/windows-mingw);
+#                                  the toolchain file (and so the windows-mingw
+#                                  preset) reads the same variable when a build
+#                                  tree is first configured
 #   ASYCAMORE_WINDOWS_DEPS_WORK    scratch folder for the build trees
 #                                  (default <repo>/build/deps/windows-mingw-work)
 #   ASYCAMORE_DEPS_SRC_DIR         where fetch-debian-source.sh unpacks sources
