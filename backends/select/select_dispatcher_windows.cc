@@ -20,7 +20,7 @@
 //    sleeping; the wake-up socket is always in the read set, so no set is
 //    ever empty.
 //  - There is no pipe to wake a select() with: Wake() sends one datagram to
-//    a UDP socket connected to itself on 127.0.0.1 (support/wake_socket.h).
+//    a UDP socket connected to itself on 127.0.0.1 (support/wakeup_fd.h).
 //  - A socket closed before it was removed makes the whole call fail with
 //    WSAENOTSOCK. The wait then finds the closed ones (getsockopt fails),
 //    reports each as an error event until it is removed, and selects again
@@ -54,7 +54,7 @@
 #include "select/select_dispatcher.h"
 #include "support/readiness.h"
 #include "support/wait_timeout.h"
-#include "support/wake_socket.h"
+#include "support/wakeup_fd.h"
 
 namespace asycamore {
 namespace {
@@ -143,7 +143,7 @@ class SelectDispatcher final : public Dispatcher {
   void MarkReady(const SocketSet& set, std::uint8_t flag);
   void PushReadyEvents(EventBatch& batch);
 
-  WakeSocket wake_;
+  WakeupFd wake_;
   std::vector<Entry> sockets_;
   absl::flat_hash_map<NativeSocket, std::size_t> index_;
   SocketSet read_set_;
@@ -156,7 +156,7 @@ int SelectDispatcher::Select(absl::Duration timeout) {
   read_set_.Clear();
   write_set_.Clear();
   except_set_.Clear();
-  read_set_.Add(wake_.socket());
+  read_set_.Add(wake_.read_fd());
   for (const Entry& entry : sockets_) {
     if (entry.closed) continue;
     if (WantsRead(entry.interest)) read_set_.Add(entry.socket);
@@ -237,7 +237,7 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
     }
     bool woken = false;
     for (u_int i = 0; i < read_set_.fd_count; ++i) {
-      if (read_set_.fd_array[i] == wake_.socket()) woken = true;
+      if (read_set_.fd_array[i] == wake_.read_fd()) woken = true;
     }
     if (woken) wake_.Drain();
     MarkReady(read_set_, kReadable);

@@ -1,12 +1,13 @@
-// WakeSocket (support/wake_socket.h).
+// WakeupFd on Windows (support/wakeup_fd.h): a UDP socket connected to
+// itself.
 //
 // Quirks this file handles:
 //  - A UDP socket bound to 127.0.0.1 port 0 and connected to its own
 //    address receives what it sends, so one socket does both ends.
 //  - No error value is compared: a send that fails because the buffer is
 //    full means a datagram is queued already, and the wait wakes anyway.
-#include "support/wake_socket.h"  // first: via native_socket.h it sets
-                                  // NOMINMAX and WIN32_LEAN_AND_MEAN
+#include "support/wakeup_fd.h"  // first: via native_socket.h it sets
+                                // NOMINMAX and WIN32_LEAN_AND_MEAN
 
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -15,14 +16,14 @@
 
 namespace asycamore {
 
-WakeSocket::~WakeSocket() {
-  if (socket_ != INVALID_SOCKET) ::closesocket(socket_);
+WakeupFd::~WakeupFd() {
+  if (read_fd_ != INVALID_SOCKET) ::closesocket(read_fd_);
 }
 
-absl::Status WakeSocket::Open() {
-  socket_ = ::WSASocketW(AF_INET, SOCK_DGRAM, IPPROTO_UDP, nullptr, 0,
-                         WSA_FLAG_NO_HANDLE_INHERIT);
-  if (socket_ == INVALID_SOCKET) {
+absl::Status WakeupFd::Open() {
+  read_fd_ = ::WSASocketW(AF_INET, SOCK_DGRAM, IPPROTO_UDP, nullptr, 0,
+                          WSA_FLAG_NO_HANDLE_INHERIT);
+  if (read_fd_ == INVALID_SOCKET) {
     return SystemErrorStatus(::WSAGetLastError(), "select wake-up: socket");
   }
   sockaddr_in address{};
@@ -30,30 +31,30 @@ absl::Status WakeSocket::Open() {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   int length = sizeof(address);
   sockaddr* raw = reinterpret_cast<sockaddr*>(&address);
-  if (::bind(socket_, raw, length) != 0 ||
-      ::getsockname(socket_, raw, &length) != 0 ||
-      ::connect(socket_, raw, length) != 0) {
+  if (::bind(read_fd_, raw, length) != 0 ||
+      ::getsockname(read_fd_, raw, &length) != 0 ||
+      ::connect(read_fd_, raw, length) != 0) {
     return SystemErrorStatus(::WSAGetLastError(),
                              "select wake-up: bind/connect 127.0.0.1");
   }
   u_long nonblocking = 1;
-  if (::ioctlsocket(socket_, FIONBIO, &nonblocking) != 0) {
+  if (::ioctlsocket(read_fd_, FIONBIO, &nonblocking) != 0) {
     return SystemErrorStatus(::WSAGetLastError(),
                              "select wake-up: ioctlsocket(FIONBIO)");
   }
   return absl::OkStatus();
 }
 
-void WakeSocket::Signal() {
+void WakeupFd::Signal() {
   if (!pending_.Raise()) return;
   const char byte = 1;
   // A full buffer means a datagram is already queued: nothing is lost.
-  ::send(socket_, &byte, 1, 0);
+  ::send(read_fd_, &byte, 1, 0);
 }
 
-void WakeSocket::Drain() {
+void WakeupFd::Drain() {
   char buffer[16];
-  while (::recv(socket_, buffer, sizeof(buffer), 0) > 0) {
+  while (::recv(read_fd_, buffer, sizeof(buffer), 0) > 0) {
   }
   pending_.Clear();
 }
