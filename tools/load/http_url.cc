@@ -134,12 +134,10 @@ absl::StatusOr<HttpUrl> ParseHttpUrl(std::string_view url_text) {
                                     c, i));
     }
   }
-  if (after.empty()) {
-    out.target = "/";
-  } else if (after.front() == '?') {
-    out.target = absl::StrCat("/", after);
-  } else {
-    out.target = std::string(after);
+  // (out.target is "/" already when the URL has no path.)
+  if (!after.empty()) {
+    out.target =
+        after.front() == '?' ? absl::StrCat("/", after) : std::string(after);
   }
   return out;
 }
