@@ -8,13 +8,13 @@
 namespace asycamore::report {
 
 struct Machine {
-  std::string cpu;          // /proc/cpuinfo "model name"
-  unsigned cores = 0;       // online processors
-  std::string kernel;       // uname: sysname release machine
-  std::string load_before;  // /proc/loadavg when the run started
-  std::string load_after;   // ... and when it ended
-  std::string date;         // UTC, when the run started
-  std::string fd_limit;     // open-file limit (soft/hard)
+  std::string cpu = {};          // /proc/cpuinfo "model name"
+  unsigned cores = 0;            // online processors
+  std::string kernel = {};       // uname: sysname release machine
+  std::string load_before = {};  // /proc/loadavg when the run started
+  std::string load_after = {};   // ... and when it ended
+  std::string date = {};         // UTC, when the run started
+  std::string fd_limit = {};     // open-file limit (soft/hard)
 };
 
 // Describes this machine now (load_after is left for the caller to fill in
