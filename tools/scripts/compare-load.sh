@@ -164,6 +164,9 @@ cpu_count() {
   echo "${count}"
 }
 [[ -n "${server_threads}" ]] || server_threads="$(cpu_count "${server_cpus}")"
+# Absolute, from the caller's directory: nginx resolves relative paths
+# against its prefix, and the script changes directory below.
+out_dir="$(realpath -m "${out_dir}")"
 positive --server-threads "${server_threads}"
 
 # ---- packages and build ---------------------------------------------------
