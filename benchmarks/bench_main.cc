@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   asycamore::bench::RegisterWakeupBenchmarks();
   asycamore::bench::RegisterPingPongBenchmarks();
   asycamore::bench::RegisterMemoryBenchmarks();
+  asycamore::bench::RegisterConnectionMemoryBenchmarks();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   benchmark::RunSpecifiedBenchmarks();

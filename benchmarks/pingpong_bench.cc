@@ -1,8 +1,9 @@
 // pingpong/<backend>/bytes:<size>/reads:<r>: one message bounced over a
 // loopback TCP connection through the tcpsocket layer: the client connects
-// with ConnectTcp, the server is a ListenTcp AcceptingSocket, both ends read
-// with DataReader (at most r reads per event) and write with SocketWriter,
-// all on one loop. One iteration is one round trip (two events).
+// with ConnectTcp, the server is a ListenTcp AcceptingSocket running
+// workloads/echo_connection.h, both ends read with DataReader (at most r
+// reads per event) and write with TcpConnection::Send (the connection's
+// queue, which sends at once while it is empty), all on one loop. One iteration is one round trip (two events).
 // pingpong/raw_epoll/bytes:<size> is the floor: the same sockets driven by
 // a bare epoll_wait loop with one recv and one send per event.
 #include <benchmark/benchmark.h>
@@ -15,6 +16,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "asycamore/event_loop.h"
@@ -22,10 +24,10 @@
 #include "asycamore/tcpsocket/connect_tcp.h"
 #include "asycamore/tcpsocket/data_reader.h"
 #include "asycamore/tcpsocket/socket_address.h"
-#include "asycamore/tcpsocket/socket_writer.h"
 #include "asycamore/tcpsocket/tcp_connection.h"
 #include "registry.h"
 #include "workloads/alloc_counter.h"
+#include "workloads/echo_connection.h"
 
 namespace asycamore::bench {
 namespace {
@@ -36,38 +38,11 @@ DataReaderOptions ReaderOptions(int reads_per_event) {
   return options;
 }
 
-// Sends everything in `bytes` now (the messages are small: a short write
-// would only come from a full socket buffer, which ping-pong never has).
-bool SendAll(NativeSocket socket, absl::string_view bytes) {
-  SocketWriter writer(bytes);
-  while (!writer.done()) {
-    if (!writer.Step(socket).ok()) return false;
-  }
-  return true;
-}
-
-class EchoConnection final : public TcpConnection {
- public:
-  EchoConnection(EventLoop& loop, NativeSocket socket, ConnectionCloser closer,
-                 int reads_per_event)
-      : TcpConnection(loop, socket, std::move(closer)),
-        reader_(
-            *this, [this](absl::string_view data) { SendAll(this->socket(), data); },
-            ReaderOptions(reads_per_event)) {}
-
-  void dispatch_event(const Event& event) override {
-    if (event.readable) reader_.OnReadable();
-  }
-
- private:
-  DataReader reader_;
-};
-
 class PingClient final : public TcpConnection {
  public:
   explicit PingClient(int reads_per_event)
       : reader_(
-            *this, [this](absl::string_view data) { received += data.size(); },
+            *this, [this](std::string_view data) { received += data.size(); },
             ReaderOptions(reads_per_event)) {}
 
   void dispatch_event(const Event& event) override {
@@ -103,13 +78,7 @@ void PingPong(benchmark::State& state, std::string backend, std::size_t size,
     state.SkipWithError(server.status().ToString().c_str());
     return;
   }
-  absl::Status started = (*server)->Start(
-      loop, [reads_per_event](NativeSocket socket, AcceptingSocket& server_state,
-                              ConnectionCloser closer) {
-        return std::make_unique<EchoConnection>(*server_state.loop(), socket,
-                                                std::move(closer),
-                                                reads_per_event);
-      });
+  absl::Status started = (*server)->Start(loop, EchoFactory(reads_per_event));
   PingClient client(reads_per_event);
   if (!started.ok() ||
       !ConnectTcp(loop, client, SocketAddress::Loopback4((*server)->local_port()))
@@ -131,7 +100,7 @@ void PingPong(benchmark::State& state, std::string backend, std::size_t size,
   const AllocationCounts before = CurrentAllocations();
   for (auto _ : state) {
     client.received = 0;
-    if (!SendAll(client.socket(), message)) {
+    if (!client.Send(message).ok()) {
       state.SkipWithError("send failed");
       break;
     }
@@ -149,8 +118,8 @@ void PingPong(benchmark::State& state, std::string backend, std::size_t size,
                             before.allocations) /
         static_cast<double>(state.iterations());
   }
-  client.Close();
-  (*server)->CloseAllConnections();
+  client.Abort();
+  (*server)->AbortAllConnections();
 }
 
 #ifdef __linux__

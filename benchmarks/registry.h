@@ -21,6 +21,8 @@ void RegisterWakeupBenchmarks();
 void RegisterPingPongBenchmarks();
 // memory/<backend>/N:<sockets>: bytes per registered socket.
 void RegisterMemoryBenchmarks();
+// connection_memory/<backend>/N:<n>: heap per idle accepted connection.
+void RegisterConnectionMemoryBenchmarks();
 
 // Returns the names of the asycamore backends this build has and that can
 // run here, in preference order.

@@ -12,12 +12,16 @@ target_sources(asycamore PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/error_class_lookup.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/io_step.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/names.cc
+  ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/owned_socket.cc
+  ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/read_buffer.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/sock_err.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/socket_address.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/socket_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/socket_writer.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/tcp_connection.cc
+  ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/tcp_connection_send.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/write_iterable.cc
+  ${CMAKE_CURRENT_LIST_DIR}/src/tcpsocket/write_queue.cc
 )
 if(WIN32)
   # WSA code classification and the Winsock calls.

@@ -1,8 +1,10 @@
 // ServerAccept / AcceptingSocket on every backend: many simultaneous
 // connects, bounded accepts per event, descriptor exhaustion (real, in a
 // child process).
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -119,7 +121,7 @@ TEST_P(AcceptTest, ClosedConnectionsAreReleasedByTheServer) {
                          SocketAddress::Loopback4((*server)->local_port()))
                   .ok());
   ASSERT_TRUE(RunUntil(loop(), [&] { return (*server)->connection_count() == 1; }));
-  client.Close();  // the server reads the end and closes its side
+  client.Abort();  // the server reads the end and closes its side
   ASSERT_TRUE(RunUntil(loop(), [&] { return (*server)->connection_count() == 0; }));
   EXPECT_EQ(loop().registration_count(), 1u);  // the listener
 }
@@ -130,7 +132,7 @@ TEST_P(AcceptTest, FactoryMayRefuseAConnection) {
   ASSERT_TRUE(server.ok()) << server.status();
   ASSERT_TRUE((*server)
                   ->Start(loop(),
-                          [](NativeSocket, AcceptingSocket&, ConnectionCloser) {
+                          [](OwnedSocket, AcceptingSocket&, ConnectionCloser) {
                             return std::unique_ptr<TcpConnection>();
                           })
                   .ok());
@@ -140,6 +142,56 @@ TEST_P(AcceptTest, FactoryMayRefuseAConnection) {
                   .ok());
   // The refused socket is closed: the client reads the end.
   ASSERT_TRUE(RunUntil(loop(), [&] { return client.ended; }));
+  EXPECT_EQ((*server)->stats().rejected, 1u);
+  EXPECT_EQ((*server)->connection_count(), 0u);
+}
+
+TEST_P(AcceptTest, AnAcceptedSocketHandedToAnotherThreadsLoopIsServedThere) {
+  // The factory declines here and moves the socket to a connection on a
+  // loop of another thread (the multi-loop server's shape): the socket has
+  // one owner all along, so nothing closes it on the way.
+  absl::StatusOr<std::unique_ptr<AcceptingSocket>> server =
+      ListenTcp("127.0.0.1", 0, 16);
+  ASSERT_TRUE(server.ok()) << server.status();
+  absl::StatusOr<std::unique_ptr<EventLoop>> created =
+      EventLoop::Create({.backend = GetParam()});
+  ASSERT_TRUE(created.ok()) << created.status();
+  EventLoop& other_loop = **created;
+  std::unique_ptr<StreamConnection> handed;  // made and destroyed over there
+  std::atomic<bool> handed_over{false};
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE((*server)
+                  ->Start(loop(),
+                          [&](OwnedSocket socket, AcceptingSocket&,
+                              ConnectionCloser) -> std::unique_ptr<TcpConnection> {
+                            other_loop.Post([&, socket = std::move(socket)]() mutable {
+                              testing::StreamSettings echo;
+                              echo.echo = true;
+                              handed = std::make_unique<StreamConnection>(
+                                  other_loop, std::move(socket), nullptr, echo);
+                              EXPECT_TRUE(handed->WatchRead(true).ok());
+                              handed_over = true;
+                            });
+                            return nullptr;  // this server keeps nothing
+                          })
+                  .ok());
+  std::thread other([&] {
+    while (!stop) (void)other_loop.Iterate(absl::Milliseconds(10));
+    handed.reset();  // on its loop's thread, before the loop
+  });
+  testing::StopAndJoin joiner(stop, other);
+
+  StreamConnection client;
+  ASSERT_TRUE(ConnectTcp(loop(), client,
+                         SocketAddress::Loopback4((*server)->local_port()))
+                  .ok());
+  ASSERT_TRUE(RunUntil(loop(), [&] {
+    return client.dispatch_state() == ConnectionState::kConnected &&
+           handed_over;
+  }));
+  client.Send("ping");
+  ASSERT_TRUE(RunUntil(loop(), [&] { return client.received == "ping"; }));
+  EXPECT_FALSE(client.ended);  // the server's end never closed it
   EXPECT_EQ((*server)->stats().rejected, 1u);
   EXPECT_EQ((*server)->connection_count(), 0u);
 }

@@ -25,12 +25,13 @@ using ::asycamore::testing::StreamFactory;
 
 class ConnectTcpTest : public testing::BackendTest {
  protected:
-  void StartServer(int backlog = 64) {
+  void StartServer(int backlog = 64,
+                   const testing::StreamSettings& settings = {}) {
     absl::StatusOr<std::unique_ptr<AcceptingSocket>> listening =
         ListenTcp("127.0.0.1", 0, backlog);
     ASSERT_TRUE(listening.ok()) << listening.status();
     server_ = *std::move(listening);
-    ASSERT_TRUE(server_->Start(loop(), StreamFactory(&accepted_)).ok());
+    ASSERT_TRUE(server_->Start(loop(), StreamFactory(&accepted_, settings)).ok());
   }
   SocketAddress ServerAddress() const {
     return SocketAddress::Loopback4(server_->local_port());
@@ -191,7 +192,7 @@ TEST_P(ConnectTcpTest, ClosingTheTargetBeforeTheResultCancelsIt) {
   StartServer();
   RecordingConnection client;
   ASSERT_TRUE(ConnectTcp(loop(), client, ServerAddress()).ok());
-  client.Close();
+  client.Abort();
   EXPECT_EQ(client.dispatch_state(), ConnectionState::kClosed);
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(loop().Iterate(absl::Milliseconds(10)).ok());
@@ -246,6 +247,47 @@ TEST_P(ConnectTcpTest, ConnectedClientAndServerExchangeBytes) {
   accepted_[0]->Send("pong");
   ASSERT_TRUE(RunUntil(loop(), [&] { return client.received == "pong"; }));
   EXPECT_EQ(client.connect_events, 1u);
+}
+
+// Once, the connect result turned write interest off: bytes queued while
+// connecting then waited forever.
+TEST_P(ConnectTcpTest, SendDuringConnectingGoesOutOnceConnected) {
+  StartServer();
+  RecordingConnection client;
+  ASSERT_TRUE(ConnectTcp(loop(), client, ServerAddress()).ok());
+  ASSERT_EQ(client.dispatch_state(), ConnectionState::kConnecting);
+  // More than the socket buffers take at once: the rest needs writability.
+  const std::string payload = testing::PatternStream(14).Fill(4 << 20);
+  ASSERT_TRUE(client.Send(payload).ok());
+  EXPECT_EQ(client.queued_bytes(), payload.size());
+  ASSERT_TRUE(RunUntil(loop(), [&] {
+    return accepted_.size() == 1 &&
+           accepted_[0]->received.size() == payload.size();
+  }));
+  EXPECT_TRUE(accepted_[0]->received == payload);
+  EXPECT_EQ(client.queued_bytes(), 0u);
+  EXPECT_FALSE(client.watching_write());
+}
+
+TEST_P(ConnectTcpTest, SendDuringAnImmediateConnectGoesOutOnceConnected) {
+  testing::StreamSettings keep_open;  // look at it after the end
+  keep_open.close_on_end = false;
+  StartServer(64, keep_open);
+  FaultInjector faults;
+  faults.connect = [&](NativeSocket socket, const SocketAddress& address) {
+    return ConnectAndWait(faults.real, socket, address);
+  };
+  RecordingConnection client;
+  ASSERT_TRUE(ConnectTcp(loop(), client, ServerAddress()).ok());
+  const std::string payload = testing::PatternStream(15).Fill(4 << 20);
+  ASSERT_TRUE(client.Send(payload).ok());
+  ASSERT_TRUE(client.Shutdown().ok());  // and the end after it
+  ASSERT_TRUE(RunUntil(loop(), [&] {
+    return accepted_.size() == 1 && accepted_[0]->ended;
+  }));
+  EXPECT_TRUE(client.events[0].readable && !client.events[0].writable);
+  EXPECT_TRUE(accepted_[0]->received == payload);
+  EXPECT_EQ(client.dispatch_state(), ConnectionState::kFinSent);
 }
 
 ASYCAMORE_INSTANTIATE_FOR_EACH_BACKEND(ConnectTcpTest);

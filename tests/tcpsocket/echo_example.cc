@@ -1,9 +1,14 @@
 // The README's tcpsocket example: an echo server and a client on one loop.
-// The client sends a few lines with WriteIterable, reads the echo with
-// DataReader and closes; the program exits 0 when every byte came back.
+// The server echoes with backpressure (it stops reading while its write
+// queue is above the high watermark) and, at the client's end, flushes its
+// replies before it closes. The client sends a few lines and a payload far
+// bigger than the socket buffers with WriteIterable, half-closes once they
+// are sent, and reads the echo until the server's end. The program exits 0
+// when every byte came back.
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "asycamore/event_loop.h"
@@ -14,39 +19,27 @@ using namespace asycamore;
 // Server side: echo whatever arrives, in order.
 class EchoConnection : public TcpConnection {
  public:
-  EchoConnection(EventLoop& loop, NativeSocket socket, ConnectionCloser closer)
-      : TcpConnection(loop, socket, std::move(closer)),
-        reader_(*this, [this](absl::string_view data) {
-          pending_.append(data.data(), data.size());
-          Flush();
-        }) {}
+  EchoConnection(EventLoop& loop, OwnedSocket socket, ConnectionCloser closer)
+      : TcpConnection(
+            loop, std::move(socket), std::move(closer),
+            {.on_write_blocked = [](TcpConnection& c) { c.PauseReading(); },
+             .on_drained = [](TcpConnection& c) { c.ResumeReading(); }}),
+        reader_(*this, [this](std::string_view data) { (void)Send(data); }) {}
 
   void dispatch_event(const Event& event) override {
-    if (event.readable) reader_.OnReadable();  // closes on the peer's end
-    if (event.writable && dispatch_state() == ConnectionState::kConnected) {
-      Flush();
-    }
+    if (event.readable) reader_.OnReadable();  // at the end: flush, FIN, close
   }
 
  private:
-  void Flush() {
-    SocketWriter writer(pending_);
-    while (!writer.done()) {
-      if (!writer.Step(socket()).ok()) break;  // would block: wait, or error
-    }
-    pending_.erase(0, writer.sent());
-    (void)WatchWrite(!pending_.empty());
-  }
-
   DataReader reader_;
-  std::string pending_;
 };
 
-// Client side: connect, send the lines, read the echo, close.
+// Client side: connect, send the items, half-close, read the echo.
 class EchoClient : public TcpConnection {
  public:
-  explicit EchoClient(std::vector<WriteItem> lines, std::size_t expected)
-      : lines_(std::move(lines)), expected_(expected) {}
+  explicit EchoClient(std::vector<WriteItem> items)
+      : items_(std::move(items)),
+        reader_(*this, [this](std::string_view data) { echoed_.append(data); }) {}
 
   void dispatch_event(const Event& event) override {
     if (dispatch_state() == ConnectionState::kConnecting) {
@@ -55,31 +48,26 @@ class EchoClient : public TcpConnection {
         return;  // the library closes the connection
       }
       writer_ = std::make_unique<WriteIterable>(
-          *this, ItemsFrom(std::move(lines_)),
+          *this, ItemsFrom(std::move(items_)),
           [](const WriteItem& item, WriteFlags flags) {
-            if (flags.sent()) std::printf("sent line %d\n", int(item.tag));
-          });
-      reader_ = std::make_unique<DataReader>(
-          *this, [this](absl::string_view data) {
-            echoed_.append(data.data(), data.size());
-            if (echoed_.size() == expected_) Close();  // all came back
-          });
-      writer_->OnWritable();
+            if (flags.sent()) std::printf("sent item %d\n", int(item.tag));
+          },
+          /*before_and_after=*/false,
+          WriteOptions{.on_finish = [this](WriteProgress progress) {
+            if (progress == WriteProgress::kDone) (void)Shutdown();  // FIN
+          }});
+      writer_->OnWritable();  // from here on the connection drives it
       return;
     }
-    if (event.writable) writer_->OnWritable();
-    if (event.readable && dispatch_state() == ConnectionState::kConnected) {
-      reader_->OnReadable();
-    }
+    if (event.readable) reader_.OnReadable();  // at the server's end: close
   }
 
   const std::string& echoed() const { return echoed_; }
 
  private:
-  std::vector<WriteItem> lines_;
-  std::size_t expected_;
+  std::vector<WriteItem> items_;
+  DataReader reader_;
   std::unique_ptr<WriteIterable> writer_;
-  std::unique_ptr<DataReader> reader_;
   std::string echoed_;
 };
 
@@ -91,20 +79,24 @@ int main() {
     std::fprintf(stderr, "%s\n", server.status().ToString().c_str());
     return 1;
   }
-  (*server)->Start(*loop, [](NativeSocket socket, AcceptingSocket& server_state,
+  (*server)->Start(*loop, [](OwnedSocket socket, AcceptingSocket& server_state,
                              ConnectionCloser connection_closer) {
-    return std::make_unique<EchoConnection>(*server_state.loop(), socket,
-                                            std::move(connection_closer));
+    return std::make_unique<EchoConnection>(
+        *server_state.loop(), std::move(socket), std::move(connection_closer));
   }).IgnoreError();
 
-  std::vector<WriteItem> lines;
+  std::vector<WriteItem> items;
   std::string expected;
   for (int i = 0; i < 3; ++i) {
     std::string line = "line " + std::to_string(i) + "\n";
     expected += line;
-    lines.emplace_back(std::move(line), i);
+    items.emplace_back(std::move(line), i);
   }
-  EchoClient client(std::move(lines), expected.size());
+  std::string payload(16 << 20, 'x');  // 16 MiB: backpressure on both ends
+  expected += payload;
+  items.emplace_back(std::move(payload), 3);
+
+  EchoClient client(std::move(items));
   client.set_closer([&](TcpConnection&) { loop->Stop(); });
   absl::Status started =
       ConnectTcp(*loop, client, SocketAddress::Loopback4((*server)->local_port()),
@@ -113,9 +105,10 @@ int main() {
     std::fprintf(stderr, "%s\n", started.ToString().c_str());
     return 1;
   }
-  loop->RunAfter(absl::Seconds(10), [&] { loop->Stop(); });  // a safety net
+  loop->RunAfter(absl::Seconds(30), [&] { loop->Stop(); });  // a safety net
   loop->Run().IgnoreError();
 
-  std::printf("echoed back: %s", client.echoed().c_str());
+  std::printf("echoed back %zu of %zu bytes\n", client.echoed().size(),
+              expected.size());
   return client.echoed() == expected ? 0 : 1;
 }

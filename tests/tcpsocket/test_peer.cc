@@ -1,45 +1,66 @@
 #include "test_peer.h"
 
+#include <algorithm>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "support/sockets.h"
+
+#ifdef _WIN32
+#include <winsock2.h>
+#else
+#include <sys/socket.h>
+#endif
 
 namespace asycamore::testing {
 
-StreamConnection::StreamConnection(EventLoop& loop, NativeSocket socket,
+namespace {
+
+ConnectionOptions ConnectionOptionsFor(const StreamSettings& settings) {
+  ConnectionOptions options;
+  options.high_watermark = settings.high_watermark;
+  options.low_watermark = settings.low_watermark;
+  options.no_buffers_backoff = settings.no_buffers_backoff;
+  if (settings.echo) {
+    options.on_write_blocked = [](TcpConnection& self) { self.PauseReading(); };
+    options.on_drained = [](TcpConnection& self) { self.ResumeReading(); };
+  }
+  return options;
+}
+
+}  // namespace
+
+StreamConnection::StreamConnection(EventLoop& loop, OwnedSocket socket,
                                    ConnectionCloser closer,
-                                   DataReaderOptions options)
-    : TcpConnection(loop, socket, std::move(closer)),
-      reader_(std::make_unique<DataReader>(
-          *this,
-          [this](absl::string_view data) {
-            received.append(data.data(), data.size());
-            if (on_data) on_data(*this, data);
-          },
-          WithHooks(std::move(options)))) {}
+                                   const StreamSettings& settings)
+    : TcpConnection(loop, std::move(socket), std::move(closer),
+                    ConnectionOptionsFor(settings)),
+      reader_(MakeReader(settings)) {}
 
-StreamConnection::StreamConnection(DataReaderOptions options)
-    : reader_(std::make_unique<DataReader>(
-          *this,
-          [this](absl::string_view data) {
-            received.append(data.data(), data.size());
-            if (on_data) on_data(*this, data);
-          },
-          WithHooks(std::move(options)))) {}
+StreamConnection::StreamConnection(const StreamSettings& settings)
+    : TcpConnection(ConnectionOptionsFor(settings)),
+      reader_(MakeReader(settings)) {}
 
-DataReaderOptions StreamConnection::WithHooks(DataReaderOptions options) {
-  options.on_end = [this, inner = std::move(options.on_end)]() mutable {
-    ended = true;
-    if (inner) inner();
-  };
-  options.on_error = [this, inner = std::move(options.on_error)](
-                         const IoStep& step) mutable {
+std::unique_ptr<DataReader> StreamConnection::MakeReader(
+    const StreamSettings& settings) {
+  DataReaderOptions options;
+  options.buffer_size = settings.buffer_size;
+  options.max_reads_per_event = settings.max_reads_per_event;
+  options.close_on_end = settings.close_on_end;
+  options.on_end = [this] { ended = true; };
+  options.on_error = [this](const IoStep& step) {
     failed = true;
     failed_step = step;
-    if (inner) inner(step);
   };
-  return options;
+  const bool echo = settings.echo;
+  return std::make_unique<DataReader>(
+      *this,
+      [this, echo](std::string_view data) {
+        received.append(data);
+        if (echo) (void)TcpConnection::Send(data);
+        if (on_data) on_data(*this, data);
+      },
+      std::move(options));
 }
 
 void StreamConnection::dispatch_event(const Event& event) {
@@ -48,69 +69,21 @@ void StreamConnection::dispatch_event(const Event& event) {
     if (!event.error && on_connected) on_connected(*this);
     return;
   }
-  if (event.readable) {
-    reader_->OnReadable();
-    if (dispatch_state() != ConnectionState::kConnected) return;
-  }
-  if (event.writable) Flush();
+  if (event.readable) reader_->OnReadable();
 }
 
-void StreamConnection::Send(std::string bytes) {
-  queue_.push_back(std::move(bytes));
-  Flush();
-}
-
-void StreamConnection::ShutdownAfterSends() {
-  shutdown_after_ = true;
-  Flush();
-}
-
-void StreamConnection::Flush() {
-  if (socket() == kInvalidSocket) return;
-  bool bound = !writer_.done();
-  while (!queue_.empty()) {
-    if (!bound) {
-      writer_.Reset(queue_.front());  // deque elements do not move
-      bound = true;
-    }
-    const IoStep step = writer_.Step(socket());
-    if (step.ok()) {
-      if (writer_.done()) {
-        queue_.pop_front();
-        bound = false;
-      }
-      continue;
-    }
-    if (step.status == IoStatus::kWouldBlock ||
-        step.status == IoStatus::kNoBuffers) {
-      WatchWrite(true).IgnoreError();
-      return;
-    }
-    set_last_error(step.error);
-    Close();
-    return;
-  }
-  WatchWrite(false).IgnoreError();
-  if (shutdown_after_) {
-    shutdown_after_ = false;
-    EXPECT_TRUE(ShutdownSend(socket()).ok());
-  }
+void StreamConnection::Send(std::string_view bytes) {
+  const absl::Status status = TcpConnection::Send(bytes);
+  EXPECT_TRUE(status.ok()) << status;
 }
 
 ConnectionFactory StreamFactory(std::vector<StreamConnection*>* made,
-                                DataReaderOptions options) {
-  return [made, options = std::make_shared<DataReaderOptions>(
-                    std::move(options))](NativeSocket socket,
-                                         AcceptingSocket& server,
-                                         ConnectionCloser closer)
+                                const StreamSettings& settings) {
+  return [made, settings](OwnedSocket socket, AcceptingSocket& server,
+                          ConnectionCloser closer)
              -> std::unique_ptr<TcpConnection> {
-    DataReaderOptions copy;
-    copy.buffer_size = options->buffer_size;
-    copy.max_reads_per_event = options->max_reads_per_event;
-    copy.close_on_end = options->close_on_end;
-    copy.no_buffers_backoff = options->no_buffers_backoff;
     auto connection = std::make_unique<StreamConnection>(
-        *server.loop(), socket, std::move(closer), std::move(copy));
+        *server.loop(), std::move(socket), std::move(closer), settings);
     if (made != nullptr) made->push_back(connection.get());
     return connection;
   };
@@ -127,12 +100,60 @@ std::string PatternStream::Fill(std::size_t size) {
   return bytes;
 }
 
-void Checksum::Add(absl::string_view bytes) {
+void Checksum::Add(std::string_view bytes) {
   for (const char byte : bytes) {
     hash_ ^= static_cast<unsigned char>(byte);
     hash_ *= 1099511628211ull;
   }
   bytes_ += bytes.size();
+}
+
+RawPeer::~RawPeer() {
+  if (socket != kInvalidSocket) CloseSocket(socket);
+}
+
+std::size_t RawPeer::ReadSome(std::size_t max) {
+  char buffer[16384];
+  std::size_t total = 0;
+  while (total < max && !ended && !reset) {
+    const long got = ReceiveBytes(
+        socket, buffer, std::min(sizeof buffer, max - total));
+    if (got == 0) {
+      ended = true;
+    } else if (got < 0) {
+      const int error = LastSocketError();
+      if (ClassifyError(SocketOp::kRead, error) != ErrorClass::kWouldBlock) {
+        reset = true;
+      }
+      break;
+    } else {
+      received.Add(std::string_view(buffer, static_cast<std::size_t>(got)));
+      total += static_cast<std::size_t>(got);
+    }
+  }
+  return total;
+}
+
+void ShrinkSocketBuffers(NativeSocket socket, int bytes) {
+  for (int option : {SO_SNDBUF, SO_RCVBUF}) {
+    EXPECT_EQ(::setsockopt(socket, SOL_SOCKET, option,
+                           reinterpret_cast<const char*>(&bytes), sizeof bytes),
+              0);
+  }
+}
+
+ConnectionPair MakeConnectionPair(EventLoop& loop, ConnectionOptions options,
+                                  ConnectionCloser closer, bool small_buffers) {
+  const SocketPair pair = MakeTcpLoopbackPair();
+  if (small_buffers) {
+    ShrinkSocketBuffers(pair.first);
+    ShrinkSocketBuffers(pair.second);
+  }
+  ConnectionPair made;
+  made.connection = std::make_unique<RecordingConnection>(
+      loop, OwnedSocket(pair.first), std::move(closer), std::move(options));
+  made.peer = std::make_unique<RawPeer>(pair.second);
+  return made;
 }
 
 namespace {
@@ -197,11 +218,39 @@ FaultInjector::~FaultInjector() {
   active_injector = nullptr;
 }
 
-SystemError CodeNamed(absl::string_view name) {
+std::size_t TakeAtMost(const ConstBuffer* buffers, std::size_t count,
+                       std::size_t budget, ConstBuffer* taken) {
+  std::size_t n = 0;
+  for (; n < count && budget > 0; ++n) {
+    taken[n] = buffers[n];
+    taken[n].size = std::min(taken[n].size, budget);
+    budget -= taken[n].size;
+  }
+  return n;
+}
+
+void LimitSendsToPeerWindow(FaultInjector& faults, const RawPeer& peer,
+                            std::size_t window) {
+  auto sent = std::make_shared<std::uint64_t>(0);
+  faults.send = [&faults, &peer, window, sent](NativeSocket socket,
+                                               const ConstBuffer* buffers,
+                                               std::size_t count) {
+    const std::uint64_t in_flight = *sent - peer.received.bytes();
+    if (in_flight >= window) return IoResult{0, CodeNamed("EAGAIN")};
+    ConstBuffer limited[kMaxSendBuffers];
+    const std::size_t n =
+        TakeAtMost(buffers, count, window - in_flight, limited);
+    const IoResult result = faults.real.send(socket, limited, n);
+    *sent += result.bytes;
+    return result;
+  };
+}
+
+SystemError CodeNamed(std::string_view name) {
 #ifdef _WIN32
   // Winsock has no code of these names: the tests mean the Winsock code of
   // the same class for the call they inject into.
-  static constexpr std::pair<absl::string_view, absl::string_view>
+  static constexpr std::pair<std::string_view, std::string_view>
       kWinsockEquivalents[] = {
           {"EAGAIN", "WSAEWOULDBLOCK"},       // read, write, accept
           {"EINPROGRESS", "WSAEWOULDBLOCK"},  // connect: started
@@ -214,7 +263,7 @@ SystemError CodeNamed(absl::string_view name) {
     if (name == posix) name = winsock;
   }
 #endif
-  const std::string wsa = absl::StrCat("WSA", name);
+  const std::string wsa = "WSA" + std::string(name);
   for (const ErrorClassEntry& entry : ErrorClassTable()) {
     if (entry.name == name || entry.name == wsa) return entry.code;
   }

@@ -1,5 +1,6 @@
 // WriteIterable on every backend: a 64 MiB transfer in many items, and the
 // seed's callback contract.
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@ namespace asycamore {
 namespace {
 
 using ::asycamore::testing::Checksum;
+using ::asycamore::testing::FaultInjector;
 using ::asycamore::testing::PatternStream;
 using ::asycamore::testing::RecordingConnection;
 using ::asycamore::testing::RunUntil;
@@ -92,7 +94,7 @@ TEST_P(WriteIterableTest, SixtyFourMiBInManyItemsArrivesWithCallbacksInOrder) {
   ASSERT_NO_FATAL_FAILURE(ConnectClient(client));
   StreamConnection& served = *accepted_[0];
   Checksum received;
-  served.on_data = [&](StreamConnection& self, absl::string_view data) {
+  served.on_data = [&](StreamConnection& self, std::string_view data) {
     received.Add(data);
     self.received.clear();
   };
@@ -218,6 +220,120 @@ TEST_P(WriteIterableTest, ExternalCordMemoryIsSentWithoutACopy) {
   }));
   EXPECT_TRUE(accepted_[0]->received == payload);
   EXPECT_TRUE(released);  // the writer let go of it once sent
+}
+
+TEST_P(WriteIterableTest, EndlessSourceOnAFailingConnectionReturnsAndReportsOnlyTakenItems) {
+  SetUpServer();
+  RecordingConnection client;
+  ASSERT_NO_FATAL_FAILURE(ConnectClient(client));
+  FaultInjector faults;
+  std::size_t allowed = 100 * 1024;  // then the peer is gone
+  faults.send = [&](NativeSocket socket, const ConstBuffer* buffers,
+                    std::size_t count) {
+    if (allowed == 0) return IoResult{0, testing::CodeNamed("EPIPE")};
+    ConstBuffer first = buffers[0];
+    first.size = std::min(first.size, allowed);
+    (void)count;
+    const IoResult result = faults.real.send(socket, &first, 1);
+    allowed -= result.bytes;
+    return result;
+  };
+  // A request generator that never ends (the seed's load generator).
+  std::uint64_t pulled = 0;
+  std::vector<std::pair<std::uint64_t, WriteFlags>> reports;
+  WriteIterable writer(
+      client,
+      [&]() -> std::optional<WriteItem> {
+        return WriteItem(std::string(10 * 1024, 'q'), pulled++);
+      },
+      [&](const WriteItem& item, WriteFlags flags) {
+        reports.emplace_back(item.tag, flags);
+      });
+  writer.OnWritable();  // returns: it must not drain the source
+  ASSERT_TRUE(RunUntil(loop(), [&] {
+    return writer.progress() != WriteProgress::kWriting;
+  }));
+  EXPECT_EQ(writer.progress(), WriteProgress::kFailed);
+  EXPECT_EQ(writer.error(), testing::CodeNamed("EPIPE"));
+  // Only what was taken is reported, each once, in order; the source was
+  // asked for no more than that (the watermark bounds how far ahead).
+  EXPECT_EQ(writer.items_taken(), pulled);
+  ASSERT_EQ(reports.size(), pulled);
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    EXPECT_EQ(reports[i].first, i);
+  }
+  EXPECT_TRUE(reports.back().second.not_sent);
+  EXPECT_LE(pulled,
+            (100 * 1024 + ConnectionOptions().high_watermark) / (10 * 1024) + 2);
+}
+
+TEST_P(WriteIterableTest, EndlessEmptyItemsAreBoundedPerEventAndLetTheLoopRun) {
+  SetUpServer();
+  RecordingConnection client;
+  ASSERT_NO_FATAL_FAILURE(ConnectClient(client));
+  std::uint64_t pulled = 0;
+  bool stop = false;
+  std::uint64_t sent_in_order = 0;
+  WriteIterable writer(
+      client,
+      [&]() -> std::optional<WriteItem> {
+        if (stop) return std::nullopt;
+        return WriteItem("", pulled++);
+      },
+      [&](const WriteItem& item, WriteFlags flags) {
+        if (flags.sent() && item.tag == sent_in_order) ++sent_in_order;
+      },
+      /*before_and_after=*/false, WriteOptions{.max_items_per_event = 100});
+  EXPECT_EQ(writer.OnWritable(), WriteProgress::kWriting);  // it returns
+  EXPECT_EQ(pulled, 100u);
+  // The loop keeps turning (a timer fires) and each turn takes at most
+  // another 100 items.
+  bool timer_fired = false;
+  loop().RunAfter(absl::Milliseconds(1), [&] { timer_fired = true; });
+  std::uint64_t before = pulled;
+  for (int i = 0; i < 20 && !timer_fired; ++i) {
+    ASSERT_TRUE(loop().Iterate(absl::Milliseconds(50)).ok());
+    EXPECT_LE(pulled - before, 100u);
+    before = pulled;
+  }
+  EXPECT_TRUE(timer_fired);
+  stop = true;
+  ASSERT_TRUE(RunUntil(loop(), [&] {
+    return writer.progress() != WriteProgress::kWriting;
+  }));
+  EXPECT_EQ(writer.progress(), WriteProgress::kDone);
+  EXPECT_EQ(sent_in_order, pulled);
+  EXPECT_EQ(writer.items_sent(), pulled);
+  EXPECT_FALSE(client.watching_write());
+}
+
+TEST_P(WriteIterableTest, StartedWhileConnectingItSendsOnceConnected) {
+  SetUpServer();
+  RecordingConnection client;
+  ASSERT_TRUE(ConnectTcp(loop(), client,
+                         SocketAddress::Loopback4(server_->local_port()))
+                  .ok());
+  std::vector<WriteItem> items;
+  std::string expected;
+  PatternStream pattern(12);
+  for (int i = 0; i < 40; ++i) {
+    std::string bytes = pattern.Fill(100 * 1024);  // more than one buffer
+    expected += bytes;
+    items.emplace_back(std::move(bytes), i);
+  }
+  NoticeLog log(/*before_and_after=*/true);
+  WriteIterable writer(
+      client, ItemsFrom(std::move(items)),
+      [&](const WriteItem& item, WriteFlags flags) { log.Record(item, flags); },
+      /*before_and_after=*/true);
+  EXPECT_EQ(writer.OnWritable(), WriteProgress::kWriting);  // not yet connected
+  EXPECT_EQ(client.dispatch_state(), ConnectionState::kConnecting);
+  ASSERT_TRUE(RunUntil(loop(), [&] {
+    return writer.progress() == WriteProgress::kDone && accepted_.size() == 1 &&
+           accepted_[0]->received.size() == expected.size();
+  }));
+  EXPECT_TRUE(accepted_[0]->received == expected);
+  EXPECT_EQ(log.sent(), 40u);
 }
 
 ASYCAMORE_INSTANTIATE_FOR_EACH_BACKEND(WriteIterableTest);

@@ -168,7 +168,7 @@ namespace internal {
 const SocketOps* current_socket_ops = &kPosixSocketOps;
 }  // namespace internal
 
-absl::StatusOr<NativeSocket> OpenTcpSocket(SocketAddress::Family family) {
+absl::StatusOr<OwnedSocket> OpenTcpSocket(SocketAddress::Family family) {
   const int domain = family == SocketAddress::Family::kIpv6 ? AF_INET6 : AF_INET;
 #if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
   const int fd = ::socket(domain, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -186,7 +186,7 @@ absl::StatusOr<NativeSocket> OpenTcpSocket(SocketAddress::Family family) {
     ::close(fd);
     return status;
   }
-  return fd;
+  return OwnedSocket(fd);
 }
 
 void CloseNativeSocket(NativeSocket socket) {

@@ -2,6 +2,7 @@
 // the accepting rules).
 #include "asycamore/tcpsocket/accepting_socket.h"
 
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -23,9 +24,9 @@ struct ServerAcceptAccess {
   }
 };
 
-AcceptingSocket::AcceptingSocket(NativeSocket listener,
+AcceptingSocket::AcceptingSocket(OwnedSocket listener,
                                  SocketAddress local_address)
-    : listener_(listener), local_address_(local_address) {}
+    : listener_(std::move(listener)), local_address_(local_address) {}
 
 AcceptingSocket::~AcceptingSocket() {
   Stop();
@@ -34,7 +35,7 @@ AcceptingSocket::~AcceptingSocket() {
   // into this half-destroyed server.
   connections_.clear();
   dead_.clear();
-  CloseNativeSocket(listener_);
+  listener_.reset();
 }
 
 absl::Status AcceptingSocket::Start(EventLoop& loop, ConnectionFactory factory,
@@ -50,7 +51,7 @@ absl::Status AcceptingSocket::Start(EventLoop& loop, ConnectionFactory factory,
         "): its connections live on another loop"));
   }
   absl::StatusOr<RegistrationHandle> handle =
-      loop.Register(listener_, Interest::kRead, this);
+      loop.Register(listener_.get(), Interest::kRead, this);
   if (!handle.ok()) {
     return absl::Status(handle.status().code(),
                         absl::StrCat("AcceptingSocket::Start(",
@@ -79,11 +80,23 @@ void AcceptingSocket::Stop() {
   paused_ = false;
 }
 
-void AcceptingSocket::CloseAllConnections() {
+std::vector<TcpConnection*> AcceptingSocket::OpenConnections() const {
+  // A copy: a close that finishes at once releases its connection from the
+  // map, so the map cannot be walked while closing.
   std::vector<TcpConnection*> open;
   open.reserve(connections_.size());
   for (const auto& [raw, owned] : connections_) open.push_back(raw);
-  for (TcpConnection* connection : open) connection->Close();
+  return open;
+}
+
+void AcceptingSocket::CloseAllConnections(absl::Duration timeout) {
+  for (TcpConnection* connection : OpenConnections()) {
+    connection->Close(timeout);
+  }
+}
+
+void AcceptingSocket::AbortAllConnections() {
+  for (TcpConnection* connection : OpenConnections()) connection->Abort();
 }
 
 void AcceptingSocket::dispatch_event(const Event& event) {
@@ -126,6 +139,9 @@ void AcceptingSocket::Pause() {
     registration_ = RegistrationHandle();
   }
   paused_ = true;
+  // One resume timer at a time: a second one would be lost to the
+  // destructor's cancel and fire into a destroyed server.
+  if (resume_timer_.valid()) loop_->CancelTimer(resume_timer_);
   resume_timer_ = loop_->RunAfter(options_.exhaustion_backoff, [this] {
     resume_timer_ = TimerId();
     Resume();
@@ -136,7 +152,7 @@ void AcceptingSocket::Resume() {
   paused_ = false;
   if (!started_) return;
   absl::StatusOr<RegistrationHandle> handle =
-      loop_->Register(listener_, Interest::kRead, this);
+      loop_->Register(listener_.get(), Interest::kRead, this);
   if (!handle.ok()) {
     // Registering can fail for the same shortage (epoll needs memory); try
     // again after the next backoff.
@@ -186,19 +202,16 @@ absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(std::string_view ip,
   };
   absl::StatusOr<SocketAddress> address = SocketAddress::Parse(ip, port);
   if (!address.ok()) return fail(address.status());
-  absl::StatusOr<NativeSocket> socket = OpenTcpSocket(address->family());
+  absl::StatusOr<OwnedSocket> socket = OpenTcpSocket(address->family());
   if (!socket.ok()) return fail(socket.status());
-  if (absl::Status status = internal::PrepareListener(*socket, *address, backlog);
+  if (absl::Status status =
+          internal::PrepareListener(socket->get(), *address, backlog);
       !status.ok()) {
-    CloseNativeSocket(*socket);
     return fail(status);
   }
-  absl::StatusOr<SocketAddress> local = LocalAddress(*socket);
-  if (!local.ok()) {
-    CloseNativeSocket(*socket);
-    return fail(local.status());
-  }
-  return std::make_unique<AcceptingSocket>(*socket, *local);
+  absl::StatusOr<SocketAddress> local = LocalAddress(socket->get());
+  if (!local.ok()) return fail(local.status());
+  return std::make_unique<AcceptingSocket>(*std::move(socket), *local);
 }
 
 AcceptResult ServerAccept(AcceptingSocket& server_state,
@@ -228,27 +241,44 @@ AcceptResult ServerAccept(AcceptingSocket& server_state,
     return result;
   }
 
+  OwnedSocket socket(accepted.socket);
   AcceptingSocket* server = &server_state;
-  ConnectionCloser closer = [server, extra = std::move(connection_closer)](
-                                TcpConnection& connection) {
-    if (extra) extra(connection);
-    ServerAcceptAccess::Release(*server, connection);
-  };
+  // Without an extra closer the lambda holds one pointer, which fits
+  // std::function's inline storage: no allocation per connection.
+  ConnectionCloser closer;
+  if (connection_closer) {
+    closer = [server, extra = std::move(connection_closer)](
+                 TcpConnection& connection) {
+      extra(connection);
+      ServerAcceptAccess::Release(*server, connection);
+    };
+  } else {
+    closer = [server](TcpConnection& connection) {
+      ServerAcceptAccess::Release(*server, connection);
+    };
+  }
   std::unique_ptr<TcpConnection> made;
   if (connection_factory) {
-    made = connection_factory(accepted.socket, server_state, std::move(closer));
+    made = connection_factory(std::move(socket), server_state,
+                              std::move(closer));
   }
   if (made == nullptr) {
-    CloseNativeSocket(accepted.socket);
+    // The factory's OwnedSocket closed the socket (or it was handed on).
     result.status = AcceptStatus::kRejected;
     return result;
   }
   TcpConnection* connection =
       ServerAcceptAccess::Adopt(server_state, std::move(made));
-  if (!connection->watching_read() && !connection->watching_write()) {
+  if (connection->dispatch_state() == ConnectionState::kClosed) {
+    // The factory closed it already (its closer found nothing to release).
+    ServerAcceptAccess::Release(server_state, *connection);
+    result.status = AcceptStatus::kRejected;
+    return result;
+  }
+  if (!connection->wants_read() && !connection->wants_write()) {
     if (absl::Status status = connection->WatchRead(true); !status.ok()) {
       // E.g. a select backend refusing a descriptor beyond FD_SETSIZE.
-      connection->Close();
+      connection->Abort();
       ServerAcceptAccess::Release(server_state, *connection);
       result.status = AcceptStatus::kRejected;
       return result;

@@ -18,6 +18,8 @@
 // connection, and Close() and the destructor cancel it with the others.
 // Meanwhile the connection is kConnecting without a socket, registered
 // nowhere, so nothing can wake the loop for it but the timer.
+#include <utility>
+
 #include "absl/time/time.h"
 #include "asycamore/tcpsocket/socket_control.h"
 #include "internal.h"
@@ -51,10 +53,10 @@ void ConnectDriver::OnNoBuffersRetry(TcpConnection& target,
                                      const SocketAddress& address,
                                      int retries) {
   target.immediate_timer_ = TimerId();
-  absl::StatusOr<NativeSocket> socket = OpenTcpSocket(address.family());
+  absl::StatusOr<OwnedSocket> socket = OpenTcpSocket(address.family());
   absl::Status status = socket.status();
   if (socket.ok()) {
-    target.socket_ = *socket;
+    target.socket_ = *std::move(socket);
     status = Attempt(target, address, retries);
   }
   if (!status.ok()) {

@@ -41,17 +41,16 @@ absl::Status ConnectDriver::Start(EventLoop& loop, TcpConnection& target,
   if (!address.valid()) {
     return absl::InvalidArgumentError("ConnectTcp: the address is empty");
   }
-  if (target.state_ != ConnectionState::kClosed ||
-      target.socket_ != kInvalidSocket) {
+  if (target.state_ != ConnectionState::kClosed || target.socket_.valid()) {
     return fail(absl::FailedPreconditionError(
-        absl::StrCat("the target is ", ConnectionStateName(target.state_),
+        absl::StrCat("the target is ", AsAbsl(ConnectionStateName(target.state_)),
                      ", not closed")));
   }
-  absl::StatusOr<NativeSocket> socket = OpenTcpSocket(address.family());
+  absl::StatusOr<OwnedSocket> socket = OpenTcpSocket(address.family());
   if (!socket.ok()) return fail(socket.status());
 
   target.loop_ = &loop;
-  target.socket_ = *socket;
+  target.socket_ = *std::move(socket);
   target.connect_error_ = kNoSystemError;
   target.last_error_ = kNoSystemError;
   ++target.connect_attempt_;
@@ -71,20 +70,25 @@ absl::Status ConnectDriver::Attempt(TcpConnection& target,
                                     int retries) {
   // Called once per socket, whatever it returns: after EINTR the connect
   // goes on in the background and a second call would fail (EALREADY).
-  const SystemError error = CurrentSocketOps().connect(target.socket_, address);
+  const SystemError error =
+      CurrentSocketOps().connect(target.socket_.get(), address);
   if (RetryAfterNoBuffers(target, address, error, retries)) {
     return absl::OkStatus();
   }
   const bool at_once = error == kNoSystemError ||
                        ClassifyError(SocketOp::kConnect, error) !=
                            ErrorClass::kInProgress;
-  target.want_read_ = at_once;
-  target.want_write_ = !at_once;
+  // kClosed on the first attempt, kConnecting on an ENOBUFS retry (whose
+  // failure is then delivered as the connect's result).
+  const ConnectionState before = target.state_;
+  target.connect_interest_ = at_once ? Interest::kRead : Interest::kWrite;
+  target.state_ = ConnectionState::kConnecting;
   if (absl::Status status = target.UpdateRegistration(); !status.ok()) {
+    target.state_ = before;
+    target.connect_interest_ = Interest::kNone;
     target.ReleaseSocket();
     return status;
   }
-  target.state_ = ConnectionState::kConnecting;
   if (at_once) {
     target.connect_completed_at_once_ = true;
     target.immediate_error_ = error;
@@ -120,7 +124,7 @@ void ConnectDriver::OnEvent(TcpConnection& target, const Event& event) {
     return;
   }
   const SocketOps& ops = CurrentSocketOps();
-  const PendingError pending = ops.take_pending_error(target.socket_);
+  const PendingError pending = ops.take_pending_error(target.socket_.get());
   const SystemError failure = pending.call_error != kNoSystemError
                                   ? pending.call_error
                                   : pending.pending;
@@ -128,7 +132,7 @@ void ConnectDriver::OnEvent(TcpConnection& target, const Event& event) {
     Deliver(target, /*success=*/false, /*immediate=*/false, failure);
     return;
   }
-  const SystemError check = ops.check_connected(target.socket_);
+  const SystemError check = ops.check_connected(target.socket_.get());
   if (check == kNoSystemError) {
     Deliver(target, /*success=*/true, /*immediate=*/false, kNoSystemError);
     return;
@@ -147,12 +151,12 @@ void ConnectDriver::Deliver(TcpConnection& target, bool success,
                             bool immediate, SystemError error) {
   target.CancelConnectTimers();
   Event event;
-  event.socket = target.socket_;
+  event.socket = target.socket_.get();
   if (success) {
-    // From now on the target reads; a write-watching registration left on
-    // would report writability every turn.
+    // From now on the target reads; writing is watched while bytes are
+    // queued (Send during kConnecting) or the target asked for it.
+    target.connect_interest_ = Interest::kNone;
     target.want_read_ = true;
-    target.want_write_ = false;
     if (absl::Status status = target.UpdateRegistration(); !status.ok()) {
       // Connected, but the loop will not watch the socket: a failed connect,
       // with a code that says why (GetSockErr must not say "no error").
@@ -170,21 +174,19 @@ void ConnectDriver::Deliver(TcpConnection& target, bool success,
     event.error = true;
   }
   const std::uint32_t attempt = target.connect_attempt_;
-  bool destroyed = false;
-  target.destroyed_flag_ = &destroyed;
+  TcpConnection::AliveGuard alive(target);
   target.dispatch_event(event);
-  if (destroyed) return;
-  target.destroyed_flag_ = nullptr;
+  if (!alive.alive()) return;
   // The target may have closed (or closed and reconnected) in its handler.
   if (target.state_ != ConnectionState::kConnecting ||
       target.connect_attempt_ != attempt) {
     return;
   }
   if (success) {
-    target.state_ = ConnectionState::kConnected;
+    target.OnConnected();  // kConnected; what Send queued goes out
   } else {
     target.last_error_ = error;
-    target.Close();
+    target.Teardown();
   }
 }
 

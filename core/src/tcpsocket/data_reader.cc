@@ -2,84 +2,73 @@
 
 #include <utility>
 
-#include "asycamore/event_loop.h"
+#include "read_buffer.h"
 
 namespace asycamore {
-namespace {
-
-bool IsOpen(const TcpConnection& connection) {
-  return connection.dispatch_state() == ConnectionState::kConnected ||
-         connection.dispatch_state() == ConnectionState::kConnecting;
-}
-
-}  // namespace
 
 DataReader::DataReader(TcpConnection& connection, DataCallback for_each,
                        DataReaderOptions options)
     : connection_(connection),
       for_each_(std::move(for_each)),
-      options_(std::move(options)),
-      reader_(options_.buffer_size) {
+      options_(std::move(options)) {
   if (options_.max_reads_per_event < 1) options_.max_reads_per_event = 1;
-  if (!for_each_) for_each_ = [](absl::string_view) {};
-}
-
-DataReader::~DataReader() {
-  if (retry_timer_.valid() && connection_.loop() != nullptr) {
-    connection_.loop()->CancelTimer(retry_timer_);
-  }
+  if (options_.buffer_size == 0) options_.buffer_size = 1;
+  if (!for_each_) for_each_ = [](std::string_view) {};
 }
 
 absl::Status DataReader::Start() { return connection_.WatchRead(true); }
 
 ReadProgress DataReader::OnReadable() {
+  if (progress_ != ReadProgress::kReading) return progress_;
+  // for_each may destroy the connection (and with it, usually, this
+  // reader): the guard says so, and nothing of either is touched then.
+  TcpConnection::AliveGuard alive(connection_);
+  internal::ReadBuffer buffer(options_.buffer_size);
   for (int i = 0; i < options_.max_reads_per_event; ++i) {
-    if (progress_ != ReadProgress::kReading || !IsOpen(connection_)) {
-      return progress_;
-    }
-    const IoStep step = reader_.Step(connection_.socket());
+    if (!connection_.can_read()) return progress_;
+    const IoStep step =
+        ReceiveStep(connection_.socket(), buffer.data(), buffer.size());
     ++read_calls_;
     switch (step.status) {
       case IoStatus::kOk:
         bytes_read_ += step.bytes;
-        for_each_(reader_.data());
+        for_each_(std::string_view(buffer.data(), step.bytes));
+        if (!alive.alive()) return ReadProgress::kReading;
+        // A short read emptied the socket (most likely): stop here rather
+        // than pay a read that only says would-block.
+        if (step.bytes < buffer.size()) return progress_;
         continue;
       case IoStatus::kWouldBlock:
         return progress_;
       case IoStatus::kNoBuffers:
-        RetryLater();
+        connection_.BackOffReading();
         return progress_;
       case IoStatus::kEnd:
         // Reads come in order, so every byte the peer sent was delivered
         // before this zero-byte read.
         progress_ = ReadProgress::kEnded;
+        connection_.OnPeerEnd();
+        if (!alive.alive()) return ReadProgress::kEnded;
         connection_.WatchRead(false).IgnoreError();
-        if (options_.on_end) options_.on_end();
-        if (options_.close_on_end) connection_.Close();
-        return progress_;
+        if (options_.on_end) {
+          options_.on_end();
+          if (!alive.alive()) return ReadProgress::kEnded;
+        }
+        if (options_.close_on_end) connection_.Close(options_.close_timeout);
+        return ReadProgress::kEnded;
       case IoStatus::kError:
         progress_ = ReadProgress::kFailed;
         connection_.set_last_error(step.error);
-        if (options_.on_error) options_.on_error(step);
-        connection_.Close();
-        return progress_;
+        if (options_.on_error) {
+          options_.on_error(step);
+          if (!alive.alive()) return ReadProgress::kFailed;
+        }
+        connection_.Abort();
+        return ReadProgress::kFailed;
     }
   }
   // The budget is spent; level-triggered readiness brings the rest next turn.
   return progress_;
-}
-
-void DataReader::RetryLater() {
-  // ENOBUFS / ENOMEM: readiness does not tell when memory is back, and a
-  // socket with data stays readable, so watching would spin. Pause instead.
-  connection_.WatchRead(false).IgnoreError();
-  retry_timer_ =
-      connection_.loop()->RunAfter(options_.no_buffers_backoff, [this] {
-        retry_timer_ = TimerId();
-        if (!IsOpen(connection_) || progress_ != ReadProgress::kReading) return;
-        if (!connection_.WatchRead(true).ok()) return;
-        OnReadable();
-      });
 }
 
 }  // namespace asycamore

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "asycamore/event.h"
 #include "asycamore/event_loop.h"
 #include "asycamore/native_socket.h"
@@ -17,6 +18,11 @@
 
 namespace asycamore::internal {
 
+// Public headers speak std::string_view; abseil's StrCat (Debian builds its
+// own string_view type) takes only absl::string_view. Converts at the call.
+inline absl::string_view AsAbsl(std::string_view text) {
+  return absl::string_view(text.data(), text.size());
+}
 // Returns `input` quoted-string safe for an error message: quotes,
 // backslashes and non-printable bytes escaped (a NUL shows as \x00).
 // Defined in socket_address.cc.

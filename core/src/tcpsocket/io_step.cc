@@ -35,6 +35,17 @@ IoStep Classified(SocketOp op, SystemError error) {
 
 }  // namespace
 
+std::string_view IoStatusName(IoStatus status) {
+  switch (status) {
+    case IoStatus::kOk: return "ok";
+    case IoStatus::kWouldBlock: return "would-block";
+    case IoStatus::kNoBuffers: return "no-buffers";
+    case IoStatus::kEnd: return "end";
+    case IoStatus::kError: return "error";
+  }
+  return "?";
+}
+
 IoStep ReceiveStep(NativeSocket socket, void* buffer, std::size_t size) {
   const SocketOps& ops = CurrentSocketOps();
   for (int attempt = 0;; ++attempt) {

@@ -3,9 +3,7 @@
 
 #include "absl/strings/string_view.h"
 
-#include "asycamore/tcpsocket/io_step.h"
 #include "asycamore/tcpsocket/system_error.h"
-#include "asycamore/tcpsocket/tcp_connection.h"
 
 namespace asycamore {
 
@@ -32,27 +30,6 @@ std::string_view SocketOpName(SocketOp op) {
     case SocketOp::kConnect: return "connect";
     case SocketOp::kConnectCheck: return "connect-check";
     case SocketOp::kAccept: return "accept";
-  }
-  return "?";
-}
-
-absl::string_view IoStatusName(IoStatus status) {
-  switch (status) {
-    case IoStatus::kOk: return "ok";
-    case IoStatus::kWouldBlock: return "would-block";
-    case IoStatus::kNoBuffers: return "no-buffers";
-    case IoStatus::kEnd: return "end";
-    case IoStatus::kError: return "error";
-  }
-  return "?";
-}
-
-absl::string_view ConnectionStateName(ConnectionState state) {
-  switch (state) {
-    case ConnectionState::kClosed: return "closed";
-    case ConnectionState::kConnecting: return "connecting";
-    case ConnectionState::kConnected: return "connected";
-    case ConnectionState::kClosing: return "closing";
   }
   return "?";
 }

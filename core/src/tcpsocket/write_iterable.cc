@@ -1,25 +1,22 @@
-// WriteIterable: a window of items taken lazily from the source, sent with
-// gathered send calls, and reported per item as bytes leave the window.
+// WriteIterable: items taken lazily from the source into the connection's
+// write queue, each remembered with the stream positions of its first and
+// last byte; the queue's progress (OnSendStarting / OnSent) is turned into
+// the per-item notices.
 //
-// The window holds the items of the next send call: pulled while it holds
-// fewer than gather_bytes unsent bytes and max_gather_items items. Each
-// send offers every unsent byte of the window (Cord chunks become buffers,
-// up to kMaxSendBuffers), and the bytes the kernel took are walked through
-// the window in order: an item whose first byte went gets after_send, an
-// item whose last byte went gets its sent notice and leaves the window. A
-// short write stops inside an item, whose offset says where the next call
-// starts: nothing is sent twice or skipped.
+// `pending_` holds the items taken and not completely sent, in order. Two
+// cursors keep every notice O(1) amortised: `before_next_` is the first
+// item whose before_send is not out yet (OnSendStarting starts there), and
+// the front is the first item not completely sent (Settle starts there).
+// Nothing is ever rescanned from an item's start.
 #include "asycamore/tcpsocket/write_iterable.h"
 
 #include <algorithm>
 #include <utility>
 
-#include "asycamore/event_loop.h"
-
 namespace asycamore {
 namespace {
 
-// Clears a flag when the scope ends (for the re-entry guard).
+// Sets a flag for a scope (the re-entry guards).
 class FlagScope {
  public:
   explicit FlagScope(bool& flag) : flag_(flag) { flag_ = true; }
@@ -44,197 +41,217 @@ ItemSource ItemsFrom(std::vector<WriteItem> items) {
 WriteIterable::WriteIterable(TcpConnection& connection, ItemSource items,
                              WriteCallback for_each, bool before_and_after,
                              WriteOptions options)
-    : connection_(connection),
+    : connection_(&connection),
       source_(std::move(items)),
       for_each_(std::move(for_each)),
       before_and_after_(before_and_after),
       options_(std::move(options)) {
-  options_.max_gather_items =
-      std::clamp<std::size_t>(options_.max_gather_items, 1, kMaxSendBuffers);
-  if (options_.max_sends_per_event < 1) options_.max_sends_per_event = 1;
+  if (options_.max_items_per_event < 1) options_.max_items_per_event = 1;
   if (!for_each_) for_each_ = [](const WriteItem&, WriteFlags) {};
 }
 
-WriteIterable::~WriteIterable() {
-  if (retry_timer_.valid() && connection_.loop() != nullptr) {
-    connection_.loop()->CancelTimer(retry_timer_);
-  }
+WriteIterable::~WriteIterable() { Detach(); }
+
+bool WriteIterable::Attach() {
+  if (attached_) return true;
+  if (connection_->observer_ != nullptr) return false;  // another writer
+  connection_->observer_ = this;
+  attached_ = true;
+  return true;
 }
 
-bool WriteIterable::Dead() const {
-  const ConnectionState state = connection_.dispatch_state();
-  return state != ConnectionState::kConnected &&
-         state != ConnectionState::kConnecting;
-}
-
-void WriteIterable::FillWindow() {
-  while (!source_ended_ && window_.size() < options_.max_gather_items &&
-         window_bytes_ < options_.gather_bytes) {
-    std::optional<WriteItem> next;
-    if (source_) next = source_();
-    if (!next.has_value()) {
-      source_ended_ = true;
-      break;
-    }
-    window_bytes_ += next->data.size();
-    window_.push_back(Pending{std::move(*next)});
+void WriteIterable::Detach() {
+  if (attached_ && connection_ != nullptr &&
+      connection_->observer_ == this) {
+    connection_->observer_ = nullptr;
+    connection_->observer_wants_room_ = false;
   }
-}
-
-std::size_t WriteIterable::BuildBuffers(ConstBuffer* buffers,
-                                        std::size_t& items_in_call) {
-  std::size_t count = 0;
-  items_in_call = 0;
-  for (const Pending& pending : window_) {
-    if (count == kMaxSendBuffers) break;
-    std::size_t skip = pending.offset;
-    bool added = pending.offset == pending.item.data.size();  // empty item
-    for (absl::string_view chunk : pending.item.data.Chunks()) {
-      if (skip >= chunk.size()) {
-        skip -= chunk.size();
-        continue;
-      }
-      if (count == kMaxSendBuffers) break;
-      buffers[count++] = ConstBuffer{chunk.data() + skip, chunk.size() - skip};
-      skip = 0;
-      added = true;
-    }
-    if (added) ++items_in_call;
-  }
-  return count;
-}
-
-void WriteIterable::Advance(std::size_t bytes, std::size_t items_in_call) {
-  for (std::size_t done = 0; done < items_in_call && !window_.empty();
-       ++done) {
-    Pending& pending = window_.front();
-    const std::size_t size = pending.item.data.size();
-    const std::size_t take = std::min(bytes, size - pending.offset);
-    const bool started = take > 0 || size == 0;
-    pending.offset += take;
-    bytes -= take;
-    window_bytes_ -= take;
-    bytes_sent_ += take;
-    if (started && !pending.after_reported) {
-      pending.after_reported = true;
-      if (before_and_after_) {
-        for_each_(pending.item, WriteFlags{.after_send = true});
-        if (Dead()) return;
-      }
-    }
-    if (pending.offset < size) return;  // a short write stopped inside it
-    WriteItem item = std::move(pending.item);
-    window_.pop_front();
-    ++items_sent_;
-    for_each_(item, WriteFlags{});
-    if (Dead()) return;
-  }
+  attached_ = false;
 }
 
 WriteProgress WriteIterable::OnWritable() {
   if (progress_ != WriteProgress::kWriting || in_call_) return progress_;
-  FlagScope guard(in_call_);
-  if (Dead()) {
-    Fail(connection_.last_error());
+  if (connection_ == nullptr) return progress_;
+  TcpConnection& connection = *connection_;
+  if (!attached_ && (!connection.SendingAllowed() || !Attach())) {
+    // Closed (or shut) before it started, or another writer feeds it.
+    Fail(connection.last_error());
     return progress_;
   }
-  for (int sends = 0; sends < options_.max_sends_per_event;) {
-    FillWindow();
-    if (window_.empty()) {
-      Finish(WriteProgress::kDone);
-      return progress_;
-    }
-    ConstBuffer buffers[kMaxSendBuffers];
-    std::size_t items_in_call = 0;
-    const std::size_t count = BuildBuffers(buffers, items_in_call);
-    for (std::size_t i = 0; i < items_in_call; ++i) {
-      Pending& pending = window_[i];
-      if (pending.before_reported) continue;
-      pending.before_reported = true;
-      if (before_and_after_) {
-        for_each_(pending.item, WriteFlags{.before_send = true});
-        if (Dead()) {
-          Fail(connection_.last_error());
-          return progress_;
-        }
+  FlagScope in_call(in_call_);
+  TcpConnection::AliveGuard alive(connection);
+  int sends_left = connection.options_.max_sends_per_event;
+  std::size_t items_left = options_.max_items_per_event;
+  for (;;) {
+    while (!source_ended_ && items_left > 0 && !connection.write_blocked() &&
+           connection.SendingAllowed()) {
+      --items_left;
+      if (!TakeItem()) break;
+      if (!alive.alive() || progress_ != WriteProgress::kWriting) {
+        return progress_;
       }
     }
-    if (count == 0) {  // only empty items at the front: nothing to send
-      Advance(0, items_in_call);
-      if (Dead()) Fail(connection_.last_error());
-      continue;
+    Settle();  // empty items at the front
+    if (!alive.alive() || progress_ != WriteProgress::kWriting) break;
+    if (connection.queue_.empty()) {
+      if (!connection.SendingAllowed()) {
+        // Shutdown or Close stopped the writing: everything taken went out.
+        Fail(connection.last_error());
+        break;
+      }
+      if (items_left == 0) {
+        // A source of (empty) items that never ends: come back next turn.
+        connection.RequestRoom();
+        break;
+      }
+      continue;  // takes another item (or sees the source's end)
     }
-    const IoStep step = SendStep(connection_.socket(), buffers, count);
-    ++send_calls_;
-    ++sends;
-    switch (step.status) {
-      case IoStatus::kOk:
-        Advance(step.bytes, items_in_call);
-        if (Dead()) {
-          Fail(connection_.last_error());
-          return progress_;
-        }
-        continue;
-      case IoStatus::kWouldBlock:
-        connection_.WatchWrite(true).IgnoreError();
-        return progress_;
-      case IoStatus::kNoBuffers:
-        RetryLater();
-        return progress_;
-      case IoStatus::kEnd:
-      case IoStatus::kError:
-        Fail(step.error);
-        return progress_;
+    // Connecting: the connection feeds it again once connected.
+    if (connection.dispatch_state() == ConnectionState::kConnecting) break;
+    if (sends_left <= 0) break;  // bytes are queued: writability brings more
+    const std::uint64_t calls_before = connection.send_calls_;
+    const TcpConnection::FlushResult flushed =
+        connection.FlushQueue(sends_left);
+    if (!alive.alive() || progress_ != WriteProgress::kWriting) break;
+    sends_left -= static_cast<int>(connection.send_calls_ - calls_before);
+    if (flushed != TcpConnection::FlushResult::kDrained) break;
+    if (items_left == 0 && !source_ended_) {
+      connection.RequestRoom();
+      break;
     }
   }
-  // The budget is spent: let the other sockets have their turn; writability
-  // brings this one back.
-  if (absl::Status status = connection_.WatchWrite(true); !status.ok()) {
-    Fail(connection_.last_error());
-  }
+  // Items appended after the last flush (the send budget ran out, or the
+  // connect is still going on) need write interest like any queued bytes.
+  if (alive.alive()) connection.RefreshInterest();
   return progress_;
 }
 
-void WriteIterable::RetryLater() {
-  // ENOBUFS: readiness would report the socket writable again at once and
-  // the loop would spin. Stop watching and come back after a pause.
-  connection_.WatchWrite(false).IgnoreError();
-  EventLoop* loop = connection_.loop();
-  retry_timer_ = loop->RunAfter(options_.no_buffers_backoff, [this] {
-    retry_timer_ = TimerId();
-    OnWritable();
-  });
+bool WriteIterable::TakeItem() {
+  std::optional<WriteItem> next;
+  if (source_) next = source_();
+  if (!next.has_value()) {
+    source_ended_ = true;
+    return false;
+  }
+  if (progress_ != WriteProgress::kWriting || connection_ == nullptr ||
+      !connection_->SendingAllowed()) {
+    // The source itself ended the connection: this item was taken, so it is
+    // reported like the others.
+    for_each_(*next, WriteFlags{.not_sent = true});
+    Fail(connection_ != nullptr ? connection_->last_error() : kNoSystemError);
+    return false;
+  }
+  TcpConnection& connection = *connection_;
+  Pending pending;
+  pending.start = connection.queue_.end_position();
+  pending.end = pending.start + next->data.size();
+  pending.counted = pending.start;
+  connection.queue_.Append(next->data);  // shares the Cord's memory
+  pending.item = std::move(*next);
+  pending_.push_back(std::move(pending));
+  ++items_taken_;
+  connection.AfterAppend();  // on_write_blocked past the high watermark
+  return true;
+}
+
+void WriteIterable::OnSendStarting(std::uint64_t from, std::uint64_t to) {
+  if (progress_ != WriteProgress::kWriting || pending_.empty()) return;
+  if (pending_.front().start < to && pending_.back().end > from) {
+    ++send_calls_;
+  }
+  while (before_next_ < pending_.size()) {
+    Pending& pending = pending_[before_next_];
+    if (pending.start >= to) break;
+    pending.before_reported = true;
+    ++before_next_;
+    if (before_and_after_) {
+      for_each_(pending.item, WriteFlags{.before_send = true});
+      if (progress_ != WriteProgress::kWriting) return;
+    }
+  }
+}
+
+void WriteIterable::OnSent(std::uint64_t) { Settle(); }
+
+void WriteIterable::Settle() {
+  // A callback below may send more (and so call back in here): the outer
+  // loop, which re-reads the position, reports it.
+  if (connection_ == nullptr || in_settle_) return;
+  FlagScope in_settle(in_settle_);
+  while (!pending_.empty() && progress_ == WriteProgress::kWriting) {
+    // Re-read each time: a callback may have sent more meanwhile.
+    const std::uint64_t sent = connection_->queue_.sent_position();
+    Pending& pending = pending_.front();
+    const bool empty = pending.start == pending.end;
+    if (empty ? pending.start > sent : pending.start >= sent) break;
+    const std::uint64_t upto = std::min(pending.end, sent);
+    if (upto > pending.counted) {
+      bytes_sent_ += upto - pending.counted;
+      pending.counted = upto;
+    }
+    if (!pending.before_reported) {
+      pending.before_reported = true;
+      if (before_next_ == 0) before_next_ = 1;
+      if (before_and_after_) {
+        for_each_(pending.item, WriteFlags{.before_send = true});
+        continue;  // `pending` may have moved; look again
+      }
+    }
+    if (!pending.after_reported) {
+      pending.after_reported = true;
+      if (before_and_after_) {
+        for_each_(pending.item, WriteFlags{.after_send = true});
+        continue;
+      }
+    }
+    if (pending.end > sent) break;  // a short write stopped inside it
+    WriteItem item = std::move(pending.item);
+    pending_.pop_front();
+    if (before_next_ > 0) --before_next_;
+    ++items_sent_;
+    for_each_(item, WriteFlags{});
+  }
+  if (progress_ == WriteProgress::kWriting && source_ended_ &&
+      pending_.empty()) {
+    Finish(WriteProgress::kDone);
+  }
+}
+
+void WriteIterable::OnRoom() { OnWritable(); }
+
+void WriteIterable::OnDropped(SystemError error) {
+  attached_ = false;  // the connection let go of it first
+  Fail(error);
+}
+
+void WriteIterable::OnConnectionGone() {
+  attached_ = false;
+  connection_ = nullptr;
+  progress_ = WriteProgress::kFailed;
+  pending_.clear();
+  before_next_ = 0;
 }
 
 void WriteIterable::Finish(WriteProgress progress) {
   progress_ = progress;
-  connection_.WatchWrite(false).IgnoreError();
+  Detach();
   if (options_.on_finish) options_.on_finish(progress);
 }
 
 void WriteIterable::Fail(SystemError error) {
+  if (progress_ != WriteProgress::kWriting) return;
   progress_ = WriteProgress::kFailed;
   error_ = error;
-  if (retry_timer_.valid() && connection_.loop() != nullptr) {
-    connection_.loop()->CancelTimer(retry_timer_);
-    retry_timer_ = TimerId();
-  }
-  // Report in order: the window first (items taken from the source, some
-  // perhaps partly sent), then whatever the source still had.
-  while (!window_.empty()) {
-    WriteItem item = std::move(window_.front().item);
-    window_.pop_front();
-    for_each_(item, WriteFlags{.not_sent = true});
-  }
-  window_bytes_ = 0;
-  while (!source_ended_ && source_) {
-    std::optional<WriteItem> next = source_();
-    if (!next.has_value()) break;
-    for_each_(*next, WriteFlags{.not_sent = true});
-  }
+  Detach();
+  // In order: what was taken and not completely sent (some perhaps partly).
+  // The source is not asked for more: it may never end.
+  std::deque<Pending> unsent = std::move(pending_);
+  pending_.clear();
+  before_next_ = 0;
   source_ended_ = true;
-  if (error != kNoSystemError) connection_.set_last_error(error);
-  connection_.Close();
+  for (Pending& pending : unsent) {
+    for_each_(pending.item, WriteFlags{.not_sent = true});
+  }
   if (options_.on_finish) options_.on_finish(WriteProgress::kFailed);
 }
 

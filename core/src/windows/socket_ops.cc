@@ -151,7 +151,7 @@ namespace internal {
 const SocketOps* current_socket_ops = &kWindowsSocketOps;
 }  // namespace internal
 
-absl::StatusOr<NativeSocket> OpenTcpSocket(SocketAddress::Family family) {
+absl::StatusOr<OwnedSocket> OpenTcpSocket(SocketAddress::Family family) {
   if (absl::Status started = EnsureWinsock(); !started.ok()) return started;
   const int domain = family == SocketAddress::Family::kIpv6 ? AF_INET6 : AF_INET;
   const SOCKET socket =
@@ -164,7 +164,7 @@ absl::StatusOr<NativeSocket> OpenTcpSocket(SocketAddress::Family family) {
     ::closesocket(socket);
     return status;
   }
-  return socket;
+  return OwnedSocket(socket);
 }
 
 void CloseNativeSocket(NativeSocket socket) {

@@ -2,16 +2,24 @@
 //
 //   auto server = ListenTcp("127.0.0.1", 0, 128);            // port 0: any
 //   if (!server.ok()) return server.status();
-//   (*server)->Start(loop, [](NativeSocket socket, AcceptingSocket& server_state,
+//   (*server)->Start(loop, [](OwnedSocket socket, AcceptingSocket& server_state,
 //                             ConnectionCloser connection_closer) {
-//     return std::make_unique<EchoConnection>(*server_state.loop(), socket,
-//                                             std::move(connection_closer));
+//     return std::make_unique<EchoConnection>(
+//         *server_state.loop(), std::move(socket), std::move(connection_closer));
 //   });
 //   std::uint16_t port = (*server)->local_port();
 //
-// AcceptingSocket owns the listening socket and the connections its factory
-// made; a connection that closes is destroyed on a later loop turn. Destroy
-// it before its loop, on the loop's thread.
+// Ownership: AcceptingSocket owns the listening socket and the connections
+// its factory returned. The factory receives each accepted socket as an
+// OwnedSocket: it moves it into the connection it returns (which then owns
+// and closes it), or declines by returning nullptr (the socket closes when
+// the factory's parameter goes out of scope; nothing can close it twice).
+// It may also move the socket elsewhere, e.g. post it to a connection on
+// another thread's loop, and return nullptr. The closer the factory passes
+// on releases the connection from the server when it closes; the server
+// destroys it on a later loop turn (never inside the connection's own
+// calls). Destroy the AcceptingSocket before its loop, on the loop's
+// thread.
 //
 // Accepting is bounded and never spins:
 //   - at most `max_accepts_per_event` accepts per readiness event, so a
@@ -44,6 +52,7 @@
 #include "asycamore/event.h"
 #include "asycamore/event_loop.h"
 #include "asycamore/native_socket.h"
+#include "asycamore/tcpsocket/owned_socket.h"
 #include "asycamore/tcpsocket/socket_address.h"
 #include "asycamore/tcpsocket/system_error.h"
 #include "asycamore/tcpsocket/tcp_connection.h"
@@ -55,12 +64,12 @@ class AcceptingSocket;
 
 // Builds the connection for an accepted socket (the seed's
 // connection_factory(sock, serverstate, connection_closer)). The socket is
-// nonblocking and close-on-exec; the returned connection owns it and must
-// call `connection_closer` when it closes (pass it to TcpConnection's
-// constructor). Returning nullptr refuses the connection; the socket is then
-// closed.
+// nonblocking and close-on-exec; move it into the returned connection, and
+// pass `connection_closer` to TcpConnection's constructor so the server
+// learns when it closes. Returning nullptr refuses the connection (the
+// socket closes with the parameter unless it was moved elsewhere).
 using ConnectionFactory = std::function<std::unique_ptr<TcpConnection>(
-    NativeSocket socket, AcceptingSocket& server_state,
+    OwnedSocket socket, AcceptingSocket& server_state,
     ConnectionCloser connection_closer)>;
 
 struct AcceptOptions {
@@ -75,7 +84,7 @@ struct AcceptStats {
   std::uint64_t readiness_events = 0;  // listener events handled
   std::uint64_t accepted = 0;          // connections handed to the factory
   std::uint64_t retried = 0;           // ECONNABORTED, EPROTO, EPERM, EINTR
-  std::uint64_t rejected = 0;          // factory refused or registering failed
+  std::uint64_t rejected = 0;          // factory returned none, or registering failed
   std::uint64_t exhaustion_pauses = 0; // times accepting stopped (EMFILE...)
   std::uint64_t errors = 0;            // other accept failures
 };
@@ -83,7 +92,7 @@ struct AcceptStats {
 class AcceptingSocket : public DispatchTarget {
  public:
   // Adopts a bound, listening, nonblocking socket (ListenTcp makes one).
-  AcceptingSocket(NativeSocket listener, SocketAddress local_address);
+  AcceptingSocket(OwnedSocket listener, SocketAddress local_address);
   // Stops accepting, destroys the connections it owns (without calling
   // their closers) and closes the listening socket.
   ~AcceptingSocket() override;
@@ -99,10 +108,14 @@ class AcceptingSocket : public DispatchTarget {
   // Stops accepting (the listening socket stays open; Start again resumes).
   void Stop();
 
-  // Closes every connection this server owns (their closers run).
-  void CloseAllConnections();
+  // Closes every connection this server owns with Close(timeout): each
+  // flushes its queue, sends the FIN and waits for its peer's end at most
+  // `timeout` (their closers run as they finish).
+  void CloseAllConnections(absl::Duration timeout);
+  // Aborts every connection this server owns (their closers run now).
+  void AbortAllConnections();
 
-  NativeSocket socket() const { return listener_; }
+  NativeSocket socket() const { return listener_.get(); }
   const SocketAddress& local_address() const { return local_address_; }
   std::uint16_t local_port() const { return local_address_.port(); }
   EventLoop* loop() const { return loop_; }
@@ -120,13 +133,14 @@ class AcceptingSocket : public DispatchTarget {
 
   void Pause();
   void Resume();
+  std::vector<TcpConnection*> OpenConnections() const;
   // Takes ownership of a connection the factory made.
   TcpConnection* Adopt(std::unique_ptr<TcpConnection> connection);
   // Moves a closed connection to the graveyard, emptied on a later turn.
   void Release(TcpConnection& connection);
   void BuryDead();
 
-  NativeSocket listener_;
+  OwnedSocket listener_;
   SocketAddress local_address_;
   EventLoop* loop_ = nullptr;
   ConnectionFactory factory_;

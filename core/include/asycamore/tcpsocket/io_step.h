@@ -6,7 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include "absl/strings/string_view.h"
+#include <string_view>
 #include <type_traits>
 
 #include "asycamore/native_socket.h"
@@ -38,7 +38,7 @@ struct IoStep {
 static_assert(std::is_trivially_copyable_v<IoStep>);
 
 // Returns "ok", "would-block", "no-buffers", "end" or "error".
-absl::string_view IoStatusName(IoStatus status);
+std::string_view IoStatusName(IoStatus status);
 
 // Reads once into `buffer` (retrying EINTR) and classifies the outcome.
 IoStep ReceiveStep(NativeSocket socket, void* buffer, std::size_t size);

@@ -6,13 +6,14 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "asycamore/native_socket.h"
+#include "asycamore/tcpsocket/owned_socket.h"
 #include "asycamore/tcpsocket/socket_address.h"
 
 namespace asycamore {
 
 // Creates a TCP socket for `family`: nonblocking, close-on-exec, and
-// (where the system has it) with SIGPIPE suppressed.
-absl::StatusOr<NativeSocket> OpenTcpSocket(SocketAddress::Family family);
+// (where the system has it) with SIGPIPE suppressed. The caller owns it.
+absl::StatusOr<OwnedSocket> OpenTcpSocket(SocketAddress::Family family);
 
 // Closes `socket` (close / closesocket). Deregister it first.
 void CloseNativeSocket(NativeSocket socket);

@@ -1,7 +1,7 @@
 // SocketReader: the seed's socket_reader. Each Step reads up to buffer_size
-// bytes into a buffer it owns (allocated once) and says what happened: data,
-// would-block (the seed's sentinel), the end (zero-byte read), no-buffers or
-// an error. EINTR is retried inside.
+// bytes into a buffer it owns (allocated at the first Step, not before) and
+// says what happened: data, would-block (the seed's sentinel), the end
+// (zero-byte read), no-buffers or an error. EINTR is retried inside.
 //
 //   SocketReader reader;                     // 8192-byte steps
 //   for (;;) {
@@ -10,12 +10,15 @@
 //     if (step.status == IoStatus::kWouldBlock) break;   // wait for readable
 //     ...                                                // end or error
 //   }
+//
+// DataReader does not use it: it reads into a buffer shared by the thread's
+// connections, through the same ReceiveStep.
 #ifndef ASYCAMORE_TCPSOCKET_SOCKET_READER_H_
 #define ASYCAMORE_TCPSOCKET_SOCKET_READER_H_
 
 #include <cstddef>
 #include <memory>
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 #include "asycamore/native_socket.h"
 #include "asycamore/tcpsocket/io_step.h"
@@ -37,7 +40,7 @@ class SocketReader {
   IoStep Step(NativeSocket socket);
 
   // Returns the bytes of the last successful step.
-  absl::string_view data() const { return {buffer_.get(), last_size_}; }
+  std::string_view data() const { return {buffer_.get(), last_size_}; }
   std::size_t buffer_size() const { return buffer_size_; }
 
  private:

@@ -3,6 +3,10 @@
 // stopped, so no byte is lost or sent twice. EINTR is retried inside;
 // would-block and no-buffers are results, never loops.
 //
+// It is the step driver for code that drives a socket itself. A
+// TcpConnection writes through its own queue (TcpConnection::Send), which
+// makes the same SendStep calls.
+//
 //   SocketWriter writer(bytes);               // bytes must outlive writer
 //   while (!writer.done()) {
 //     IoStep step = writer.Step(socket);
@@ -12,7 +16,7 @@
 #define ASYCAMORE_TCPSOCKET_SOCKET_WRITER_H_
 
 #include <cstddef>
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 #include "asycamore/native_socket.h"
 #include "asycamore/tcpsocket/io_step.h"
@@ -23,10 +27,10 @@ class SocketWriter {
  public:
   SocketWriter() = default;
   // Starts sending `bytes`; they must stay valid until done() or Reset.
-  explicit SocketWriter(absl::string_view bytes) : bytes_(bytes) {}
+  explicit SocketWriter(std::string_view bytes) : bytes_(bytes) {}
 
   // Starts over with new bytes.
-  void Reset(absl::string_view bytes) {
+  void Reset(std::string_view bytes) {
     bytes_ = bytes;
     sent_ = 0;
   }
@@ -40,7 +44,7 @@ class SocketWriter {
   bool done() const { return sent_ == bytes_.size(); }
 
  private:
-  absl::string_view bytes_;
+  std::string_view bytes_;
   std::size_t sent_ = 0;
 };
 

@@ -1,6 +1,7 @@
 // The tcpsocket layer in one include: the seed's primitives (ConnectTcp,
 // ListenTcp, ServerAccept, AcceptingSocket, SocketReader, SocketWriter,
-// WriteIterable, DataReader, GetSockErr) over any backend.
+// WriteIterable, DataReader, GetSockErr) over any backend, and
+// TcpConnection with its write queue and its three ways to close.
 #ifndef ASYCAMORE_TCPSOCKET_TCPSOCKET_H_
 #define ASYCAMORE_TCPSOCKET_TCPSOCKET_H_
 
@@ -8,6 +9,7 @@
 #include "asycamore/tcpsocket/connect_tcp.h"
 #include "asycamore/tcpsocket/data_reader.h"
 #include "asycamore/tcpsocket/io_step.h"
+#include "asycamore/tcpsocket/owned_socket.h"
 #include "asycamore/tcpsocket/sock_err.h"
 #include "asycamore/tcpsocket/socket_address.h"
 #include "asycamore/tcpsocket/socket_control.h"
@@ -17,5 +19,6 @@
 #include "asycamore/tcpsocket/system_error.h"
 #include "asycamore/tcpsocket/tcp_connection.h"
 #include "asycamore/tcpsocket/write_iterable.h"
+#include "asycamore/tcpsocket/write_queue.h"
 
 #endif  // ASYCAMORE_TCPSOCKET_TCPSOCKET_H_

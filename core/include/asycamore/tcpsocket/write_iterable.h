@@ -1,6 +1,6 @@
 // WriteIterable: the seed's write_iterable. Sends discrete items, taken
-// lazily from a source, to a connection's socket, and reports each item
-// through for_each.
+// lazily from a source, through a connection's write queue, and reports
+// each item through for_each.
 //
 //   WriteIterable writer(
 //       connection, ItemsFrom(std::move(requests)),
@@ -8,11 +8,22 @@
 //         if (flags.sent()) ++completed;      // the whole item is handed off
 //         else if (flags.before_send) ...     // about to send its first byte
 //         else if (flags.after_send) ...      // its first send call returned
-//         else if (flags.not_sent) ...        // an error ended the writing
+//         else if (flags.not_sent) ...        // the connection ended first
 //       },
 //       /*before_and_after=*/true);
-//   writer.OnWritable();                      // once connected, and on each
-//                                             // writable event after that
+//   writer.OnWritable();                      // starts it (during kConnecting
+//                                             // too: it sends once connected)
+//
+// After the first OnWritable the connection drives it: its writability and
+// its queue's progress. Calling OnWritable on writable events as well (the
+// seed's style) is harmless.
+//
+// One write path: items are appended to the connection's queue (the same
+// queue Send uses), with their positions in the byte stream as item
+// boundaries. Items are taken from the source only while the connection is
+// not write_blocked() (its high watermark), so a source that could yield
+// forever is held to the watermark; taking resumes after on_drained. Small
+// items appended together leave in one gathered send.
 //
 // The callback contract (the seed's, exactly):
 //   - for_each(item, {}) once, after the whole item was handed to the socket;
@@ -20,29 +31,26 @@
 //     before the first send call that carries its first byte, and
 //     for_each(item, {.after_send = true}) just after the first send call
 //     that moved at least one of its bytes. Per item the order is
-//     before_send, after_send, sent;
-//   - items go out in the source's order, and sent notices come in that order.
-//     Small items are gathered into one vectored send (up to
-//     `gather_bytes` / `max_gather_items`), so item 2's before_send may come
-//     before item 1's sent notice; each notice still means what it says;
-//   - on an error, every item not completely sent is reported with
-//     {.not_sent = true}, in order, after the completed ones: first those
-//     already taken from the source, then all the source still yields.
+//     before_send, after_send, sent (an empty item gets all three once every
+//     byte before it was sent);
+//   - items go out in the source's order, and sent notices come in that
+//     order; item 2's before_send may come before item 1's sent notice when
+//     one send carries both;
+//   - when the connection ends first (an error, Abort, Close's timeout),
+//     every item taken from the source and not completely sent is reported
+//     with {.not_sent = true}, in order, after the completed ones. Items the
+//     source still holds were never taken and are not reported: the source
+//     is not drained (it may be endless).
 //
-// Items are absl::Cord values: a std::string moved into a WriteItem is
-// adopted without a copy (abseil keeps large strings as they are), and a
-// Cord shares or borrows memory (absl::MakeCordFromExternal), so big
-// payloads are never copied by the writer.
+// Work is bounded per event: at most `max_items_per_event` items are taken
+// (so a source of endless empty items cannot hold the loop) and at most the
+// connection's max_sends_per_event send calls are made; then it waits for
+// the next writable event.
 //
-// Work is bounded: at most `max_sends_per_event` send calls per OnWritable.
-// Would-block turns write interest on and waits for writability; ENOBUFS
-// turns it off and retries after `no_buffers_backoff`, since readiness says
-// nothing about memory. EINTR is retried at once. On an error the connection
-// records it (last_error()) and is closed.
-//
-// for_each may close the connection; it must not destroy the WriteIterable.
-// If the connection is closed by something else (a DataReader seeing the
-// peer's reset, say), the next OnWritable reports the unsent items.
+// for_each and on_finish may close or abort the connection; they must not
+// destroy the WriteIterable (destroy it later, e.g. on the next loop turn).
+// Destroying the connection first ends the writing without notices.
+// One WriteIterable feeds a connection at a time.
 //
 // Not thread-safe: one loop thread drives it, like the connection.
 #ifndef ASYCAMORE_TCPSOCKET_WRITE_ITERABLE_H_
@@ -58,11 +66,8 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/strings/cord.h"
-#include "absl/time/time.h"
-#include "asycamore/tcpsocket/io_step.h"
 #include "asycamore/tcpsocket/system_error.h"
 #include "asycamore/tcpsocket/tcp_connection.h"
-#include "asycamore/timer_queue.h"
 
 namespace asycamore {
 
@@ -84,7 +89,7 @@ struct WriteItem {
 struct WriteFlags {
   bool before_send = false;  // its first byte is about to be sent
   bool after_send = false;   // the first send call for it has returned
-  bool not_sent = false;     // an error stopped the writing before its end
+  bool not_sent = false;     // the connection ended before its last byte
 
   bool sent() const { return !before_send && !after_send && !not_sent; }
 };
@@ -98,71 +103,85 @@ ItemSource ItemsFrom(std::vector<WriteItem> items);
 using WriteCallback = absl::AnyInvocable<void(const WriteItem&, WriteFlags)>;
 
 enum class WriteProgress : std::uint8_t {
-  kWriting,  // more to send; it waits for writability or a retry timer
+  kWriting,  // more to send; the connection's progress drives it
   kDone,     // the source ended and every item was sent
-  kFailed,   // an error ended the writing (see error())
+  kFailed,   // the connection ended first (see error())
 };
 
 struct WriteOptions {
-  int max_sends_per_event = 16;
-  std::size_t gather_bytes = 64 * 1024;     // stop pulling items past this
-  std::size_t max_gather_items = 64;        // items in one gathered send
-  absl::Duration no_buffers_backoff = absl::Milliseconds(5);
+  // Items taken from the source per event (one OnWritable, one writable
+  // event), at most.
+  std::size_t max_items_per_event = 1024;
   // Called once when the writing ends (kDone or kFailed).
-  absl::AnyInvocable<void(WriteProgress)> on_finish;
+  absl::AnyInvocable<void(WriteProgress)> on_finish = nullptr;
 };
 
-class WriteIterable {
+class WriteIterable : private internal::WriteObserver {
  public:
-  // Prepares to write `items` to `connection`. Nothing is sent until the
-  // first OnWritable().
+  // Prepares to write `items` to `connection`. Nothing is taken or sent
+  // until the first OnWritable().
   WriteIterable(TcpConnection& connection, ItemSource items,
                 WriteCallback for_each, bool before_and_after = false,
                 WriteOptions options = {});
-  // Cancels a pending retry; items not sent are not reported.
-  ~WriteIterable();
+  // Stops feeding the connection (bytes already queued still go out);
+  // items not sent are not reported.
+  ~WriteIterable() override;
 
   WriteIterable(const WriteIterable&) = delete;
   WriteIterable& operator=(const WriteIterable&) = delete;
 
-  // Sends what the socket takes now. Call once to start, then for every
-  // writable event of the connection while it returns kWriting.
+  // Takes items and sends what the socket takes now. Call once to start;
+  // the connection calls it again as its queue drains.
   WriteProgress OnWritable();
 
   WriteProgress progress() const { return progress_; }
+  // The error that ended the connection (0 for Abort or a clean close).
   SystemError error() const { return error_; }
+  std::uint64_t items_taken() const { return items_taken_; }
   std::uint64_t items_sent() const { return items_sent_; }
   std::uint64_t bytes_sent() const { return bytes_sent_; }
+  // Send calls that carried bytes of this writer's items.
   std::uint64_t send_calls() const { return send_calls_; }
 
  private:
   struct Pending {
     WriteItem item;
-    std::size_t offset = 0;  // bytes of it already sent
+    std::uint64_t start = 0;    // position of its first byte in the stream
+    std::uint64_t end = 0;      // position after its last byte
+    std::uint64_t counted = 0;  // bytes_sent_ includes it up to here
     bool before_reported = false;
     bool after_reported = false;
   };
 
-  void FillWindow();
-  std::size_t BuildBuffers(ConstBuffer* buffers, std::size_t& first_items);
-  void Advance(std::size_t bytes, std::size_t items_in_call);
-  void Fail(SystemError error);
-  void Finish(WriteProgress progress);
-  void RetryLater();
-  bool Dead() const;
+  // internal::WriteObserver
+  void OnSendStarting(std::uint64_t from, std::uint64_t to) override;
+  void OnSent(std::uint64_t sent) override;
+  void OnRoom() override;
+  void OnDropped(SystemError error) override;
+  void OnConnectionGone() override;
 
-  TcpConnection& connection_;
+  bool Attach();
+  void Detach();
+  bool TakeItem();
+  // Reports what the queue's progress completed; may Finish.
+  void Settle();
+  void Finish(WriteProgress progress);
+  void Fail(SystemError error);
+
+  TcpConnection* connection_;
   ItemSource source_;
   WriteCallback for_each_;
   bool before_and_after_;
   WriteOptions options_;
-  std::deque<Pending> window_;
-  std::size_t window_bytes_ = 0;  // unsent bytes in the window
+  std::deque<Pending> pending_;  // taken, not completely sent
+  std::size_t before_next_ = 0;  // index of the first item without before_send
+  bool attached_ = false;
   bool source_ended_ = false;
+  bool in_call_ = false;
+  bool in_settle_ = false;
   WriteProgress progress_ = WriteProgress::kWriting;
   SystemError error_ = kNoSystemError;
-  TimerId retry_timer_;
-  bool in_call_ = false;
+  std::uint64_t items_taken_ = 0;
   std::uint64_t items_sent_ = 0;
   std::uint64_t bytes_sent_ = 0;
   std::uint64_t send_calls_ = 0;
