@@ -24,7 +24,7 @@ class Probe : public TcpConnection {
     } else {
       connected_ = true;
     }
-    Close();
+    Abort();  // the probe sends nothing: close at once
   }
   bool connected() const { return connected_; }
   const std::string& failure() const { return failure_; }
