@@ -282,8 +282,8 @@ std::string FormatSvg(const Machine& machine, const std::vector<Cell>& cells) {
           "asycamore: cost per event against N (top; medians, log scales) and "
           "ratio to its floor (bottom: raw_epoll for epoll, libevent, libuv; "
           "raw_poll for poll, select)",
-          absl::StrCat(report::MachineSummary(machine), "; load ",
-                       machine.load_before, "; ", machine.date)));
+          {absl::StrCat(report::MachineSummary(machine), "; load ",
+                        machine.load_before, "; ", machine.date)}));
 
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const Group& group = groups[g];
@@ -322,30 +322,17 @@ std::string FormatSvg(const Machine& machine, const std::vector<Cell>& cells) {
                                                        : ": x its floor")));
       absl::StrAppend(&svg, report::SvgPanelFrame(x0, y0, kPanelW, kPanelH));
       for (double t : x.Ticks()) {
-        const double px = x.Map(t);
-        absl::StrAppendFormat(
-            &svg,
-            "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" "
-            "stroke=\"#eee\"/><text x=\"%.1f\" y=\"%.0f\" "
-            "text-anchor=\"middle\" fill=\"#444\">%s</text>\n",
-            px, y0, px, y0 + kPanelH, px, y0 + kPanelH + 15, CountLabel(t));
+        absl::StrAppend(&svg,
+                        report::SvgXTick(x.Map(t), y0, kPanelH, CountLabel(t)));
       }
-      absl::StrAppendFormat(&svg,
-                            "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" "
-                            "fill=\"#444\">N</text>\n",
-                            x0 + kPanelW / 2, y0 + kPanelH + 30);
+      absl::StrAppend(&svg, report::SvgAxisTitle(x0 + kPanelW / 2,
+                                                 y0 + kPanelH + 30, "N"));
       for (double t : y.Ticks()) {
-        const double py = y.Map(t);
-        const std::string label =
-            row == 0 ? TickNs(t) : absl::StrFormat("%gx", t);
-        absl::StrAppendFormat(
+        absl::StrAppend(
             &svg,
-            "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" "
-            "stroke=\"%s\"%s/><text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" "
-            "fill=\"#444\">%s</text>\n",
-            x0, py, x0 + kPanelW, py, row == 1 && std::fabs(t - 1.0) < 1e-9 ? "#000" : "#eee",
-            row == 1 && std::fabs(t - 1.0) < 1e-9 ? " stroke-dasharray=\"4 3\"" : "", x0 - 5,
-            py + 4, XmlEscape(label));
+            report::SvgYTick(x0, y.Map(t), kPanelW,
+                             row == 0 ? TickNs(t) : absl::StrFormat("%gx", t),
+                             row == 1 && std::fabs(t - 1.0) < 1e-9));
       }
       for (const std::string& name : names) {
         std::vector<std::pair<double, double>> points;

@@ -66,41 +66,24 @@ std::string FormatLatencySvg(const LoadReport& report) {
           kLeft,
           absl::StrCat("asycamore-load: latency by percentile, ", o.method, " ",
                        o.url.ToString()),
-          absl::StrFormat("%d connections, %d threads, pipeline %d; %d "
-                          "responses in %.2fs",
-                          o.connections, o.threads, o.pipeline, h.count(),
-                          absl::ToDoubleSeconds(report.stats.elapsed()))));
-  for (const auto& [line_y, line] :
-       {std::pair{60, LatencyOrigin(o)},
-        std::pair{78, absl::StrCat(report::MachineSummary(report.machine), "; ",
-                                   report.machine.date)}}) {
-    absl::StrAppendFormat(&svg,
-                          "<text x=\"%.0f\" y=\"%d\" fill=\"#444\">%s</text>\n",
-                          kLeft, line_y, report::XmlEscape(line));
-  }
+          {absl::StrFormat("%d connections, %d threads, pipeline %d; %d "
+                           "responses in %.2fs",
+                           o.connections, o.threads, o.pipeline, h.count(),
+                           absl::ToDoubleSeconds(report.stats.elapsed())),
+           LatencyOrigin(o),
+           absl::StrCat(report::MachineSummary(report.machine), "; ",
+                        report.machine.date)}));
   absl::StrAppend(&svg, report::SvgPanelFrame(kLeft, kTop, kWidth, kHeight));
   for (int n = 0; n <= nines; ++n) {
-    const double px = x.Map(n);
-    absl::StrAppendFormat(
-        &svg,
-        "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" "
-        "stroke=\"#eee\"/><text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\" "
-        "fill=\"#444\">%s</text>\n",
-        px, kTop, px, kTop + kHeight, px, kTop + kHeight + 15, NinesLabel(n));
+    absl::StrAppend(&svg,
+                    report::SvgXTick(x.Map(n), kTop, kHeight, NinesLabel(n)));
   }
-  absl::StrAppendFormat(&svg,
-                        "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" "
-                        "fill=\"#444\">percentile</text>\n",
-                        kLeft + kWidth / 2, kTop + kHeight + 35);
+  absl::StrAppend(&svg,
+                  report::SvgAxisTitle(kLeft + kWidth / 2, kTop + kHeight + 35,
+                                       "percentile"));
   for (double t : y.Ticks()) {
-    const double py = y.Map(t);
-    absl::StrAppendFormat(
-        &svg,
-        "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" "
-        "stroke=\"#eee\"/><text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" "
-        "fill=\"#444\">%s</text>\n",
-        kLeft, py, kLeft + kWidth, py, kLeft - 5, py + 4,
-        report::XmlEscape(report::TickNs(t)));
+    absl::StrAppend(&svg, report::SvgYTick(kLeft, y.Map(t), kWidth,
+                                           report::TickNs(t), false));
   }
   if (h.count() == 0) {
     absl::StrAppendFormat(&svg,

@@ -42,11 +42,17 @@ std::string SvgOpen(double width, double height) {
 }
 
 std::string SvgHeading(double x, std::string_view title,
-                       std::string_view subtitle) {
-  return absl::StrFormat(
+                       const std::vector<std::string>& lines) {
+  std::string out = absl::StrFormat(
       "<text x=\"%.0f\" y=\"22\" font-size=\"14\" font-weight=\"bold\">%s"
-      "</text>\n<text x=\"%.0f\" y=\"42\" fill=\"#444\">%s</text>\n",
-      x, XmlEscape(title), x, XmlEscape(subtitle));
+      "</text>\n",
+      x, XmlEscape(title));
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    absl::StrAppendFormat(
+        &out, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#444\">%s</text>\n", x,
+        42 + 18 * static_cast<double>(i), XmlEscape(lines[i]));
+  }
+  return out;
 }
 
 std::string SvgPanelFrame(double x, double y, double width, double height) {
@@ -54,6 +60,33 @@ std::string SvgPanelFrame(double x, double y, double width, double height) {
       "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" "
       "fill=\"none\" stroke=\"#999\"/>\n",
       x, y, width, height);
+}
+
+std::string SvgXTick(double px, double y0, double height,
+                     std::string_view label) {
+  return absl::StrFormat(
+      "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" "
+      "stroke=\"#eee\"/><text x=\"%.1f\" y=\"%.0f\" "
+      "text-anchor=\"middle\" fill=\"#444\">%s</text>\n",
+      px, y0, px, y0 + height, px, y0 + height + 15, XmlEscape(label));
+}
+
+std::string SvgYTick(double x0, double py, double width, std::string_view label,
+                     bool reference) {
+  return absl::StrFormat(
+      "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" "
+      "stroke=\"%s\"%s/><text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" "
+      "fill=\"#444\">%s</text>\n",
+      x0, py, x0 + width, py, reference ? "#000" : "#eee",
+      reference ? " stroke-dasharray=\"4 3\"" : "", x0 - 5, py + 4,
+      XmlEscape(label));
+}
+
+std::string SvgAxisTitle(double x, double y, std::string_view text) {
+  return absl::StrFormat(
+      "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" "
+      "fill=\"#444\">%s</text>\n",
+      x, y, XmlEscape(text));
 }
 
 std::string SvgLegendEntry(double x, double y, std::string_view colour,
@@ -73,9 +106,9 @@ std::string_view PaletteColour(std::size_t index) {
 }
 
 double Axis::Map(double v) const {
-  const double f = log ? (std::log10(v) - std::log10(lo)) /
-                             (std::log10(hi) - std::log10(lo))
-                       : (v - lo) / (hi - lo);
+  const double f =
+      log ? (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo))
+          : (v - lo) / (hi - lo);
   return p0 + f * (p1 - p0);
 }
 

@@ -21,12 +21,27 @@ std::string XmlEscape(std::string_view text);
 std::string SvgOpen(double width, double height);
 
 // Returns a chart's heading at `x`: `title` in bold on the first line,
-// `subtitle` (e.g. the machine) in grey under it.
+// then each of `lines` (the machine, the settings...) in grey under it, 18
+// px apart from y = 42.
 std::string SvgHeading(double x, std::string_view title,
-                       std::string_view subtitle);
+                       const std::vector<std::string>& lines);
 
 // Returns a panel's outline: a grey rectangle.
 std::string SvgPanelFrame(double x, double y, double width, double height);
+
+// Returns a vertical grid line at `px` down a panel (from y0, `height`
+// long) with `label` centred under it.
+std::string SvgXTick(double px, double y0, double height,
+                     std::string_view label);
+
+// Returns a horizontal grid line at `py` across a panel (from x0, `width`
+// long) with `label` to its left. A `reference` line (a ratio axis's 1x) is
+// black and dashed.
+std::string SvgYTick(double x0, double py, double width, std::string_view label,
+                     bool reference);
+
+// Returns an axis title, grey, centred at (x, y).
+std::string SvgAxisTitle(double x, double y, std::string_view text);
 
 // Returns one legend entry: a short line in `colour` (dashed when `dashed`)
 // at (x, y) and `label` to its right.

@@ -165,8 +165,6 @@ std::string FormatComparisonJson(const ComparisonSettings& settings,
         ", \"good_runs\": ", c.good_runs,
         ",\n      \"best_requests_per_second\": ",
         JsonNumber(c.best_requests_per_second),
-        ", \"median_requests_per_second\": ",
-        JsonNumber(c.median_requests_per_second),
         ", \"ratio_requests_per_second\": ",
         JsonNumber(c.ratio_requests_per_second),
         ",\n      \"best_generator_cpu_ns_per_request\": ",
@@ -211,17 +209,17 @@ std::string FormatComparisonSvg(const ComparisonSettings& settings,
 
   std::string svg = report::SvgOpen(width, height);
   absl::StrAppend(
-      &svg, report::SvgHeading(
-                kLeft,
-                "asycamore: HTTP load generators side by side, as ratios to "
-                "wrk (best of the repetitions)",
-                absl::StrCat(report::MachineSummary(machine), "; load ",
-                             machine.load_before, "; ", machine.date)));
-  absl::StrAppendFormat(
-      &svg, "<text x=\"%.0f\" y=\"60\" fill=\"#444\">%s</text>\n", kLeft,
-      XmlEscape(absl::StrCat(
-          Pinning(settings),
-          cells.empty() ? "" : absl::StrCat("; ", RunsSummary(cells[0])))));
+      &svg,
+      report::SvgHeading(
+          kLeft,
+          "asycamore: HTTP load generators side by side, as ratios to "
+          "wrk (best of the repetitions)",
+          {absl::StrCat(report::MachineSummary(machine), "; load ",
+                        machine.load_before, "; ", machine.date),
+           absl::StrCat(Pinning(settings),
+                        cells.empty()
+                            ? ""
+                            : absl::StrCat("; ", RunsSummary(cells[0])))}));
 
   for (std::size_t p = 0; p < std::size(panels); ++p) {
     const Panel& panel = panels[p];
@@ -234,14 +232,9 @@ std::string FormatComparisonSvg(const ComparisonSettings& settings,
         x0, kTop - 8, XmlEscape(panel.title));
     absl::StrAppend(&svg, report::SvgPanelFrame(x0, kTop, kPanelW, kPanelH));
     for (double t : y.Ticks()) {
-      const bool one = std::abs(t - 1.0) < 1e-9;
-      absl::StrAppendFormat(
-          &svg,
-          "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"%s\""
-          "%s/><text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" "
-          "fill=\"#444\">%gx</text>\n",
-          x0, y.Map(t), x0 + kPanelW, y.Map(t), one ? "#000" : "#eee",
-          one ? " stroke-dasharray=\"4 3\"" : "", x0 - 5, y.Map(t) + 4, t);
+      absl::StrAppend(&svg, report::SvgYTick(x0, y.Map(t), kPanelW,
+                                             absl::StrFormat("%gx", t),
+                                             std::abs(t - 1.0) < 1e-9));
     }
     const double group_w = kPanelW / std::max<std::size_t>(groups.size(), 1);
     const double bar_w = std::min(

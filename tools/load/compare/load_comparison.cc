@@ -7,14 +7,6 @@
 namespace asycamore::loadcompare {
 namespace {
 
-double Median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const std::size_t mid = values.size() / 2;
-  return values.size() % 2 == 1 ? values[mid]
-                                : (values[mid - 1] + values[mid]) / 2;
-}
-
 double Ratio(double value, double baseline) {
   return value > 0 && baseline > 0 ? value / baseline : 0;
 }
@@ -93,12 +85,10 @@ std::vector<Cell> Summarise(const std::vector<RunResult>& runs) {
               [](const RunResult& a, const RunResult& b) {
                 return a.record.repetition < b.record.repetition;
               });
-    std::vector<double> rates;
     const RunResult* fastest = nullptr;
     for (const RunResult& run : cell.runs) {
       if (!run.good()) continue;
       ++cell.good_runs;
-      rates.push_back(run.requests_per_second());
       if (fastest == nullptr ||
           run.requests_per_second() > fastest->requests_per_second()) {
         fastest = &run;
@@ -111,7 +101,6 @@ std::vector<Cell> Summarise(const std::vector<RunResult>& runs) {
     }
     if (fastest == nullptr) continue;
     cell.best_requests_per_second = fastest->requests_per_second();
-    cell.median_requests_per_second = Median(rates);
     const double wall = static_cast<double>(fastest->record.wall_ns);
     if (wall > 0) {
       cell.generator_cpu_use =

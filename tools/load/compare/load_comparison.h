@@ -44,10 +44,9 @@ struct Cell {
   std::string generator = {};
   std::vector<RunResult> runs = {};  // in repetition order
   // Over the good runs; 0 when there is none (or, for the server, no
-  // measurement).
+  // measurement). Every repetition's figures stay in `runs`.
   int good_runs = 0;
   double best_requests_per_second = 0;
-  double median_requests_per_second = 0;
   double best_generator_cpu_ns = 0;  // per request
   double best_server_cpu_ns = 0;     // per request
   // CPU time / wall time of the run with the best rate: 1.0 is one core
