@@ -11,17 +11,12 @@
 
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "parse_args.h"
 
 namespace asycamore {
 namespace {
 
-absl::StatusOr<LoadOptions> Parse(std::vector<std::string> args) {
-  args.insert(args.begin(), "asycamore-load");
-  std::vector<const char*> argv;
-  for (const std::string& a : args) argv.push_back(a.c_str());
-  argv.push_back(nullptr);
-  return ParseLoadCommandLine(static_cast<int>(args.size()), argv.data());
-}
+using testing::ParseArgs;
 
 std::string WriteTempFile(const std::string& name, const std::string& bytes) {
   const std::string path = ::testing::TempDir() + name;
@@ -30,7 +25,7 @@ std::string WriteTempFile(const std::string& name, const std::string& bytes) {
 }
 
 TEST(LoadCommandLine, DefaultsAreWrks) {
-  absl::StatusOr<LoadOptions> o = Parse({"http://localhost:8080/"});
+  absl::StatusOr<LoadOptions> o = ParseArgs({"http://localhost:8080/"});
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_FALSE(o->help);
   EXPECT_EQ(o->connections, 10);
@@ -104,7 +99,7 @@ TEST(LoadCommandLine, EveryFlagInItsShortLongEqualsAndAttachedForms) {
   for (const FlagCase& c : cases) {
     std::vector<std::string> args = c.args;
     args.push_back("http://127.0.0.1:8080/");
-    absl::StatusOr<LoadOptions> o = Parse(args);
+    absl::StatusOr<LoadOptions> o = ParseArgs(args);
     SCOPED_TRACE(args[0]);
     ASSERT_TRUE(o.ok()) << o.status();
     c.check(*o);
@@ -112,8 +107,8 @@ TEST(LoadCommandLine, EveryFlagInItsShortLongEqualsAndAttachedForms) {
 }
 
 TEST(LoadCommandLine, HeadersAccumulateInOrderAndALaterValueWins) {
-  absl::StatusOr<LoadOptions> o =
-      Parse({"-H", "A: 1", "-c", "4", "-H", "B: 2", "-c", "8", "http://h/"});
+  absl::StatusOr<LoadOptions> o = ParseArgs(
+      {"-H", "A: 1", "-c", "4", "-H", "B: 2", "-c", "8", "http://h/"});
   ASSERT_TRUE(o.ok()) << o.status();
   ASSERT_EQ(o->headers.size(), 2u);
   EXPECT_EQ(o->headers[0].name, "A");
@@ -123,8 +118,8 @@ TEST(LoadCommandLine, HeadersAccumulateInOrderAndALaterValueWins) {
 
 TEST(LoadCommandLine, TheBodyFileIsReadWholeWithItsNulBytes) {
   const std::string bytes("a\0b\r\n", 5);
-  absl::StatusOr<LoadOptions> o =
-      Parse({"--body", WriteTempFile("load_options_nul", bytes), "http://h/"});
+  absl::StatusOr<LoadOptions> o = ParseArgs(
+      {"--body", WriteTempFile("load_options_nul", bytes), "http://h/"});
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_EQ(o->body, bytes);
 }
@@ -138,18 +133,18 @@ TEST(LoadCommandLine, HelpWinsOverEveryMistake) {
            {"--bogus", "-h"},
            {"https://x/", "--help"},
            {"-c", "1", "-t", "9", "-h", "http://h/"}}) {
-    absl::StatusOr<LoadOptions> o = Parse(args);
+    absl::StatusOr<LoadOptions> o = ParseArgs(args);
     ASSERT_TRUE(o.ok()) << args[0] << ": " << o.status();
     EXPECT_TRUE(o->help) << args[0];
   }
 }
 
 TEST(LoadCommandLine, ADoubleDashEndsTheFlags) {
-  absl::StatusOr<LoadOptions> o = Parse({"-t", "1", "--", "http://h/"});
+  absl::StatusOr<LoadOptions> o = ParseArgs({"-t", "1", "--", "http://h/"});
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_EQ(o->threads, 1);
   // After "--", "--help" is an argument (a bad URL), not the flag.
-  o = Parse({"--", "--help"});
+  o = ParseArgs({"--", "--help"});
   EXPECT_FALSE(o.ok());
   EXPECT_NE(o.status().message().find("URL '--help'"), std::string::npos)
       << o.status();
@@ -204,7 +199,7 @@ TEST(LoadCommandLine, EachMistakeNamesTheFlagAndItsValue) {
       {{"http://h:70000/"}, {"URL 'http://h:70000/'", "70000"}},
   };
   for (const Mistake& m : mistakes) {
-    absl::StatusOr<LoadOptions> o = Parse(m.args);
+    absl::StatusOr<LoadOptions> o = ParseArgs(m.args);
     SCOPED_TRACE(m.args[0]);
     ASSERT_FALSE(o.ok());
     EXPECT_EQ(o.status().code(), absl::StatusCode::kInvalidArgument);

@@ -10,6 +10,7 @@
 #include "load_options.h"
 #include "load_stats.h"
 #include "mini_json.h"
+#include "parse_args.h"
 #include "progress.h"
 #include "xml_check.h"
 
@@ -19,15 +20,7 @@ namespace {
 using testing::JsonValue;
 using testing::ParseJson;
 
-LoadOptions Options(std::vector<std::string> args) {
-  args.insert(args.begin(), "asycamore-load");
-  std::vector<const char*> argv;
-  for (const std::string& a : args) argv.push_back(a.c_str());
-  absl::StatusOr<LoadOptions> o =
-      ParseLoadCommandLine(static_cast<int>(argv.size()), argv.data());
-  EXPECT_TRUE(o.ok()) << o.status();
-  return o.ok() ? *o : LoadOptions{};
-}
+using testing::OptionsFrom;
 
 // 8 answers of 200 and 2 of 404 over 2 s, a read error, one timeout and
 // three requests in flight at the end.
@@ -67,7 +60,7 @@ double Number(const JsonValue& root,
 }
 
 TEST(LoadReportJson, IsValidAndCarriesTheCounts) {
-  const LoadOptions o = Options(
+  const LoadOptions o = OptionsFrom(
       {"-c", "4", "-t", "1", "-H", "X-Path: a\\b", "http://h:8080/p?a=1&b=2"});
   const LoadStats s = SampleStats();
   const std::string json = FormatLoadJson({.options = o,
@@ -123,7 +116,7 @@ TEST(LoadReportJson, IsValidAndCarriesTheCounts) {
 }
 
 TEST(LoadReportJson, ACountRunWithARateSaysSo) {
-  const LoadOptions o = Options({"-n", "1000", "-R", "2.5k", "http://h/"});
+  const LoadOptions o = OptionsFrom({"-n", "1000", "-R", "2.5k", "http://h/"});
   const LoadStats s = SampleStats();
   absl::StatusOr<JsonValue> root =
       ParseJson(FormatLoadJson({.options = o,
@@ -138,7 +131,7 @@ TEST(LoadReportJson, ACountRunWithARateSaysSo) {
 }
 
 TEST(LoadReportSvg, IsWellFormedWithMarkupInTheUrlAndMachine) {
-  const LoadOptions o = Options({"http://h/q?a=1&b=<2>"});
+  const LoadOptions o = OptionsFrom({"http://h/q?a=1&b=<2>"});
   const LoadStats s = SampleStats();
   const std::string svg = FormatLatencySvg({.options = o,
                                             .address = "127.0.0.1:80",
@@ -152,7 +145,7 @@ TEST(LoadReportSvg, IsWellFormedWithMarkupInTheUrlAndMachine) {
 }
 
 TEST(LoadReportSvg, ARunWithoutResponsesIsWellFormedAndSaysSo) {
-  const LoadOptions o = Options({"http://h/"});
+  const LoadOptions o = OptionsFrom({"http://h/"});
   absl::StatusOr<LoadStats> s = LoadStats::Create();
   ASSERT_TRUE(s.ok());
   const std::string svg = FormatLatencySvg({.options = o,
@@ -165,7 +158,7 @@ TEST(LoadReportSvg, ARunWithoutResponsesIsWellFormedAndSaysSo) {
 
 TEST(LoadReportText, HasWrksLinesAndWhatWrkLeavesOut) {
   const LoadOptions o =
-      Options({"-c", "4", "-t", "1", "--latency", "http://h/"});
+      OptionsFrom({"-c", "4", "-t", "1", "--latency", "http://h/"});
   const LoadStats s = SampleStats();
   const std::string text = FormatLoadText({.options = o,
                                            .address = "127.0.0.1:80",
@@ -191,7 +184,7 @@ TEST(LoadReportText, HasWrksLinesAndWhatWrkLeavesOut) {
 }
 
 TEST(LoadReportText, ARateRunSaysItCorrectsForCoordinatedOmission) {
-  const LoadOptions o = Options({"-n", "50", "-R", "1000", "http://h/"});
+  const LoadOptions o = OptionsFrom({"-n", "50", "-R", "1000", "http://h/"});
   const LoadStats s = SampleStats();
   const std::string text = FormatLoadText({.options = o,
                                            .address = "127.0.0.1:80",
@@ -218,20 +211,20 @@ TEST(LoadReportText, LatenciesAndBytesUseWrksUnits) {
 }
 
 TEST(ProgressLine, ShowsTheRateSinceTheLastLine) {
-  const LoadOptions timed = Options({"-d", "10s", "http://h/"});
+  const LoadOptions timed = OptionsFrom({"-d", "10s", "http://h/"});
   EXPECT_EQ(
       FormatProgressLine(
           timed, {.elapsed = absl::Seconds(2), .responses = 100'000},
           {.elapsed = absl::Seconds(3), .responses = 330'000, .errors = 4}),
       "[3.0s/10s] 230.0k req/s, 330000 responses, 4 errors");
-  const LoadOptions counted = Options({"-n", "1M", "http://h/"});
+  const LoadOptions counted = OptionsFrom({"-n", "1M", "http://h/"});
   EXPECT_EQ(FormatProgressLine(counted, {},
                                {.elapsed = absl::Seconds(1), .responses = 500}),
             "[1.0s] 500/1000000 requests, 500 req/s, 0 errors");
 }
 
 TEST(ProgressLine, NothingIsDrawnWhenTheOutputIsNotATerminal) {
-  const LoadOptions o = Options({"http://h/"});
+  const LoadOptions o = OptionsFrom({"http://h/"});
   const std::string path = ::testing::TempDir() + "progress_not_a_tty";
   FILE* file = std::fopen(path.c_str(), "w");
   ASSERT_NE(file, nullptr);

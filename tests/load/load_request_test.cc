@@ -6,19 +6,12 @@
 
 #include "gtest/gtest.h"
 #include "load_options.h"
+#include "parse_args.h"
 
 namespace asycamore {
 namespace {
 
-LoadOptions Options(std::vector<std::string> args) {
-  args.insert(args.begin(), "asycamore-load");
-  std::vector<const char*> argv;
-  for (const std::string& a : args) argv.push_back(a.c_str());
-  absl::StatusOr<LoadOptions> o =
-      ParseLoadCommandLine(static_cast<int>(argv.size()), argv.data());
-  EXPECT_TRUE(o.ok()) << o.status();
-  return o.ok() ? *o : LoadOptions{};
-}
+using testing::OptionsFrom;
 
 std::size_t Count(const std::string& text, const std::string& part) {
   std::size_t n = 0;
@@ -31,7 +24,7 @@ std::size_t Count(const std::string& text, const std::string& part) {
 
 TEST(LoadRequest, CarriesTheUrlsTargetAndAuthority) {
   absl::StatusOr<std::string> r =
-      BuildLoadRequest(Options({"http://h:8080/a?b=1"}));
+      BuildLoadRequest(OptionsFrom({"http://h:8080/a?b=1"}));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->rfind("GET /a?b=1 HTTP/1.1\r\nHost: h:8080\r\n", 0), 0u) << *r;
   EXPECT_EQ(r->substr(r->size() - 4), "\r\n\r\n");
@@ -40,8 +33,8 @@ TEST(LoadRequest, CarriesTheUrlsTargetAndAuthority) {
 
 TEST(LoadRequest, AHostHeaderReplacesTheUrlsAndTheOthersKeepTheirOrder) {
   absl::StatusOr<std::string> r =
-      BuildLoadRequest(Options({"-H", "X-B: 2", "-H", "host: other.example",
-                                "-H", "X-A: 1", "http://[::1]:8080/"}));
+      BuildLoadRequest(OptionsFrom({"-H", "X-B: 2", "-H", "host: other.example",
+                                    "-H", "X-A: 1", "http://[::1]:8080/"}));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(Count(*r, "ost: "), 1u) << *r;
   EXPECT_NE(r->find("Host: other.example\r\n"), std::string::npos) << *r;
@@ -51,8 +44,8 @@ TEST(LoadRequest, AHostHeaderReplacesTheUrlsAndTheOthersKeepTheirOrder) {
 TEST(LoadRequest, TheBodyGetsItsContentLength) {
   const std::string path = ::testing::TempDir() + "load_request_body";
   std::ofstream(path, std::ios::binary) << "hello";
-  absl::StatusOr<std::string> r =
-      BuildLoadRequest(Options({"-m", "POST", "--body", path, "http://h/"}));
+  absl::StatusOr<std::string> r = BuildLoadRequest(
+      OptionsFrom({"-m", "POST", "--body", path, "http://h/"}));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->rfind("POST / HTTP/1.1\r\n", 0), 0u);
   EXPECT_NE(r->find("Content-Length: 5\r\n"), std::string::npos) << *r;

@@ -96,21 +96,25 @@ absl::Status Bad(const Given& given, absl::string_view why) {
       given.spelling, " '", absl::CHexEscape(given.value), "': ", why));
 }
 
-absl::StatusOr<int> BoundedCount(const Given& given, int lowest, int highest) {
+// Sets `field` to the count given, if it is within lowest..highest.
+absl::Status SetCount(const Given& given, int lowest, int highest, int& field) {
   absl::StatusOr<std::uint64_t> n = ParseCount(given.value);
   if (!n.ok()) return Bad(given, n.status().message());
   if (*n < static_cast<std::uint64_t>(lowest) ||
       *n > static_cast<std::uint64_t>(highest)) {
     return Bad(given, absl::StrCat("must be ", lowest, " to ", highest));
   }
-  return static_cast<int>(*n);
+  field = static_cast<int>(*n);
+  return absl::OkStatus();
 }
 
-absl::StatusOr<absl::Duration> PositiveDuration(const Given& given) {
+// Sets `field` to the duration given, if it is more than 0.
+absl::Status SetDuration(const Given& given, absl::Duration& field) {
   absl::StatusOr<absl::Duration> d = ParseWrkDuration(given.value);
   if (!d.ok()) return Bad(given, d.status().message());
   if (*d <= absl::ZeroDuration()) return Bad(given, "must be more than 0");
-  return *d;
+  field = *d;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<LoadHeader> ParseHeader(const Given& given) {
@@ -157,27 +161,16 @@ struct Seen {
 absl::Status Apply(const FlagSpec& spec, const Given& given,
                    LoadOptions& options, Seen& seen) {
   switch (spec.flag) {
-    case Flag::kConnections: {
-      absl::StatusOr<int> n = BoundedCount(given, 1, kMaxLoadConnections);
-      if (!n.ok()) return n.status();
-      options.connections = *n;
+    // (`seen` is only read when every flag parsed.)
+    case Flag::kConnections:
       seen.connections = given;
-      return absl::OkStatus();
-    }
-    case Flag::kThreads: {
-      absl::StatusOr<int> n = BoundedCount(given, 1, kMaxLoadThreads);
-      if (!n.ok()) return n.status();
-      options.threads = *n;
+      return SetCount(given, 1, kMaxLoadConnections, options.connections);
+    case Flag::kThreads:
       seen.threads = given;
-      return absl::OkStatus();
-    }
-    case Flag::kDuration: {
-      absl::StatusOr<absl::Duration> d = PositiveDuration(given);
-      if (!d.ok()) return d.status();
-      options.duration = *d;
+      return SetCount(given, 1, kMaxLoadThreads, options.threads);
+    case Flag::kDuration:
       seen.duration = given;
-      return absl::OkStatus();
-    }
+      return SetDuration(given, options.duration);
     case Flag::kRequests: {
       absl::StatusOr<std::uint64_t> n = ParseCount(given.value);
       if (!n.ok()) return Bad(given, n.status().message());
@@ -186,12 +179,8 @@ absl::Status Apply(const FlagSpec& spec, const Given& given,
       seen.requests = given;
       return absl::OkStatus();
     }
-    case Flag::kPipeline: {
-      absl::StatusOr<int> n = BoundedCount(given, 1, kMaxLoadPipeline);
-      if (!n.ok()) return n.status();
-      options.pipeline = *n;
-      return absl::OkStatus();
-    }
+    case Flag::kPipeline:
+      return SetCount(given, 1, kMaxLoadPipeline, options.pipeline);
     case Flag::kRate: {
       absl::StatusOr<double> rate = ParseRate(given.value);
       if (!rate.ok()) return Bad(given, rate.status().message());
@@ -220,12 +209,8 @@ absl::Status Apply(const FlagSpec& spec, const Given& given,
       options.body = *std::move(body);
       return absl::OkStatus();
     }
-    case Flag::kTimeout: {
-      absl::StatusOr<absl::Duration> d = PositiveDuration(given);
-      if (!d.ok()) return d.status();
-      options.timeout = *d;
-      return absl::OkStatus();
-    }
+    case Flag::kTimeout:
+      return SetDuration(given, options.timeout);
     case Flag::kJson:
     case Flag::kSvg:
       if (given.value.empty()) return Bad(given, "needs a file name");
