@@ -451,6 +451,7 @@ void HttpClientSocket::Finalize() {
     ring_.pop_front();
   }
   CheckAccounts();
+  summary_.bytes_read = reader_ != nullptr ? reader_->bytes_read() : 0;
   summary_.error_class = end_class_;
   summary_.system_error = end_code_;
   summary_.message = end_message_;

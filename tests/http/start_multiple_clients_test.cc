@@ -20,33 +20,7 @@
 namespace asycamore::testing {
 namespace {
 
-// The server's loop on a thread of its own, stopped and joined before the
-// test reads what the server saw.
-class ServerThread {
- public:
-  ServerThread(const std::string& backend, ServerScript script)
-      : loop_(*EventLoop::Create({.backend = backend})),
-        server_(std::make_unique<TestHttpServer>(*loop_, std::move(script))),
-        thread_([this] {
-          while (!stop_.load()) loop_->Iterate(absl::Milliseconds(5)).IgnoreError();
-        }) {}
-  ~ServerThread() { Join(); }
-
-  void Join() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  std::uint16_t port() const { return port_; }
-  // After Join only.
-  TestHttpServer& server() { return *server_; }
-
- private:
-  std::unique_ptr<EventLoop> loop_;
-  std::unique_ptr<TestHttpServer> server_;
-  std::uint16_t port_ = server_->port();
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
+using ServerThread = TestHttpServerThread;
 
 // One thread's record of final outcomes, by tag.
 struct ThreadLedger {

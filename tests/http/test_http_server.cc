@@ -134,4 +134,30 @@ std::uint16_t TestHttpServer::port() const {
   return listener_ == nullptr ? 0 : listener_->local_port();
 }
 
+TestHttpServerThread::TestHttpServerThread(const std::string& backend,
+                                           ServerScript script) {
+  absl::StatusOr<std::unique_ptr<EventLoop>> loop =
+      EventLoop::Create({.backend = backend});
+  if (!loop.ok()) {
+    ADD_FAILURE() << loop.status();
+    return;
+  }
+  loop_ = *std::move(loop);
+  server_ = std::make_unique<TestHttpServer>(*loop_, std::move(script));
+  port_ = server_->port();
+  thread_ = std::thread([this] {
+    while (!stop_.load()) loop_->Iterate(absl::Milliseconds(5)).IgnoreError();
+  });
+}
+
+TestHttpServerThread::~TestHttpServerThread() {
+  Join();
+  server_.reset();  // before its loop
+}
+
+void TestHttpServerThread::Join() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
 }  // namespace asycamore::testing

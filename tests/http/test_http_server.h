@@ -7,12 +7,14 @@
 #ifndef ASYCAMORE_TESTS_HTTP_TEST_HTTP_SERVER_H_
 #define ASYCAMORE_TESTS_HTTP_TEST_HTTP_SERVER_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <limits>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -75,6 +77,26 @@ class TestHttpServer {
   std::unique_ptr<AcceptingSocket> listener_;
   std::size_t connections_ = 0;
   std::vector<SeenRequest> requests_;
+};
+
+// A TestHttpServer on a loop and thread of its own (for clients that run
+// their own threads: StartMultipleClients, asycamore-load). Join() stops
+// the thread; read server() only after it.
+class TestHttpServerThread {
+ public:
+  TestHttpServerThread(const std::string& backend, ServerScript script);
+  ~TestHttpServerThread();
+
+  void Join();
+  std::uint16_t port() const { return port_; }
+  TestHttpServer& server() { return *server_; }
+
+ private:
+  std::unique_ptr<EventLoop> loop_;
+  std::unique_ptr<TestHttpServer> server_;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
 };
 
 }  // namespace asycamore::testing

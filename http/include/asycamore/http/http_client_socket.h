@@ -169,6 +169,7 @@ struct HttpConnectionEnd {
   // The server ended HTTP on the connection (Connection: close, HTTP/1.0,
   // a body delimited by the close, an upgrade).
   bool server_closed = false;
+  std::uint64_t bytes_read = 0;  // on this connection
   // Requests of this connection, by outcome.
   std::uint64_t answered = 0;
   std::uint64_t failed = 0;
