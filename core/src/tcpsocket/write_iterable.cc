@@ -155,7 +155,7 @@ bool WriteIterable::TakeItem() {
   pending.counted = pending.start;
   connection.queue_.Append(next->data);  // shares the Cord's memory
   pending.item = std::move(*next);
-  pending_.push_back(std::move(pending));
+  pending_.push_back(std::move(pending));  // no allocation once grown
   ++items_taken_;
   connection.AfterAppend();  // on_write_blocked past the high watermark
   return true;
@@ -252,12 +252,11 @@ void WriteIterable::Fail(SystemError error) {
   Detach();
   // In order: what was taken and not completely sent (some perhaps partly).
   // The source is not asked for more: it may never end.
-  std::deque<Pending> unsent = std::move(pending_);
-  pending_.clear();
+  RingQueue<Pending> unsent = std::move(pending_);
   before_next_ = 0;
   source_ended_ = true;
-  for (Pending& pending : unsent) {
-    for_each_(pending.item, WriteFlags{.not_sent = true});
+  for (std::size_t i = 0; i < unsent.size(); ++i) {
+    for_each_(unsent[i].item, WriteFlags{.not_sent = true});
   }
   if (options_.on_finish) options_.on_finish(WriteProgress::kFailed);
 }

@@ -62,7 +62,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <utility>
@@ -70,6 +69,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/strings/cord.h"
+#include "asycamore/ring_queue.h"
 #include "asycamore/tcpsocket/system_error.h"
 #include "asycamore/tcpsocket/tcp_connection.h"
 
@@ -181,7 +181,7 @@ class WriteIterable : private internal::WriteObserver {
   WriteCallback for_each_;
   bool before_and_after_;
   WriteOptions options_;
-  std::deque<Pending> pending_;  // taken, not completely sent
+  RingQueue<Pending> pending_;  // taken, not completely sent
   std::size_t before_next_ = 0;  // index of the first item without before_send
   bool attached_ = false;
   bool source_ended_ = false;
