@@ -136,6 +136,7 @@ absl::Status HttpClientSocket::Start(EventLoop& loop,
   source_ = std::move(source);
   source_ended_ = false;
   in_data_ = end_pending_ = closing_ = server_closed_ = front_fails_ = false;
+  draining_ = false;
   closed_ = false;
   end_class_ = HttpErrorClass::kNone;
   end_code_ = kNoSystemError;
@@ -206,7 +207,17 @@ void HttpClientSocket::OnConnectResult(const Event& event) {
 // ---- sending ----
 
 bool HttpClientSocket::MayTake() {
-  if (ring_.full() || end_pending_ || closing_ || closed_) return false;
+  if (end_pending_ || closing_ || closed_) return false;
+  if (ring_.full()) {
+    draining_ = true;
+    return false;
+  }
+  if (draining_) {
+    if (ring_.size() > static_cast<std::size_t>(options_.refill_at)) {
+      return false;
+    }
+    draining_ = false;
+  }
   return !send_gate_ || send_gate_();
 }
 

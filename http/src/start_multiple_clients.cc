@@ -306,6 +306,7 @@ absl::StatusOr<MultipleClientsResult> StartMultipleClients(
     ThreadRun& run = *runs[static_cast<std::size_t>(c % threads)];
     HttpClientOptions client{
         .pipeline_depth = options.client.pipeline_depth,
+        .refill_at = options.client.refill_at,
         .connect_timeout = options.client.connect_timeout,
         .response_timeout = options.client.response_timeout,
         .parser = options.client.parser,

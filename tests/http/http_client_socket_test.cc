@@ -320,6 +320,39 @@ TEST_P(HttpClientSocketTest, ForEachHearsBeforeAfterAndSentInOrderPerRequest) {
                                       "1:before", "1:after", "1:sent"}));
 }
 
+// refill_at 0 sends in batches of the depth (as wrk pipelines): a new
+// request is taken only once every one in flight was answered; the
+// default slides the window, one request per answer.
+TEST_P(HttpClientSocketTest, RefillAtZeroTakesRequestsOnlyWhenTheBatchIsAnswered) {
+  // Sends shorter than a response, a loop turn apart: each read completes
+  // one response at most.
+  TestHttpServer server(loop(), {.piece_sizes = {OkResponse(TargetFor(0)).size() / 2 + 1},
+                                 .piece_delay = absl::Milliseconds(2)});
+  for (const int refill_at : {0, 3}) {
+    HttpClientSocket client({.pipeline_depth = 4, .refill_at = refill_at});
+    std::vector<std::size_t> in_flight_at_take;
+    int taken = 0;
+    ASSERT_TRUE(client
+                    .Start(loop(), SocketAddress::Loopback4(server.port()),
+                           [&]() -> std::optional<HttpRequest> {
+                             if (taken == 9) return std::nullopt;
+                             in_flight_at_take.push_back(client.in_flight());
+                             return MakeRequest(taken++);
+                           })
+                    .ok());
+    ASSERT_TRUE(RunUntil(loop(), [&] { return !client.running(); }));
+    EXPECT_EQ(client.answered(), 9u);
+    bool slid = false;  // a take outside the batch pattern
+    for (std::size_t i = 4; i < in_flight_at_take.size(); ++i) {
+      if (in_flight_at_take[i] != i % 4) slid = true;
+      if (refill_at == 0) {
+        EXPECT_EQ(in_flight_at_take[i], i % 4) << "take " << i;
+      }
+    }
+    EXPECT_EQ(slid, refill_at != 0);
+  }
+}
+
 ASYCAMORE_INSTANTIATE_FOR_EACH_BACKEND(HttpClientSocketTest);
 
 }  // namespace

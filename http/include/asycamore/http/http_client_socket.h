@@ -68,6 +68,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -179,6 +180,12 @@ struct HttpConnectionEnd {
 struct HttpClientOptions {
   // Requests in flight (sent or being sent, not yet answered), at most.
   int pipeline_depth = 1;
+  // Once the depth is reached, take new requests only when this many or
+  // fewer are left in flight: pipeline_depth - 1 (or more) slides the
+  // window, one request per answer; 0 sends in batches of the depth, as wrk
+  // pipelines. Batches let the server read and answer whole batches, which
+  // costs both sides fewer system calls per request.
+  int refill_at = std::numeric_limits<int>::max();
   absl::Duration connect_timeout = absl::Seconds(10);
   // A request unanswered this long after it was taken fails (kTimeout) and
   // ends the connection. Infinite: no timer.
@@ -314,6 +321,7 @@ class HttpClientSocket : public TcpConnection, private HttpResponseHandler {
   SteadyTime now_ = {};  // read once per read event
   bool running_ = false;
   bool closed_ = false;  // the socket closed; the report is pending
+  bool draining_ = false;  // the depth was reached: wait for refill_at
   bool source_ended_ = false;
   bool in_data_ = false;      // parsing a read: ending waits until after
   bool end_pending_ = false;  // an end was decided inside the parse

@@ -54,6 +54,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
@@ -97,6 +98,7 @@ using ClientConnectionEndCallback =
 // The per-connection settings (HttpClientOptions without its callbacks).
 struct ClientSettings {
   int pipeline_depth = 1;
+  int refill_at = std::numeric_limits<int>::max();  // see HttpClientOptions
   absl::Duration connect_timeout = absl::Seconds(10);
   absl::Duration response_timeout = absl::InfiniteDuration();
   HttpResponseParserOptions parser = {};
