@@ -7,7 +7,7 @@
 #
 # Every compiled backend is also selectable at run time (backend_registry.h).
 
-set(_asycamore_known_backends select poll epoll kqueue iocp io_uring)
+set(_asycamore_known_backends select poll epoll kqueue iocp)
 
 if(WIN32)
   set(_asycamore_supported iocp select)

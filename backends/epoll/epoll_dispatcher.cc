@@ -24,6 +24,9 @@
 //    descriptor, and events whose serial is not the current registration's
 //    are dropped. (Such a zombie entry still wakes epoll_wait while ready:
 //    Remove before close.)
+//  - Error values compared here (the tcpsocket layer's classification is
+//    for socket calls, and the backends do not depend on it): EINTR from
+//    epoll_wait, an empty wait. Every other failure is returned as a status.
 #include "epoll/epoll_dispatcher.h"
 
 #include <sys/epoll.h>

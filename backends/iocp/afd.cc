@@ -11,6 +11,9 @@
 //    the completion packet's lpOverlapped points at it; no OVERLAPPED is
 //    used at all (its Internal field is not the request's status under Wine:
 //    the upper 32 bits were garbage).
+//  - Error values compared here: WSAENOTSOCK from the base-handle ioctls
+//    (not a socket at all: the later ioctls are not tried), and NT statuses
+//    (success or not) from NtDeviceIoControlFile.
 #include "iocp/afd.h"
 
 #include <mswsock.h>

@@ -48,15 +48,21 @@
 //    never cut short.
 //  - AFD cancels by walking the requests of one AFD handle, so sockets are
 //    spread over AFD handles of at most 32 each (as wepoll does).
+//  - Error values compared here (the tcpsocket layer's classification is
+//    for socket calls, and the backends do not depend on it): WAIT_TIMEOUT
+//    from GetQueuedCompletionStatusEx (an empty wait), and the NT statuses
+//    of poll requests named above (STATUS_CANCELLED, STATUS_INVALID_HANDLE,
+//    any other NT error). afd.cc compares WSAENOTSOCK while it looks for a
+//    base socket.
 //  - Wake() posts a completion packet with no OVERLAPPED; wakes that arrive
-//    while one is pending are merged.
+//    while one is pending are merged (wake_flag.h), and the flag is cleared
+//    once the packet was dequeued.
 #include "iocp/iocp_dispatcher.h"
 
 #include <winsock2.h>
 #include <windows.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <type_traits>
@@ -67,6 +73,7 @@
 #include "absl/time/clock.h"
 #include "asycamore/backend/readiness.h"
 #include "asycamore/backend/system_error.h"
+#include "asycamore/backend/wake_flag.h"
 #include "asycamore/backend/wait_timeout.h"
 #include "iocp/afd.h"
 
@@ -138,10 +145,9 @@ class IocpDispatcher final : public Dispatcher {
   absl::Status Open();
 
   void Wake() override {
-    if (wake_pending_.exchange(true, std::memory_order_acq_rel)) return;
+    if (!wake_pending_.Raise()) return;
     if (!::PostQueuedCompletionStatus(port_, 0, kWakeKey, nullptr)) {
-      // Nothing was posted: let the next Wake try again.
-      wake_pending_.store(false, std::memory_order_release);
+      wake_pending_.Withdraw();  // nothing was posted
     }
   }
 
@@ -173,7 +179,7 @@ class IocpDispatcher final : public Dispatcher {
   // registered socket at Add, so Wait never grows it.
   std::vector<SocketState*> update_queue_;
   std::vector<OVERLAPPED_ENTRY> entries_;
-  std::atomic<bool> wake_pending_{false};
+  WakeFlag wake_pending_;  // wake_flag.h
 };
 
 absl::Status IocpDispatcher::Open() {
@@ -279,7 +285,8 @@ absl::Status IocpDispatcher::AddToBackend(NativeSocket socket,
 
 absl::Status IocpDispatcher::ModifyInBackend(NativeSocket socket, Interest,
                                              Interest new_interest) {
-  if (absl::Status s = CheckSocketOpen(socket); !s.ok()) return s;
+  // Not checked again (Add did): a getsockopt per interest change, while a
+  // closed socket's next poll fails (or completes with LOCAL_CLOSE) anyway.
   auto it = states_.find(socket);
   if (it == states_.end()) return absl::InternalError("no IOCP socket state");
   it->second->interest = new_interest;
@@ -357,7 +364,7 @@ void IocpDispatcher::UpdateQueuedSockets(EventBatch& batch) {
 bool IocpDispatcher::HandleCompletion(const OVERLAPPED_ENTRY& entry,
                                       EventBatch& batch) {
   if (entry.lpOverlapped == nullptr) {
-    wake_pending_.store(false, std::memory_order_release);
+    wake_pending_.Clear();  // the packet was dequeued: consumed
     return true;
   }
   SocketState* state = StateOf(entry.lpOverlapped);

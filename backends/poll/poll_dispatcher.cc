@@ -2,9 +2,11 @@
 //
 // Quirks this file handles:
 //  - poll() accepts a closed descriptor and reports POLLNVAL for it forever;
-//    Add() therefore checks that the descriptor is open, and a descriptor
-//    closed while registered is reported as an error event (both watched
-//    directions ready) until it is removed.
+//    Add() therefore checks that the descriptor is open (one fcntl), and a
+//    descriptor closed while registered is reported as an error event (both
+//    watched directions ready) until it is removed. Modify() does not check
+//    again: that would cost a system call per interest change, and the wait
+//    reports a closed descriptor anyway.
 //  - POLLHUP and POLLERR are reported whatever was asked for (normalised by
 //    readiness.h). POLLRDHUP exists on Linux only; elsewhere the zero-byte
 //    read tells that the peer finished.
@@ -13,6 +15,9 @@
 //  - When more sockets are ready than the batch holds, the next wait starts
 //    scanning where this one stopped, so low descriptors cannot starve high
 //    ones.
+//  - Error values compared here (the tcpsocket layer's classification is
+//    for socket calls, and the backends do not depend on it): EINTR from
+//    poll, an empty wait. Every other failure is returned as a status.
 #include "poll/poll_dispatcher.h"
 
 #include <poll.h>
@@ -66,7 +71,6 @@ class PollDispatcher final : public Dispatcher {
 
   absl::Status ModifyInBackend(NativeSocket socket, Interest,
                                Interest new_interest) override {
-    if (absl::Status s = CheckDescriptorOpen(socket); !s.ok()) return s;
     pollfds_[position_[static_cast<std::size_t>(socket)]].events =
         PollFlags(new_interest);
     return absl::OkStatus();

@@ -8,13 +8,23 @@
 //  - select() fails the whole call with EBADF when one watched descriptor
 //    was closed. The wait then finds the closed ones, reports each as an
 //    error event (until it is removed), and selects again without them so
-//    the other sockets are still served.
+//    the other sockets are still served. Add() checks that a descriptor is
+//    open (one fcntl); Modify() does not (a system call per interest change,
+//    for what the wait finds anyway).
 //  - select() has no hangup flag: a peer's FIN shows as readable and the
 //    zero-byte read tells. Exceptional conditions (TCP urgent data) are not
 //    watched.
 //  - When more sockets are ready than the batch holds, the next wait starts
 //    scanning where this one stopped, so low descriptors cannot starve high
 //    ones.
+//  - select() returns a count of set bits, which ends the scan early. The
+//    wake-up descriptor's bit is cleared once it was consumed, so it is
+//    counted once, not twice (counted twice, it cost one ready socket per
+//    wake-up).
+//  - Error values compared here (the tcpsocket layer's classification is
+//    for socket calls, and the backends do not depend on it): EBADF from
+//    select (a registered descriptor was closed, see above) and EINTR (an
+//    empty wait). Every other failure is returned as a status.
 #include <sys/select.h>
 
 #include <algorithm>
@@ -69,7 +79,6 @@ class SelectDispatcher final : public Dispatcher {
 
   absl::Status ModifyInBackend(NativeSocket socket, Interest,
                                Interest new_interest) override {
-    if (absl::Status s = CheckDescriptorOpen(socket); !s.ok()) return s;
     SetInterest(socket, new_interest);
     return absl::OkStatus();
   }
@@ -169,11 +178,16 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
     readiness.error = true;
     PushNormalizedEvent(fd, *registrations().Find(fd), readiness, batch);
   }
+  // `ready` counts the set bits, so the scan below can stop when it
+  // reaches zero. The wake-up descriptor's bit is counted here and cleared,
+  // so the scan does not count it a second time (it did once, and then
+  // stopped one ready socket early: a stream of Post()s from another thread
+  // starved every socket behind the wake-up descriptor).
   if (FD_ISSET(wakeup_.read_fd(), &readable)) {
     wakeup_.Drain();
+    FD_CLR(wakeup_.read_fd(), &readable);
     --ready;
   }
-  // `ready` counts set bits, so the scan can stop when it reaches zero.
   const int span = max_fd_ + 1;
   for (int scanned = 0; scanned < span && ready > 0; ++scanned) {
     const int fd = (cursor_ + scanned) % span;
@@ -182,7 +196,7 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
     if (!is_readable && !is_writable) continue;
     ready -= (is_readable ? 1 : 0) + (is_writable ? 1 : 0);
     const Registration* registration = registrations().Find(fd);
-    if (registration == nullptr) continue;  // the wake-up descriptor
+    if (registration == nullptr) continue;  // never: the sets hold only those
     if (batch.full()) {
       cursor_ = fd;  // start here next time
       break;

@@ -32,6 +32,10 @@
 //    wait that ends with nothing to report waits again for the rest.
 //  - When more sockets are ready than the batch holds, the next wait starts
 //    where this one stopped, so the first sockets cannot starve the others.
+//  - Error values compared here (the tcpsocket layer's classification is
+//    for socket calls, and the backends do not depend on it): WSAENOTSOCK
+//    from select (a registered socket was closed, see above) and WSAEINTR
+//    (an empty wait). Every other failure is returned as a status.
 #include "asycamore/native_socket.h"  // first: it sets NOMINMAX and
                                       // WIN32_LEAN_AND_MEAN before <windows.h>
 
@@ -39,7 +43,6 @@
 #include <ws2tcpip.h>
 
 #include <algorithm>
-#include <atomic>
 #include <climits>
 #include <cstddef>
 #include <cstdint>
@@ -50,6 +53,7 @@
 #include "absl/time/clock.h"
 #include "asycamore/backend/readiness.h"
 #include "asycamore/backend/system_error.h"
+#include "asycamore/backend/wake_flag.h"
 #include "select/select_dispatcher.h"
 
 namespace asycamore {
@@ -132,30 +136,26 @@ class WakeSocket {
   SOCKET socket() const { return socket_; }
 
   // Makes socket() readable. Thread-safe; a signal that arrives while one is
-  // pending costs no system call.
+  // pending costs no system call (wake_flag.h).
   void Signal() {
-    if (pending_.exchange(true, std::memory_order_acq_rel)) return;
+    if (!pending_.Raise()) return;
     const char byte = 1;
     // A full buffer means a datagram is already queued: nothing is lost.
     ::send(socket_, &byte, 1, 0);
   }
 
-  // Consumes pending signals (on the waiting thread).
+  // Consumes pending signals (on the waiting thread): read, then clear
+  // (wake_flag.h says why).
   void Drain() {
-    // Read, then clear. Clearing first would let a Signal() in between
-    // send a datagram that this read swallows while the flag stays set, and
-    // every later Signal() would skip its send: a wake-up lost for good.
-    // A Signal() after the read but before the clear sends nothing, which
-    // is fine: the caller acts on what was signalled after this wait.
     char buffer[16];
     while (::recv(socket_, buffer, sizeof(buffer), 0) > 0) {
     }
-    pending_.store(false, std::memory_order_release);
+    pending_.Clear();
   }
 
  private:
   SOCKET socket_ = INVALID_SOCKET;
-  std::atomic<bool> pending_{false};
+  WakeFlag pending_;
 };
 
 class SelectDispatcher final : public Dispatcher {
@@ -188,7 +188,8 @@ class SelectDispatcher final : public Dispatcher {
 
   absl::Status ModifyInBackend(NativeSocket socket, Interest,
                                Interest new_interest) override {
-    if (absl::Status s = CheckSocketOpen(socket); !s.ok()) return s;
+    // Not checked again (Add did): a getsockopt per interest change, for
+    // what the wait finds anyway.
     sockets_[index_.at(socket)].interest = new_interest;
     return absl::OkStatus();
   }

@@ -2,7 +2,7 @@
 
 namespace asycamore {
 
-absl::string_view BackendName(BackendKind kind) {
+std::string_view BackendName(BackendKind kind) {
   switch (kind) {
     case BackendKind::kSelect:
       return "select";
@@ -14,16 +14,12 @@ absl::string_view BackendName(BackendKind kind) {
       return "kqueue";
     case BackendKind::kIocp:
       return "iocp";
-    case BackendKind::kIoUring:
-      return "io_uring";
   }
   return "unknown";
 }
 
-std::optional<BackendKind> BackendKindFromName(absl::string_view name) {
-  for (BackendKind kind :
-       {BackendKind::kSelect, BackendKind::kPoll, BackendKind::kEpoll,
-        BackendKind::kKqueue, BackendKind::kIocp, BackendKind::kIoUring}) {
+std::optional<BackendKind> BackendKindFromName(std::string_view name) {
+  for (BackendKind kind : kAllBackendKinds) {
     if (BackendName(kind) == name) return kind;
   }
   return std::nullopt;

@@ -7,12 +7,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl_string_view.h"
 
 #ifdef ASYCAMORE_HAVE_EPOLL
 #include "epoll/epoll_dispatcher.h"
-#endif
-#ifdef ASYCAMORE_HAVE_IO_URING
-#include "io_uring/io_uring_dispatcher.h"
 #endif
 #ifdef ASYCAMORE_HAVE_KQUEUE
 #include "kqueue/kqueue_dispatcher.h"
@@ -45,9 +43,6 @@ const std::vector<BackendInfo>& Registry() {
 #ifdef ASYCAMORE_HAVE_EPOLL
       {BackendKind::kEpoll, &AlwaysAvailable, &CreateEpollDispatcher, 0},
 #endif
-#ifdef ASYCAMORE_HAVE_IO_URING
-      {BackendKind::kIoUring, &ProbeIoUring, &CreateIoUringDispatcher, 0},
-#endif
 #ifdef ASYCAMORE_HAVE_POLL
       {BackendKind::kPoll, &AlwaysAvailable, &CreatePollDispatcher, 0},
 #endif
@@ -71,7 +66,7 @@ BackendKind DefaultBackend() {
 std::string BuiltBackendNames() {
   std::vector<absl::string_view> names;
   for (const BackendInfo& info : BuiltBackends()) {
-    names.push_back(BackendName(info.kind));
+    names.push_back(AbslView(BackendName(info.kind)));
   }
   return absl::StrJoin(names, ", ");
 }
@@ -81,7 +76,7 @@ absl::StatusOr<const BackendInfo*> FindBackend(BackendKind kind) {
     if (info.kind == kind) return &info;
   }
   return absl::NotFoundError(
-      absl::StrCat("backend \"", BackendName(kind),
+      absl::StrCat("backend \"", AbslView(BackendName(kind)),
                    "\" is not built into this asycamore; built: ",
                    BuiltBackendNames()));
 }
@@ -91,7 +86,7 @@ absl::StatusOr<std::unique_ptr<Dispatcher>> CreateDispatcher(
   absl::StatusOr<const BackendInfo*> info = FindBackend(kind);
   if (!info.ok()) return info.status();
   if (absl::Status available = (*info)->probe(); !available.ok()) {
-    return absl::UnavailableError(absl::StrCat("backend \"", BackendName(kind),
+    return absl::UnavailableError(absl::StrCat("backend \"", AbslView(BackendName(kind)),
                                                "\" cannot run here: ",
                                                available.message()));
   }
@@ -99,12 +94,12 @@ absl::StatusOr<std::unique_ptr<Dispatcher>> CreateDispatcher(
 }
 
 absl::StatusOr<std::unique_ptr<Dispatcher>> CreateDispatcher(
-    absl::string_view name) {
+    std::string_view name) {
   if (name.empty()) return CreateDispatcher(DefaultBackend());
   std::optional<BackendKind> kind = BackendKindFromName(name);
   if (!kind.has_value()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "CreateDispatcher: unknown backend \"", name,
+        "CreateDispatcher: unknown backend \"", AbslView(name),
         "\"; built: ", BuiltBackendNames()));
   }
   return CreateDispatcher(*kind);

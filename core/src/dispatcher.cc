@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl_string_view.h"
 
 namespace asycamore {
 namespace {
@@ -10,14 +11,15 @@ namespace {
 // Rewrites `status` so its message names the call, the socket and the
 // backend: "Dispatcher::Add(socket=7, interest=read) on epoll: <detail>".
 absl::Status NameTheCall(const absl::Status& status, const char* call,
-                         NativeSocket socket, absl::string_view backend,
+                         NativeSocket socket, std::string_view backend,
                          const Interest* interest = nullptr) {
   std::string message =
       absl::StrCat("Dispatcher::", call, "(socket=", SocketNumber(socket));
   if (interest != nullptr) {
     absl::StrAppend(&message, ", interest=", InterestName(*interest));
   }
-  absl::StrAppend(&message, ") on ", backend, ": ", status.message());
+  absl::StrAppend(&message, ") on ", AbslView(backend), ": ",
+                  status.message());
   return absl::Status(status.code(), message);
 }
 

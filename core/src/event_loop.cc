@@ -5,17 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "asycamore/backend_registry.h"
+#include "loop_control.h"
 
 namespace asycamore {
-namespace {
-
-absl::Status UnknownHandle(const char* call) {
-  return absl::NotFoundError(absl::StrCat(
-      "EventLoop::", call, ": the registration handle is not live (never "
-      "registered, or already deregistered)"));
-}
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create(
     const EventLoopOptions& options) {
@@ -26,11 +18,30 @@ absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create(
                                      options.batch_capacity);
 }
 
+bool RemoteLoop::Post(absl::AnyInvocable<void() &&> task) const {
+  return control_ != nullptr && control_->Post(std::move(task));
+}
+
+bool RemoteLoop::Wake() const {
+  return control_ != nullptr && control_->Wake();
+}
+
+bool RemoteLoop::Stop() const {
+  return control_ != nullptr && control_->Stop();
+}
+
 EventLoop::EventLoop(std::unique_ptr<Dispatcher> dispatcher,
                      std::size_t batch_capacity)
-    : dispatcher_(std::move(dispatcher)), batch_(batch_capacity) {}
+    : dispatcher_(std::move(dispatcher)),
+      batch_(batch_capacity),
+      control_(std::make_shared<internal::LoopControl>(dispatcher_.get())) {}
 
-EventLoop::~EventLoop() = default;
+EventLoop::~EventLoop() {
+  // From here on no Post/Wake/Stop touches the dispatcher (destroyed after
+  // this body). The tasks never run; destroying them may post (refused).
+  std::vector<internal::LoopControl::Task> unrun = control_->Close();
+  unrun.clear();
+}
 
 EventLoop::Slot* EventLoop::FindLive(RegistrationHandle handle) {
   if (!handle.valid() || handle.slot_ >= slots_.size()) return nullptr;
@@ -44,6 +55,38 @@ EventLoop::Slot* EventLoop::FindLive(RegistrationHandle handle) {
 
 const EventLoop::Slot* EventLoop::FindLive(RegistrationHandle handle) const {
   return const_cast<EventLoop*>(this)->FindLive(handle);
+}
+
+// Says which handle was refused and why, and which socket it was for when
+// the loop still knows (the registration that ended last in its slot).
+absl::Status EventLoop::StaleHandleError(const char* call,
+                                         RegistrationHandle handle) const {
+  if (!handle.valid()) {
+    return absl::NotFoundError(absl::StrCat(
+        "EventLoop::", call,
+        "(handle={empty}): the handle was never returned by Register"));
+  }
+  const std::string named = absl::StrCat("EventLoop::", call, "(handle={slot=",
+                                         handle.slot_, ", generation=",
+                                         handle.generation_, "}");
+  // A live registration's generation is its slot's; each one that ends
+  // advances it. So a handle at or above its slot's generation (and not
+  // live) was never made here.
+  if (handle.slot_ >= slots_.size() ||
+      slots_[handle.slot_].generation <= handle.generation_) {
+    return absl::NotFoundError(absl::StrCat(
+        named, "): this loop never made that registration (a handle from "
+               "another loop?)"));
+  }
+  const Slot& slot = slots_[handle.slot_];
+  if (slot.generation == handle.generation_ + 1) {
+    return absl::NotFoundError(absl::StrCat(
+        named, ", socket=", SocketNumber(slot.ended_socket),
+        "): that registration already ended (deregistered)"));
+  }
+  return absl::NotFoundError(absl::StrCat(
+      named, "): that registration already ended, and its slot was reused "
+             "since"));
 }
 
 absl::StatusOr<RegistrationHandle> EventLoop::Register(NativeSocket socket,
@@ -74,7 +117,11 @@ absl::StatusOr<RegistrationHandle> EventLoop::Register(NativeSocket socket,
   } else {
     slots_.emplace_back();
   }
-  slots_[index] = Slot{target, socket, interest, generation};
+  Slot& slot = slots_[index];
+  slot.target = target;
+  slot.socket = socket;
+  slot.interest = interest;
+  slot.generation = generation;
   ++live_registrations_;
   return RegistrationHandle(index, generation);
 }
@@ -82,7 +129,7 @@ absl::StatusOr<RegistrationHandle> EventLoop::Register(NativeSocket socket,
 absl::Status EventLoop::SetInterest(RegistrationHandle handle,
                                     Interest interest) {
   Slot* slot = FindLive(handle);
-  if (slot == nullptr) return UnknownHandle("SetInterest");
+  if (slot == nullptr) return StaleHandleError("SetInterest", handle);
   if (absl::Status s = dispatcher_->Modify(
           slot->socket, interest, TokenOf(handle.slot_, handle.generation_));
       !s.ok()) {
@@ -94,11 +141,15 @@ absl::Status EventLoop::SetInterest(RegistrationHandle handle,
 
 absl::Status EventLoop::Deregister(RegistrationHandle handle) {
   Slot* slot = FindLive(handle);
-  if (slot == nullptr) return UnknownHandle("Deregister");
+  if (slot == nullptr) return StaleHandleError("Deregister", handle);
   const absl::Status removed = dispatcher_->Remove(slot->socket);
   // The dispatcher forgets the socket even when removal reported an error,
   // so the slot is always freed: its events must never be delivered again.
-  *slot = Slot{nullptr, kInvalidSocket, Interest::kNone, slot->generation + 1};
+  slot->ended_socket = slot->socket;
+  slot->target = nullptr;
+  slot->socket = kInvalidSocket;
+  slot->interest = Interest::kNone;
+  ++slot->generation;
   free_slots_.push_back(handle.slot_);
   --live_registrations_;
   return removed;
@@ -134,32 +185,10 @@ absl::StatusOr<TimerId> EventLoop::RunEvery(
 }
 
 void EventLoop::Post(absl::AnyInvocable<void() &&> task) {
-  {
-    std::lock_guard<std::mutex> lock(posted_mutex_);
-    posted_.push_back(std::move(task));
-  }
-  has_posted_.store(true, std::memory_order_release);
-  dispatcher_->Wake();
+  control_->Post(std::move(task));
 }
 
-bool EventLoop::HasQueuedTasks() {
-  return has_posted_.load(std::memory_order_acquire);
-}
-
-std::size_t EventLoop::RunPostedTasks() {
-  if (!HasQueuedTasks()) return 0;
-  {
-    std::lock_guard<std::mutex> lock(posted_mutex_);
-    // Swap buffers so tasks run outside the lock and both vectors keep
-    // their capacity: steady-state posting does not reallocate.
-    running_.swap(posted_);
-    has_posted_.store(false, std::memory_order_release);
-  }
-  for (auto& task : running_) std::move(task)();
-  const std::size_t ran = running_.size();
-  running_.clear();
-  return ran;
-}
+void EventLoop::Wake() { control_->Wake(); }
 
 void EventLoop::DispatchBatch(IterationResult& result) {
   for (const Event& event : batch_) {
@@ -188,9 +217,12 @@ absl::StatusOr<IterationResult> EventLoop::Iterate(absl::Duration timeout) {
   }
   iterating_ = true;
   IterationResult result;
+  // Timers scheduled from here on (dispatch, timer and task phases) wait for
+  // a later pass.
+  const TimerMark scheduled_before_this_pass = timers_.Mark();
 
   absl::Duration wait = timeout;
-  if (HasQueuedTasks()) {
+  if (control_->HasQueuedTasks()) {
     wait = absl::ZeroDuration();
   } else if (std::optional<SteadyTime> next = timers_.NextDeadline()) {
     const absl::Duration until_timer =
@@ -206,16 +238,20 @@ absl::StatusOr<IterationResult> EventLoop::Iterate(absl::Duration timeout) {
   DispatchBatch(result);
   // Skip the clock read and the calls when there is nothing to run: this is
   // paid on every iteration.
-  if (!timers_.empty()) result.timers = timers_.RunExpired(SteadyClock::now());
-  if (HasQueuedTasks()) result.tasks = RunPostedTasks();
+  if (!timers_.empty()) {
+    result.timers =
+        timers_.RunExpired(SteadyClock::now(), scheduled_before_this_pass);
+  }
+  if (control_->HasQueuedTasks()) result.tasks = control_->RunQueuedTasks();
   iterating_ = false;
   return result;
 }
 
 absl::Status EventLoop::Run() {
   absl::Status status;
-  while (!stop_requested_.load(std::memory_order_acquire)) {
-    if (live_registrations_ == 0 && timers_.empty() && !HasQueuedTasks()) {
+  while (!control_->StopRequested()) {
+    if (live_registrations_ == 0 && timers_.empty() &&
+        !control_->HasQueuedTasks()) {
       break;
     }
     absl::StatusOr<IterationResult> pass = Iterate(absl::InfiniteDuration());
@@ -224,13 +260,10 @@ absl::Status EventLoop::Run() {
       break;
     }
   }
-  stop_requested_.store(false, std::memory_order_release);
+  control_->ClearStopRequest();
   return status;
 }
 
-void EventLoop::Stop() {
-  stop_requested_.store(true, std::memory_order_release);
-  dispatcher_->Wake();
-}
+void EventLoop::Stop() { control_->Stop(); }
 
 }  // namespace asycamore

@@ -56,8 +56,8 @@ std::optional<SteadyTime> TimerQueue::NextDeadline() const {
   return slots_[heap_.front()].deadline;
 }
 
-std::size_t TimerQueue::RunExpired(SteadyTime now) {
-  const std::uint64_t first_new_sequence = next_sequence_;
+std::size_t TimerQueue::RunExpired(SteadyTime now, TimerMark mark) {
+  const std::uint64_t first_new_sequence = mark.sequence_;
   std::size_t fired = 0;
   while (!heap_.empty()) {
     const std::uint32_t slot = heap_.front();

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "asycamore/event_loop.h"
 #include "gtest/gtest.h"
@@ -220,6 +221,35 @@ TEST_P(EventLoopConformance, StaleHandlesAreRefused) {
   EXPECT_TRUE(loop().IsRegistered(again));
 }
 
+TEST_P(EventLoopConformance, StaleHandleErrorsSayWhichHandleAndSocket) {
+  // They used to say only "the registration handle is not live".
+  SocketPair pair = Pair();
+  RecordingTarget target;
+  RegistrationHandle handle = MustRegister(pair.first, Interest::kRead, &target);
+  ASSERT_TRUE(loop().Deregister(handle).ok());
+  const std::string socket = absl::StrCat("socket=", SocketNumber(pair.first));
+  absl::Status status = loop().Deregister(handle);
+  EXPECT_NE(status.message().find("EventLoop::Deregister(handle={slot="),
+            absl::string_view::npos) << status;
+  EXPECT_NE(status.message().find(", generation=0}"), absl::string_view::npos)
+      << status;
+  EXPECT_NE(status.message().find(socket), absl::string_view::npos) << status;
+  EXPECT_NE(status.message().find("already ended"), absl::string_view::npos)
+      << status;
+  status = loop().SetInterest(handle, Interest::kWrite);
+  EXPECT_NE(status.message().find("EventLoop::SetInterest(handle={slot="),
+            absl::string_view::npos) << status;
+  EXPECT_NE(status.message().find(socket), absl::string_view::npos) << status;
+  // Once the slot was reused, the old socket is no longer known.
+  RegistrationHandle again = MustRegister(pair.second, Interest::kRead, &target);
+  ASSERT_TRUE(loop().Deregister(again).ok());
+  status = loop().Deregister(handle);
+  EXPECT_NE(status.message().find("reused"), absl::string_view::npos) << status;
+  status = loop().Deregister(RegistrationHandle());
+  EXPECT_NE(status.message().find("(handle={empty})"), absl::string_view::npos)
+      << status;
+}
+
 TEST_P(EventLoopConformance, RegisterErrorsNameTheSocket) {
   RecordingTarget target;
   absl::StatusOr<RegistrationHandle> handle =
@@ -243,6 +273,53 @@ TEST_P(EventLoopConformance, TimersFireInDeadlineOrder) {
   loop().RunAfter(absl::Milliseconds(10), [&] { order.push_back(11); });
   ASSERT_TRUE(loop().Run().ok());
   EXPECT_EQ(order, (std::vector<int>{1, 11, 2, 3}));
+}
+
+TEST_P(EventLoopConformance, ZeroDelayTimerScheduledInDispatchFiresInALaterIterate) {
+  // An immediate connect started inside dispatch_event was delivered in the
+  // same Iterate: its zero-delay timer fired in that pass's timer phase.
+  SocketPair pair = Pair();
+  RecordingTarget target;
+  RegistrationHandle handle = MustRegister(pair.first, Interest::kRead, &target);
+  int pass = 0;
+  int scheduled_in = 0;
+  int fired_in = 0;
+  target.on_event = [&](const Event&) {
+    ASSERT_TRUE(loop().Deregister(handle).ok());
+    scheduled_in = pass;
+    loop().RunAfter(absl::ZeroDuration(), [&] { fired_in = pass; });
+  };
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  while (fired_in == 0 && pass < 100) {
+    ++pass;
+    absl::StatusOr<IterationResult> result = loop().Iterate(absl::Milliseconds(50));
+    ASSERT_TRUE(result.ok()) << result.status();
+    if (pass == scheduled_in) {
+      EXPECT_EQ(result->timers, 0u);
+    }
+  }
+  ASSERT_NE(scheduled_in, 0) << "the event never came";
+  EXPECT_EQ(fired_in, scheduled_in + 1) << "the next pass, not the same one";
+}
+
+TEST_P(EventLoopConformance, TimersScheduledByTimersAndTasksFireInALaterIterate) {
+  int pass = 0;
+  int from_timer = 0;
+  int from_task = 0;
+  loop().RunAfter(absl::ZeroDuration(), [&] {
+    loop().RunAfter(absl::ZeroDuration(), [&] { from_timer = pass; });
+  });
+  loop().Post([&] {
+    loop().RunAfter(absl::ZeroDuration(), [&] { from_task = pass; });
+  });
+  pass = 1;
+  ASSERT_TRUE(loop().Iterate(absl::ZeroDuration()).ok());
+  EXPECT_EQ(from_timer, 0);
+  EXPECT_EQ(from_task, 0);
+  pass = 2;
+  ASSERT_TRUE(loop().Iterate(absl::Seconds(1)).ok());
+  EXPECT_EQ(from_timer, 2);
+  EXPECT_EQ(from_task, 2);
 }
 
 TEST_P(EventLoopConformance, TimerIsNotEarly) {

@@ -40,9 +40,7 @@ TEST(BackendRegistry, UnknownNameListsWhatIsBuilt) {
 }
 
 TEST(BackendRegistry, KnownButUnbuiltBackendIsNotFound) {
-  for (BackendKind kind :
-       {BackendKind::kSelect, BackendKind::kPoll, BackendKind::kEpoll,
-        BackendKind::kKqueue, BackendKind::kIocp, BackendKind::kIoUring}) {
+  for (BackendKind kind : kAllBackendKinds) {
     if (FindBackend(kind).ok()) continue;
     absl::StatusOr<std::unique_ptr<Dispatcher>> dispatcher =
         CreateDispatcher(BackendName(kind));
@@ -53,9 +51,7 @@ TEST(BackendRegistry, KnownButUnbuiltBackendIsNotFound) {
 }
 
 TEST(BackendRegistry, NamesRoundTrip) {
-  for (BackendKind kind :
-       {BackendKind::kSelect, BackendKind::kPoll, BackendKind::kEpoll,
-        BackendKind::kKqueue, BackendKind::kIocp, BackendKind::kIoUring}) {
+  for (BackendKind kind : kAllBackendKinds) {
     EXPECT_EQ(BackendKindFromName(BackendName(kind)), kind);
   }
   EXPECT_FALSE(BackendKindFromName("").has_value());

@@ -95,6 +95,28 @@ TEST_F(TimerQueueTest, TimerScheduledWhileFiringWaitsForTheNextCall) {
   EXPECT_EQ(chained, 2);
 }
 
+TEST_F(TimerQueueTest, TimersScheduledAfterTheMarkWaitForALaterCall) {
+  Once(1, 1);
+  const TimerMark mark = queue_.Mark();
+  Once(0, 2);  // after the mark, due at once, and before timer 1
+  Once(2, 3);  // after the mark
+  EXPECT_EQ(queue_.RunExpired(At(5), mark), 0u)
+      << "timer 2 is first in deadline order and holds timer 1 back";
+  EXPECT_EQ(queue_.RunExpired(At(5)), 3u);
+  EXPECT_EQ(fired_, (std::vector<int>{2, 1, 3}));
+}
+
+TEST_F(TimerQueueTest, TimersBeforeTheMarkFireAndTheLaterOnesWait) {
+  Once(1, 1);
+  Once(2, 2);
+  const TimerMark mark = queue_.Mark();
+  Once(3, 3);
+  EXPECT_EQ(queue_.RunExpired(At(5), mark), 2u);
+  EXPECT_EQ(fired_, (std::vector<int>{1, 2}));
+  EXPECT_EQ(queue_.RunExpired(At(5), mark), 0u);
+  EXPECT_EQ(queue_.RunExpired(At(5), queue_.Mark()), 1u);
+}
+
 TEST_F(TimerQueueTest, CallbackMayCancelAnotherDueTimer) {
   TimerId second = Once(2, 2);
   queue_.Schedule(At(1), SteadyClock::duration::zero(),

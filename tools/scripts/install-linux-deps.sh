@@ -20,6 +20,8 @@ packages=(
   # Peers for the backend comparison (optional at build time, installed so
   # that the comparison always includes them).
   libevent-dev libuv1-dev
+  # The Relacy model checker (header-only) for WakeFlag's memory ordering.
+  relacy-dev
 )
 
 missing=()

@@ -3,15 +3,15 @@
 # every test lane this Linux machine can run. CI (.ci/run) calls exactly this.
 #
 # Usage: tools/scripts/test-all.sh [lane...]
-#   lanes: linux linux-asan linux-libkqueue macos-compile windows-mingw
-#   (default: all of them, in that order)
+#   lanes: linux linux-asan linux-tsan linux-libkqueue macos-compile
+#   windows-mingw (default: all of them, in that order)
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "${ASYCAMORE_REPO_ROOT}"
 
-all_lanes=(linux linux-asan linux-libkqueue macos-compile windows-mingw)
+all_lanes=(linux linux-asan linux-tsan linux-libkqueue macos-compile windows-mingw)
 lanes=("$@")
 ((${#lanes[@]})) || lanes=("${all_lanes[@]}")
 
@@ -22,6 +22,12 @@ run_lane() {
   case "${lane}" in
     linux | linux-asan)
       cmake --workflow --preset "${lane}"
+      ;;
+    linux-tsan)
+      # ThreadSanitizer over the conformance suite (every backend: the
+      # cross-thread, loop-lifetime and wake-up tests among it) and the unit
+      # tests; its build preset compiles only those two binaries.
+      cmake --workflow --preset linux-tsan
       ;;
     linux-libkqueue)
       # The kqueue backend run on Linux under libkqueue (a userspace

@@ -2,8 +2,9 @@
 #ifndef ASYCAMORE_BACKEND_KIND_H_
 #define ASYCAMORE_BACKEND_KIND_H_
 
+#include <array>
 #include <optional>
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 namespace asycamore {
 
@@ -13,16 +14,21 @@ enum class BackendKind {
   kEpoll,
   kKqueue,
   kIocp,
-  kIoUring,
 };
 
+// Every kind, in declaration order (see backend_registry.h for the ones this
+// build has).
+inline constexpr std::array<BackendKind, 5> kAllBackendKinds = {
+    BackendKind::kSelect, BackendKind::kPoll, BackendKind::kEpoll,
+    BackendKind::kKqueue, BackendKind::kIocp};
+
 // Returns the lower-case name used in flags, presets and test names:
-// "select", "poll", "epoll", "kqueue", "iocp", "io_uring".
-absl::string_view BackendName(BackendKind kind);
+// "select", "poll", "epoll", "kqueue", "iocp".
+std::string_view BackendName(BackendKind kind);
 
 // Returns the kind with that name, or nullopt for a name asycamore does not
 // know at all (see backend_registry.h for what this build has).
-std::optional<BackendKind> BackendKindFromName(absl::string_view name);
+std::optional<BackendKind> BackendKindFromName(std::string_view name);
 
 }  // namespace asycamore
 

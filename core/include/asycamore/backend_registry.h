@@ -8,9 +8,10 @@
 #ifndef ASYCAMORE_BACKEND_REGISTRY_H_
 #define ASYCAMORE_BACKEND_REGISTRY_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -20,16 +21,17 @@
 namespace asycamore {
 
 struct BackendInfo {
-  BackendKind kind;
-  // Returns OkStatus if the backend can run on this machine now (a kernel
-  // may lack io_uring, for example), else the reason it cannot.
-  absl::Status (*probe)();
-  absl::StatusOr<std::unique_ptr<Dispatcher>> (*create)();
+  BackendKind kind = BackendKind::kSelect;
+  // Returns OkStatus if the backend can run on this machine now, else the
+  // reason it cannot (for a backend whose kernel support is only known at
+  // run time; every backend built today can always run).
+  absl::Status (*probe)() = nullptr;
+  absl::StatusOr<std::unique_ptr<Dispatcher>> (*create)() = nullptr;
   // The largest socket handle value + 1 the backend accepts, or 0 when only
   // the open-file limit bounds it (select: FD_SETSIZE). On Windows, whose
   // SOCKET handles are not dense, select's bound is a count of registered
   // sockets instead.
-  std::size_t handle_limit;
+  std::size_t handle_limit = 0;
 };
 
 // Returns the compiled backends, most preferred first.
@@ -49,7 +51,7 @@ absl::StatusOr<std::unique_ptr<Dispatcher>> CreateDispatcher(BackendKind kind);
 // the build's default. An unknown or unbuilt name gets an error listing the
 // backends this build has.
 absl::StatusOr<std::unique_ptr<Dispatcher>> CreateDispatcher(
-    absl::string_view name);
+    std::string_view name);
 
 // Returns the built backend names joined by ", " (for messages and usage).
 std::string BuiltBackendNames();

@@ -34,13 +34,21 @@
 //   Wait never allocates; the one virtual call is paid per batch.
 //
 // Misuse is reported, never fatal: registering a socket twice, modifying or
-// removing a socket that is not registered, an invalid or closed handle, and
-// an empty interest all return an absl::Status whose message names the call,
-// the socket and the backend, and leave the dispatcher as it was.
+// removing a socket that is not registered, an invalid handle, a closed
+// handle given to Add, and an empty interest all return an absl::Status
+// whose message names the call, the socket and the backend, and leave the
+// dispatcher as it was. A socket closed while registered is the one misuse
+// found later, by whichever call next asks the system about it (see below):
+// Modify does not look on poll, select and iocp (the handle was checked at
+// Add, and a check would cost a system call per interest change), epoll's
+// and kqueue's own calls refuse it.
 //
 // Threads: one thread owns a dispatcher (Add/Modify/Remove/Wait). Wake() may
 // be called from any thread, any number of times; wakes that arrive while
-// one is pending are merged.
+// one is pending are merged, by the one rule every backend shares
+// (backend/wake_flag.h), which never loses a wake-up. The caller keeps the
+// dispatcher alive while other threads may call Wake() (EventLoop's
+// RemoteLoop does that for the loop).
 //
 // How the backends differ (all of them honour the contract above):
 //
@@ -64,14 +72,22 @@
 //             socket, re-armed
 //             after delivery
 //
+// A regular file is not a socket, and readiness means nothing for it; the
+// backends differ: poll and select accept one and report it readable and
+// writable on every wait (a file never blocks); epoll refuses it (EPERM);
+// kqueue's filters report a file readable while its offset is before the
+// end (kqueue(2); not run here); on Windows, iocp and select refuse any
+// handle that is not a socket. Use a file's own I/O instead.
+//
 // A socket closed while still registered (misuse: remove first) never
 // stops the other sockets from being served, and Remove() always forgets it
 // (returning FailedPrecondition or the system's EBADF to say it was closed
 // first). Until then: poll and select report it as an error event on every
-// wait; epoll and kqueue drop it silently (closing removes it from the
-// kernel set, unless a duplicate of the descriptor is still open: then epoll
-// keeps reporting it to nobody, so remove before close); iocp completes its
-// poll with LOCAL_CLOSE and stops polling it.
+// wait, and accept a Modify of it; epoll and kqueue refuse the Modify
+// (EBADF) and drop the socket silently (closing removes it from the kernel
+// set, unless a duplicate of the descriptor is still open: then epoll keeps
+// reporting it to nobody, so remove before close); iocp accepts the Modify,
+// completes its poll with LOCAL_CLOSE and stops polling it.
 //
 // Spurious readiness is possible on every backend (another thread read the
 // data first; a select/poll race with a peer reset). Treat an event as
@@ -81,7 +97,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include "absl/strings/string_view.h"
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -120,7 +136,7 @@ class Dispatcher {
   virtual void Wake() = 0;
 
   BackendKind kind() const { return kind_; }
-  absl::string_view name() const { return BackendName(kind_); }
+  std::string_view name() const { return BackendName(kind_); }
 
   // Returns the number of registered sockets.
   std::size_t registered_count() const { return registrations_.size(); }

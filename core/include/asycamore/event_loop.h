@@ -14,18 +14,28 @@
 // reuses a just-closed descriptor number (new slot or new generation) never
 // receives the old socket's events.
 //
-// One thread runs the loop. Post(), Wake() and Stop() may be called from
-// any thread; everything else belongs to the loop's thread.
+// Threads. One thread runs the loop; everything but Post(), Wake() and
+// Stop() belongs to it. Other threads should hold a RemoteLoop (remote()):
+// it stays safe to use while and after the loop is destroyed. The loop's
+// destructor waits for Post/Wake/Stop calls in flight, on the loop or on any
+// RemoteLoop; calls that start later do nothing and return false. Tasks
+// still queued then are destroyed, not run, by the destructor.
+//
+// Stop() before Run(): the request is kept, and the next Run() returns at
+// once, without waiting and without running anything (as libuv's uv_stop
+// and asio's stop do); tasks already queued stay queued and run in the next
+// Iterate() or Run(). Run() clears the request when it returns. Iterate()
+// neither obeys nor clears it (a pending Stop() only ends its wait early,
+// once).
 #ifndef ASYCAMORE_EVENT_LOOP_H_
 #define ASYCAMORE_EVENT_LOOP_H_
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
@@ -39,6 +49,38 @@
 #include "asycamore/timer_queue.h"
 
 namespace asycamore {
+
+namespace internal {
+class LoopControl;  // core/src/loop_control.h
+}  // namespace internal
+
+// A handle on an EventLoop for other threads: copyable, and safe to use at
+// any time, also while and after the loop is destroyed. Every call returns
+// true when it reached the live loop, and false (doing nothing) once the
+// loop is gone, or for a default-constructed handle.
+//
+//   asycamore::RemoteLoop remote = loop->remote();
+//   std::thread worker([remote] {
+//     if (!remote.Post([] { ... })) { /* the loop was destroyed */ }
+//   });
+class RemoteLoop {
+ public:
+  RemoteLoop() = default;
+
+  // Queues `task` to run on the loop's thread, and wakes the loop. A task
+  // refused (false) is destroyed before Post returns, on the calling thread.
+  bool Post(absl::AnyInvocable<void() &&> task) const;
+  // Makes a waiting Iterate() return early.
+  bool Wake() const;
+  // Makes Run() return after the current iteration.
+  bool Stop() const;
+
+ private:
+  friend class EventLoop;
+  explicit RemoteLoop(std::shared_ptr<internal::LoopControl> control)
+      : control_(std::move(control)) {}
+  std::shared_ptr<internal::LoopControl> control_;
+};
 
 // Receives the readiness events of one registration (the seed's
 // IDispatchTarget).
@@ -75,7 +117,7 @@ struct IterationResult {
 };
 
 struct EventLoopOptions {
-  std::string backend;  // empty: the build's default backend
+  std::string backend = "";  // empty: the build's default backend
   std::size_t batch_capacity = EventBatch::kDefaultCapacity;
 };
 
@@ -113,7 +155,9 @@ class EventLoop {
   // Returns the interest of a live registration, or kNone.
   Interest InterestOf(RegistrationHandle handle) const;
 
-  // Runs `callback` once, `delay` from now, on the loop's thread.
+  // Runs `callback` once, `delay` from now, on the loop's thread; a timer
+  // scheduled during an iteration fires no earlier than the next one (see
+  // Iterate).
   TimerId RunAfter(absl::Duration delay, absl::AnyInvocable<void()> callback);
 
   // Runs `callback` every `period` until cancelled. The period must be
@@ -125,27 +169,46 @@ class EventLoop {
   bool CancelTimer(TimerId id) { return timers_.Cancel(id); }
 
   // Queues `task` to run on the loop's thread during an iteration, and wakes
-  // the loop. Thread-safe. Tasks run in the order they were posted.
+  // the loop. Thread-safe (but another thread should use remote(), which
+  // stays safe after the loop is destroyed). Tasks run in the order they
+  // were posted.
   void Post(absl::AnyInvocable<void() &&> task);
 
-  // Makes a waiting Iterate() return early. Thread-safe.
-  void Wake() { dispatcher_->Wake(); }
+  // Makes a waiting Iterate() return early. Thread-safe, like Post().
+  void Wake();
+
+  // A handle for other threads (see RemoteLoop).
+  RemoteLoop remote() const { return RemoteLoop(control_); }
 
   // One pass (the seed's "iterate"): waits at most `timeout` (less if a
   // timer is due sooner, zero if tasks are queued), dispatches the events,
   // fires due timers, then runs the posted tasks. Returns what it ran.
   // Calling it from inside a callback of the same loop is an error.
+  //
+  // What runs in which pass:
+  //  - a timer scheduled during a pass (by dispatch_event, a timer callback
+  //    or a task) fires no earlier than the next pass, whatever its delay.
+  //    So work a callback schedules for later (an immediate connect's
+  //    result, a zero-delay retry) never runs inside the pass that
+  //    scheduled it, and zero-delay timers cannot hold one pass forever.
+  //    Timers fire in deadline order, also across passes: one scheduled
+  //    during the pass but due before others holds those back with it;
+  //  - tasks posted before the task phase (from any thread, or by
+  //    dispatch_event and timer callbacks) run in this pass's task phase;
+  //    tasks posted by tasks run in the next pass.
   absl::StatusOr<IterationResult> Iterate(absl::Duration timeout);
 
   // Iterates until Stop() is called or nothing is left to wait for (no
   // registration, no timer, no queued task).
   absl::Status Run();
 
-  // Makes Run() return after the current iteration. Thread-safe.
+  // Makes Run() return after the current iteration, or the next Run() at
+  // once (see "Stop() before Run()" above). Thread-safe, like Post().
   void Stop();
 
+  // The loop's thread only; from other threads use remote().
   Dispatcher& dispatcher() { return *dispatcher_; }
-  absl::string_view backend_name() const { return dispatcher_->name(); }
+  std::string_view backend_name() const { return dispatcher_->name(); }
   std::size_t registration_count() const { return live_registrations_; }
   std::size_t timer_count() const { return timers_.size(); }
 
@@ -155,6 +218,9 @@ class EventLoop {
     NativeSocket socket = kInvalidSocket;
     Interest interest = Interest::kNone;  // kNone: slot is free
     std::uint32_t generation = 0;
+    // The socket of the registration that ended last in this slot
+    // (generation - 1), so a stale handle's error can name it.
+    NativeSocket ended_socket = kInvalidSocket;
   };
 
   static std::uint64_t TokenOf(std::uint32_t slot, std::uint32_t generation) {
@@ -162,9 +228,9 @@ class EventLoop {
   }
   Slot* FindLive(RegistrationHandle handle);
   const Slot* FindLive(RegistrationHandle handle) const;
+  absl::Status StaleHandleError(const char* call,
+                                RegistrationHandle handle) const;
   void DispatchBatch(IterationResult& result);
-  std::size_t RunPostedTasks();
-  bool HasQueuedTasks();
 
   std::unique_ptr<Dispatcher> dispatcher_;
   EventBatch batch_;
@@ -173,12 +239,8 @@ class EventLoop {
   std::size_t live_registrations_ = 0;
   TimerQueue timers_;
   bool iterating_ = false;
-
-  std::mutex posted_mutex_;
-  std::vector<absl::AnyInvocable<void() &&>> posted_;   // guarded by mutex
-  std::vector<absl::AnyInvocable<void() &&>> running_;  // loop thread only
-  std::atomic<bool> has_posted_{false};
-  std::atomic<bool> stop_requested_{false};
+  // Shared with every RemoteLoop; outlives the loop (loop_control.h).
+  std::shared_ptr<internal::LoopControl> control_;
 };
 
 }  // namespace asycamore

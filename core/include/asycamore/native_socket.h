@@ -30,9 +30,11 @@ using NativeSocket = int;
 inline constexpr NativeSocket kInvalidSocket = -1;
 #endif
 
-// Returns a printable number for a socket handle (for messages and logs).
-inline std::uint64_t SocketNumber(NativeSocket socket) {
-  return static_cast<std::uint64_t>(socket);
+// Returns a printable number for a socket handle (for messages and logs):
+// the descriptor on POSIX, the handle value on Windows. The invalid socket
+// prints as -1 on both (INVALID_SOCKET is ~0), never as 18446744073709551615.
+inline std::int64_t SocketNumber(NativeSocket socket) {
+  return static_cast<std::int64_t>(socket);
 }
 
 }  // namespace asycamore

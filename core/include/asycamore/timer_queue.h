@@ -42,6 +42,17 @@ class TimerId {
   std::uint32_t generation_ = 0;
 };
 
+// A point in the order timers were scheduled (TimerQueue::Mark()).
+class TimerMark {
+ public:
+  TimerMark() = default;
+
+ private:
+  friend class TimerQueue;
+  explicit TimerMark(std::uint64_t sequence) : sequence_(sequence) {}
+  std::uint64_t sequence_ = 0;
+};
+
 class TimerQueue {
  public:
   TimerQueue() = default;
@@ -61,11 +72,21 @@ class TimerQueue {
   // Returns the earliest deadline, or nullopt when no timer is pending.
   std::optional<SteadyTime> NextDeadline() const;
 
-  // Fires every timer due at `now`, in deadline order, and returns how many
-  // fired. Timers scheduled (or a repeating timer rescheduled) while it runs
-  // fire on a later call, so a callback that schedules a zero-delay timer
-  // cannot keep this call running forever.
-  std::size_t RunExpired(SteadyTime now);
+  // Returns a mark: RunExpired(now, mark) leaves the timers scheduled after
+  // this call for a later call.
+  TimerMark Mark() const { return TimerMark(next_sequence_); }
+
+  // Fires the timers due at `now` that were scheduled before `mark`, in
+  // deadline order, and returns how many fired. Timers scheduled (or a
+  // repeating timer rescheduled) after the mark, including by the callbacks
+  // this call runs, fire on a later call, so a callback that schedules a
+  // zero-delay timer cannot keep this call running forever. Deadline order
+  // holds across calls: a timer scheduled after the mark but due before
+  // others holds them back until the call that fires it.
+  std::size_t RunExpired(SteadyTime now, TimerMark mark);
+
+  // The same, with the mark taken now.
+  std::size_t RunExpired(SteadyTime now) { return RunExpired(now, Mark()); }
 
   // Returns the number of pending timers.
   std::size_t size() const { return heap_.size(); }

@@ -1,3 +1,12 @@
+// WakeupFd (backend/wakeup_fd.h).
+//
+// Quirks this file handles:
+//  - Linux has eventfd: one descriptor, whose counter a write adds to and a
+//    read empties. Elsewhere a pipe: the read end is drained until EAGAIN.
+//  - Error values compared here (the tcpsocket layer's classification is
+//    for socket calls, and the backends do not depend on it): EINTR from
+//    the wake-up write, which is retried. EAGAIN from it (counter or pipe
+//    full) needs no comparison: a wake-up is pending then anyway.
 #include "asycamore/backend/wakeup_fd.h"
 
 #include <fcntl.h>
@@ -38,7 +47,7 @@ absl::Status WakeupFd::Open() {
 }
 
 void WakeupFd::Signal() {
-  if (pending_.exchange(true, std::memory_order_acq_rel)) return;
+  if (!pending_.Raise()) return;
   const std::uint64_t one = 1;
   // EAGAIN means the counter or pipe is already full: the waiter will wake
   // anyway, so the result can be ignored.
@@ -49,17 +58,11 @@ void WakeupFd::Signal() {
 }
 
 void WakeupFd::Drain() {
-  // Empty the descriptor first, then clear the flag. The other order loses
-  // wake-ups for good: a Signal() between clearing and reading would set the
-  // flag and write, the read would swallow that write, and every later
-  // Signal() would see the flag set and not write. In this order a Signal()
-  // that finds the flag still set is absorbed by the wait that is returning
-  // right now, and its caller's state (a posted task, a stop request) is
-  // checked after that wait.
+  // Empty the descriptor first, then clear the flag (wake_flag.h says why).
   std::uint64_t buffer[8];
   while (::read(read_fd_, buffer, sizeof buffer) > 0) {
   }
-  pending_.store(false, std::memory_order_release);
+  pending_.Clear();
 }
 
 }  // namespace asycamore

@@ -12,7 +12,8 @@
 //     create dispatchers and sockets.
 //   - There is no CheckDescriptorOpen (SOCKETs are handles, not descriptor
 //     numbers): CheckSocketOpen asks Winsock about the socket itself, and
-//     getsockopt fails with WSAENOTSOCK for a closed or foreign handle.
+//     getsockopt fails with WSAENOTSOCK for a closed or foreign handle. That
+//     is the one error value compared here.
 #include "asycamore/backend/system_error.h"  // first: via native_socket.h
                                              // it sets NOMINMAX and
                                              // WIN32_LEAN_AND_MEAN
@@ -24,6 +25,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "../absl_string_view.h"
 #include "windows_error.h"
 
 namespace asycamore {
@@ -104,10 +106,10 @@ absl::StatusCode WindowsErrorStatusCode(int code) {
 
 }  // namespace internal
 
-absl::Status SystemErrorStatus(int error, absl::string_view what) {
+absl::Status SystemErrorStatus(int error, std::string_view what) {
   return absl::Status(
       internal::WindowsErrorStatusCode(error),
-      absl::StrCat(what, ": ", internal::WindowsErrorText(error), " (", error,
+      absl::StrCat(AbslView(what), ": ", internal::WindowsErrorText(error), " (", error,
                    ")"));
 }
 

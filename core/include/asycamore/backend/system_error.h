@@ -3,16 +3,28 @@
 #ifndef ASYCAMORE_BACKEND_SYSTEM_ERROR_H_
 #define ASYCAMORE_BACKEND_SYSTEM_ERROR_H_
 
-#include "absl/strings/string_view.h"
+#include <concepts>
+#include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "asycamore/native_socket.h"
 
 namespace asycamore {
 
 // Returns a status for system error `error` (an errno value, or a Windows
 // error code on Windows) with message "<what>: <system text>".
-absl::Status SystemErrorStatus(int error, absl::string_view what);
+absl::Status SystemErrorStatus(int error, std::string_view what);
+
+// Transitional: the tcpsocket layer still passes absl::string_view, which
+// Debian's abseil makes a distinct type that does not convert. Remove once
+// SocketErrorStatus takes std::string_view. (A template, so that a string
+// literal still picks the overload above without ambiguity.)
+template <typename View>
+  requires std::same_as<View, absl::string_view>
+absl::Status SystemErrorStatus(int error, View what) {
+  return SystemErrorStatus(error, std::string_view(what.data(), what.size()));
+}
 
 // Returns the calling thread's last system error (errno, or
 // WSAGetLastError() on Windows).

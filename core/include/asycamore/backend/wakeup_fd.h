@@ -6,9 +6,8 @@
 
 #ifndef _WIN32
 
-#include <atomic>
-
 #include "absl/status/status.h"
+#include "asycamore/backend/wake_flag.h"
 
 namespace asycamore {
 
@@ -26,17 +25,17 @@ class WakeupFd {
   int read_fd() const { return read_fd_; }
 
   // Makes read_fd() readable. Thread-safe; a signal that arrives while one
-  // is pending costs no system call.
+  // is pending costs no system call (wake_flag.h).
   void Signal();
 
   // Consumes pending signals. Call on the waiting thread when read_fd() was
-  // reported readable.
+  // reported readable, and check for the work afterwards (wake_flag.h).
   void Drain();
 
  private:
   int read_fd_ = -1;
   int write_fd_ = -1;  // == read_fd_ for an eventfd
-  std::atomic<bool> pending_{false};
+  WakeFlag pending_;
 };
 
 }  // namespace asycamore
