@@ -81,30 +81,6 @@ bool IsConnectError(HttpErrorClass error_class) {
          error_class == HttpErrorClass::kConnect;
 }
 
-// ---- the ring ----
-
-void HttpClientSocket::Ring::Reserve(std::size_t capacity) {
-  if (capacity <= slots_.size()) return;
-  std::vector<InFlight> slots(capacity);
-  for (std::size_t i = 0; i < size_; ++i) slots[i] = std::move(at(i));
-  slots_ = std::move(slots);
-  head_ = 0;
-}
-
-HttpClientSocket::InFlight& HttpClientSocket::Ring::push_back() {
-  assert(!full());
-  InFlight& slot = slots_[(head_ + size_) % slots_.size()];
-  ++size_;
-  return slot;
-}
-
-void HttpClientSocket::Ring::pop_front() {
-  assert(!empty());
-  slots_[head_].request.bytes.Clear();  // lets go of the shared bytes
-  head_ = (head_ + 1) % slots_.size();
-  --size_;
-}
-
 // ---- life ----
 
 HttpClientSocket::HttpClientSocket(HttpClientOptions options)
@@ -112,7 +88,7 @@ HttpClientSocket::HttpClientSocket(HttpClientOptions options)
       options_(std::move(options)),
       parser_(*this, options_.parser) {
   if (options_.pipeline_depth < 1) options_.pipeline_depth = 1;
-  ring_.Reserve(static_cast<std::size_t>(options_.pipeline_depth));
+  ring_.reserve(static_cast<std::size_t>(options_.pipeline_depth));
 }
 
 HttpClientSocket::~HttpClientSocket() {
@@ -208,7 +184,7 @@ void HttpClientSocket::OnConnectResult(const Event& event) {
 
 bool HttpClientSocket::MayTake() {
   if (end_pending_ || closing_ || closed_) return false;
-  if (ring_.full()) {
+  if (ring_.size() >= static_cast<std::size_t>(options_.pipeline_depth)) {
     draining_ = true;
     return false;
   }
@@ -229,7 +205,7 @@ std::optional<WriteItem> HttpClientSocket::TakeRequest() {
     summary_.source_ended = true;
     return std::nullopt;
   }
-  InFlight& entry = ring_.push_back();
+  InFlight& entry = ring_.push_back(InFlight());
   entry.request = *std::move(next);
   entry.request.taken_time = now_;
   ++entry.request.attempts;
@@ -247,7 +223,7 @@ void HttpClientSocket::OnItemWritten(const WriteItem& item, WriteFlags flags) {
   // is number taken_ - size + 1.
   const std::uint64_t first = taken_ - ring_.size() + 1;
   if (item.tag < first || item.tag > taken_) return;  // already answered
-  on_send_(ring_.at(static_cast<std::size_t>(item.tag - first)).request,
+  on_send_(ring_[static_cast<std::size_t>(item.tag - first)].request,
            flags);
 }
 

@@ -82,6 +82,7 @@
 #include "asycamore/event_loop.h"
 #include "asycamore/http/http_message.h"
 #include "asycamore/http/response_parser.h"
+#include "asycamore/ring_queue.h"
 #include "asycamore/tcpsocket/data_reader.h"
 #include "asycamore/tcpsocket/socket_address.h"
 #include "asycamore/tcpsocket/system_error.h"
@@ -256,27 +257,6 @@ class HttpClientSocket : public TcpConnection, private HttpResponseHandler {
     std::uint64_t end = 0;    // after its last byte
   };
 
-  // A fixed-capacity ring of the requests in flight (pipeline_depth),
-  // allocated once.
-  class Ring {
-   public:
-    void Reserve(std::size_t capacity);
-    bool empty() const { return size_ == 0; }
-    std::size_t size() const { return size_; }
-    bool full() const { return size_ == slots_.size(); }
-    InFlight& front() { return slots_[head_]; }
-    InFlight& at(std::size_t i) {
-      return slots_[(head_ + i) % slots_.size()];
-    }
-    InFlight& push_back();
-    void pop_front();
-
-   private:
-    std::vector<InFlight> slots_;
-    std::size_t head_ = 0;
-    std::size_t size_ = 0;
-  };
-
   // HttpResponseHandler
   std::optional<HttpMethod> PendingRequestMethod() override;
   void OnResponse(const HttpResponseView& response) override;
@@ -314,7 +294,7 @@ class HttpClientSocket : public TcpConnection, private HttpResponseHandler {
   HttpConnectionEndCallback on_end_;
   HttpSendCallback on_send_;
   HttpSendGate send_gate_;
-  Ring ring_;
+  RingQueue<InFlight> ring_;  // in flight, oldest first (pipeline_depth)
   SocketAddress address_;
   TimerId timer_;           // the response timeout, one per connection
   TimerId finalize_timer_;  // reports the end on the turn after the close
