@@ -297,13 +297,6 @@ class TcpConnection : public DispatchTarget {
   // connection was destroyed meanwhile. Guards nest.
   class AliveGuard {
    public:
-    // GCC 12 at -O3 reports storing `this` as a dangling pointer: the
-    // destructor takes it out again (or the connection is gone), which the
-    // warning cannot see.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdangling-pointer"
-#endif
     explicit AliveGuard(TcpConnection& connection)
         : connection_(&connection), outer_(connection.guards_) {
       // GCC 12 at -O2 and above warns that the address of a local guard
@@ -318,9 +311,6 @@ class TcpConnection : public DispatchTarget {
 #pragma GCC diagnostic pop
 #endif
     }
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
-#pragma GCC diagnostic pop
-#endif
     ~AliveGuard() {
       if (alive_) connection_->guards_ = outer_;
     }
