@@ -73,7 +73,7 @@ void LoopGroup::RunThread(int index) {
     absl::StatusOr<IterationResult> result =
         loop.Iterate(absl::InfiniteDuration());
     if (!result.ok()) {
-      absl::MutexLock lock(&error_mutex_);
+      std::lock_guard<std::mutex> lock(error_mutex_);
       if (first_error_.ok()) {
         first_error_ = absl::Status(
             result.status().code(),
@@ -96,7 +96,7 @@ absl::Status LoopGroup::Join() {
   for (std::thread& thread : threads_) {
     if (thread.joinable()) thread.join();
   }
-  absl::MutexLock lock(&error_mutex_);
+  std::lock_guard<std::mutex> lock(error_mutex_);
   return first_error_;
 }
 
