@@ -4,9 +4,7 @@
 // and returns the merged statistics; the reports format them.
 //
 // The engine is the library's HTTP client (HttpClientSocket,
-// StartMultipleClients: issue 13), which is not built yet: until it is,
-// CreateLoadEngine() says so and asycamore-load exits 1. Nothing here makes
-// up results.
+// StartMultipleClients: issue 13); load_engine.cc says how it records.
 //
 // What an engine must do (the reports rely on it):
 //   - `plan.options.threads` threads, one event loop each, the connections
@@ -70,8 +68,7 @@ class LoadEngine {
                                         ProgressSink& progress) = 0;
 };
 
-// Returns the engine of this build. Until the HTTP client exists:
-// Unimplemented, "not built yet".
+// Returns the engine: StartMultipleClients over HttpClientSocket.
 absl::StatusOr<std::unique_ptr<LoadEngine>> CreateLoadEngine();
 
 }  // namespace asycamore

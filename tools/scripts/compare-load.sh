@@ -49,6 +49,9 @@ Options:
                        (default 1)
   --generator-cpus LIST  CPUs for the generator (default 0)
   --out-dir DIR        where the reports go (default build/compare-load)
+  --preset NAME        the CMake preset to build and run (default
+                       linux-release; the test command's smoke run uses
+                       the linux lane's own build)
   -h, --help           print this help and exit
 
 Exit status: 0 when every run succeeded, 1 when a generator failed or a
@@ -84,6 +87,7 @@ server_threads=""
 server_cpus=1
 generator_cpus=0
 out_dir="${ASYCAMORE_REPO_ROOT}/build/compare-load"
+preset=linux-release
 declare -A given=()
 
 while (($# > 0)); do
@@ -102,7 +106,7 @@ while (($# > 0)); do
       ;;
     --duration | --repetitions | --connections | --threads | --depths | \
       --server | --server-threads | --server-cpus | --generator-cpus | \
-      --out-dir)
+      --out-dir | --preset)
       (($# >= 2)) || bad_option "${option} needs a value"
       value="$2"
       shift 2
@@ -120,6 +124,7 @@ while (($# > 0)); do
     --server-cpus) server_cpus="${value}" ;;
     --generator-cpus) generator_cpus="${value}" ;;
     --out-dir) out_dir="${value}" ;;
+    --preset) preset="${value}" ;;
     *) bad_option "unknown option '${option}'" ;;
   esac
   given["${option}"]=1
@@ -191,7 +196,6 @@ for cpu_set in "${server_cpus}" "${generator_cpus}"; do
     die "CPU list '${cpu_set}' is not usable here ($(nproc) CPUs online); see --server-cpus, --generator-cpus"
 done
 
-preset=linux-release
 build_dir="${ASYCAMORE_REPO_ROOT}/build/${preset}"
 cd "${ASYCAMORE_REPO_ROOT}"
 log "configuring and building ${preset} (asycamore-load, asycamore_load_compare)"
