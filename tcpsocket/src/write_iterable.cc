@@ -82,9 +82,14 @@ WriteProgress WriteIterable::OnWritable() {
   TcpConnection::AliveGuard alive(connection);
   int sends_left = connection.options_.max_sends_per_event;
   std::size_t items_left = options_.max_items_per_event;
+  bool held = false;  // may_take said no: wait for the next OnWritable
   for (;;) {
     while (!source_ended_ && items_left > 0 && !connection.write_blocked() &&
            connection.SendingAllowed()) {
+      if (options_.may_take && !options_.may_take()) {
+        held = true;
+        break;
+      }
       --items_left;
       if (!TakeItem()) break;
       if (!alive.alive() || progress_ != WriteProgress::kWriting) {
@@ -99,6 +104,7 @@ WriteProgress WriteIterable::OnWritable() {
         Fail(connection.last_error());
         break;
       }
+      if (held) break;  // the owner calls again when it may take
       if (items_left == 0) {
         // A source of (empty) items that never ends: come back next turn.
         connection.RequestRoom();
@@ -115,6 +121,7 @@ WriteProgress WriteIterable::OnWritable() {
     if (!alive.alive() || progress_ != WriteProgress::kWriting) break;
     sends_left -= static_cast<int>(connection.send_calls_ - calls_before);
     if (flushed != TcpConnection::FlushResult::kDrained) break;
+    if (held) break;
     if (items_left == 0 && !source_ended_) {
       connection.RequestRoom();
       break;
@@ -148,7 +155,7 @@ bool WriteIterable::TakeItem() {
   pending.counted = pending.start;
   connection.queue_.Append(next->data);  // shares the Cord's memory
   pending.item = std::move(*next);
-  pending_.push_back(std::move(pending));
+  pending_.push_back(std::move(pending));  // no allocation once grown
   ++items_taken_;
   connection.AfterAppend();  // on_write_blocked past the high watermark
   return true;
@@ -245,12 +252,11 @@ void WriteIterable::Fail(SystemError error) {
   Detach();
   // In order: what was taken and not completely sent (some perhaps partly).
   // The source is not asked for more: it may never end.
-  std::deque<Pending> unsent = std::move(pending_);
-  pending_.clear();
+  RingQueue<Pending> unsent = std::move(pending_);
   before_next_ = 0;
   source_ended_ = true;
-  for (Pending& pending : unsent) {
-    for_each_(pending.item, WriteFlags{.not_sent = true});
+  for (std::size_t i = 0; i < unsent.size(); ++i) {
+    for_each_(unsent[i].item, WriteFlags{.not_sent = true});
   }
   if (options_.on_finish) options_.on_finish(WriteProgress::kFailed);
 }

@@ -9,7 +9,16 @@ namespace asycamore {
 
 void WriteQueue::Append(std::string_view bytes) {
   if (bytes.empty()) return;
-  pending_.Append(AbslView(bytes));
+  const absl::string_view view = AbslView(bytes);
+  if (back_is_copy_ && entries_.size() >= 2) {
+    // Not the front: the cursor is not inside it.
+    entries_.back().Append(view);
+  } else {
+    const std::size_t capacity = entries_.capacity();
+    entries_.push_back(absl::Cord(view));
+    if (cursor_set_ && entries_.capacity() != capacity) Reseat();
+    back_is_copy_ = true;
+  }
   size_ += bytes.size();
   ++generation_;
 }
@@ -17,29 +26,42 @@ void WriteQueue::Append(std::string_view bytes) {
 void WriteQueue::Append(absl::Cord bytes) {
   if (bytes.empty()) return;
   size_ += bytes.size();
-  pending_.Append(std::move(bytes));
+  const std::size_t capacity = entries_.capacity();
+  entries_.push_back(std::move(bytes));
+  if (cursor_set_ && entries_.capacity() != capacity) Reseat();
+  back_is_copy_ = false;
   ++generation_;
+}
+
+void WriteQueue::Reseat() {
+  const absl::Cord& front = entries_.front();
+  std::size_t skip = front_sent_;
+  for (cursor_ = front.chunk_begin(); cursor_ != front.chunk_end(); ++cursor_) {
+    const std::size_t chunk = (*cursor_).size();
+    if (skip < chunk) break;
+    skip -= chunk;
+  }
+  chunk_offset_ = skip;
 }
 
 std::size_t WriteQueue::Peek(ConstBuffer* buffers, std::size_t max,
                              std::size_t& bytes) const {
   std::size_t count = 0;
   bytes = 0;
-  if (sending_active_) {
-    std::size_t skip = chunk_offset_;
-    absl::Cord::ChunkIterator it = cursor_;
-    for (; it != sending_.chunk_end() && count < max; ++it) {
+  for (std::size_t e = 0; e < entries_.size() && count < max; ++e) {
+    const absl::Cord& entry = entries_[e];
+    absl::Cord::ChunkIterator it = entry.chunk_begin();
+    std::size_t skip = 0;
+    if (e == 0 && cursor_set_) {
+      it = cursor_;
+      skip = chunk_offset_;
+    }
+    for (; it != entry.chunk_end() && count < max; ++it) {
       const absl::string_view chunk = *it;
       buffers[count++] = ConstBuffer{chunk.data() + skip, chunk.size() - skip};
       bytes += chunk.size() - skip;
       skip = 0;
     }
-    if (it != sending_.chunk_end()) return count;
-  }
-  for (const absl::string_view chunk : pending_.Chunks()) {
-    if (count == max) break;
-    buffers[count++] = ConstBuffer{chunk.data(), chunk.size()};
-    bytes += chunk.size();
   }
   return count;
 }
@@ -49,28 +71,27 @@ void WriteQueue::Consume(std::size_t count) {
   size_ -= count;
   sent_ += count;
   while (count > 0) {
-    if (!sending_active_) {
-      // The cursor finished the frozen part: what was appended since is
-      // next. Only a moved-in Cord is walked, so the cursor stays valid.
-      sending_ = std::move(pending_);
-      pending_.Clear();
-      cursor_ = sending_.chunk_begin();
+    const absl::Cord& front = entries_.front();
+    if (!cursor_set_) {
+      cursor_ = front.chunk_begin();
       chunk_offset_ = 0;
-      sending_active_ = cursor_ != sending_.chunk_end();
-      if (!sending_active_) break;  // unreachable: size_ counted bytes here
+      front_sent_ = 0;
+      cursor_set_ = true;
     }
     const std::size_t chunk_size = (*cursor_).size();
     const std::size_t take = std::min(count, chunk_size - chunk_offset_);
     chunk_offset_ += take;
+    front_sent_ += take;
     count -= take;
     if (chunk_offset_ == chunk_size) {
       ++cursor_;
       chunk_offset_ = 0;
-      if (cursor_ == sending_.chunk_end()) {
+      if (cursor_ == front.chunk_end()) {
         // Let go of the memory now (an external Cord's releaser runs).
-        sending_active_ = false;
+        cursor_set_ = false;
         cursor_ = absl::Cord::ChunkIterator();
-        sending_.Clear();
+        entries_.pop_front();
+        if (entries_.empty()) back_is_copy_ = false;
       }
     }
   }
@@ -78,11 +99,12 @@ void WriteQueue::Consume(std::size_t count) {
 
 std::size_t WriteQueue::Clear() {
   const std::size_t dropped = size_;
-  sending_active_ = false;
+  cursor_set_ = false;
   cursor_ = absl::Cord::ChunkIterator();
   chunk_offset_ = 0;
-  sending_.Clear();
-  pending_.Clear();
+  front_sent_ = 0;
+  entries_.clear();
+  back_is_copy_ = false;
   size_ = 0;
   ++generation_;
   return dropped;

@@ -2,11 +2,8 @@
 // by replacing the global operator new in this program: once the buffers have
 // grown to the largest message, parsing a pipeline of any framing, in any
 // chunks, must allocate nothing (the per-event hot path rule).
-#include <atomic>
 #include <cstddef>
 #include <cstdio>
-#include <cstdlib>
-#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,42 +12,13 @@
 #include "asycamore/http/message_writer.h"
 #include "asycamore/http/request_parser.h"
 #include "asycamore/http/response_parser.h"
+#include "counting_new.h"
 #include "gtest/gtest.h"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(size == 0 ? 1 : size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-  return operator new(size, tag);
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace asycamore {
 namespace {
 
-// Counts allocations between construction and Count().
-class AllocationCounter {
- public:
-  AllocationCounter() : start_(g_allocations.load()) {}
-  long Count() const { return g_allocations.load() - start_; }
-
- private:
-  long start_;
-};
+using testing::AllocationCounter;
 
 // Guards the other tests: a counter that never counts would pass them all.
 TEST(HttpAllocation, TheCounterSeesAnAllocation) {

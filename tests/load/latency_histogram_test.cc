@@ -79,6 +79,39 @@ TEST(LatencyHistogram,
   }
 }
 
+TEST(LatencyHistogram, StddevIsWithinThePrecisionTimesTheRootMeanSquare) {
+  absl::StatusOr<LatencyHistogram> h = LatencyHistogram::Create();
+  ASSERT_TRUE(h.ok()) << h.status();
+  const std::vector<std::int64_t> values = RandomLatencies(100'000, Seed() + 7);
+  long double sum = 0;
+  long double sum_of_squares = 0;
+  for (std::int64_t v : values) {
+    h->Record(v);
+    sum += static_cast<long double>(v);
+    sum_of_squares += static_cast<long double>(v) * static_cast<long double>(v);
+  }
+  const long double n = static_cast<long double>(values.size());
+  const long double mean = sum / n;
+  long double deviations = 0;
+  for (std::int64_t v : values) {
+    deviations += (static_cast<long double>(v) - mean) *
+                  (static_cast<long double>(v) - mean);
+  }
+  const double exact = std::sqrt(static_cast<double>(deviations / n));
+  const double rms = std::sqrt(static_cast<double>(sum_of_squares / n));
+  EXPECT_NEAR(h->stddev_ns(), exact, h->relative_precision() * rms)
+      << "seed " << Seed();
+  EXPECT_EQ(h->Summarize().stddev_ns, h->stddev_ns());
+}
+
+TEST(LatencyHistogram, StddevOfOneRepeatedValueIsZero) {
+  absl::StatusOr<LatencyHistogram> h = LatencyHistogram::Create();
+  ASSERT_TRUE(h.ok());
+  for (int i = 0; i < 10; ++i) h->Record(123'456'789);
+  EXPECT_EQ(h->stddev_ns(), 0) << "the middle of the counter is clamped to "
+                                  "the exact extremes";
+}
+
 TEST(LatencyHistogram, SmallValuesBelowTheRangeAreExactToTheUnit) {
   absl::StatusOr<LatencyHistogram> h = LatencyHistogram::Create();
   ASSERT_TRUE(h.ok());
@@ -158,6 +191,7 @@ TEST(LatencyHistogram, EmptyHistogramReportsZeros) {
   const LatencySummary s = h->Summarize();
   EXPECT_EQ(s.count, 0u);
   EXPECT_EQ(s.max_ns, 0);
+  EXPECT_EQ(s.stddev_ns, 0);
   EXPECT_EQ(s.percentile_ns[0], 0);
   std::printf("1 us .. 1 h at 3 digits: %zu counters\n", h->counter_count());
 }

@@ -30,6 +30,28 @@ std::string Offered(const WriteQueue& queue, std::size_t max_buffers) {
   return offered;
 }
 
+// The queue's ring of Cords moves them when it grows; a Cord of up to 15
+// bytes keeps its bytes inside itself, so a cursor into a partly sent front
+// would point at the old place unless it is set again.
+TEST(WriteQueueTest, APartlySentInlineCordKeepsItsPlaceWhenTheRingGrows) {
+  WriteQueue queue;
+  queue.Append(absl::Cord("0123456789"));  // inline: 10 bytes
+  queue.Consume(4);
+  std::string expected = "456789";
+  for (int i = 0; i < 40; ++i) {  // grows the ring several times
+    const std::string more = "x" + std::to_string(i);
+    queue.Append(absl::Cord(more));
+    expected += more;
+  }
+  std::string walked;
+  while (!queue.empty()) {
+    const std::string offered = Offered(queue, 3);
+    walked += offered.substr(0, 1);
+    queue.Consume(1);
+  }
+  EXPECT_EQ(walked, expected);
+}
+
 TEST(WriteQueueTest, PeekAndConsumeWalkEveryByteOnceAcrossChunksAndAppends) {
   PatternStream pattern(3);
   WriteQueue queue;

@@ -1,139 +1,34 @@
 #include "report.h"
 
-#include <stdlib.h>
-#include <sys/resource.h>
-#include <sys/utsname.h>
-
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <map>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
-#include "absl/time/clock.h"
+#include "report/format.h"
+#include "report/json.h"
+#include "report/svg.h"
 #include "workloads/alloc_counter.h"
 #include "workloads/runners.h"
 
 namespace asycamore::compare {
-namespace {
 
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    absl::string_view view(line);
-    if (absl::ConsumePrefix(&view, "model name")) {
-      view = absl::StripLeadingAsciiWhitespace(view);
-      absl::ConsumePrefix(&view, ":");
-      return std::string(absl::StripAsciiWhitespace(view));
-    }
-  }
-  return "unknown";
-}
-
-std::string JsonString(absl::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppendFormat(&out, "\\u%04x", c);
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string JsonNumber(double value) {
-  if (!std::isfinite(value)) return "null";
-  return absl::StrFormat("%.6g", value);
-}
-
-std::string XmlEscape(absl::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string FormatRate(double per_second) {
-  if (per_second >= 1e6) return absl::StrFormat("%.2fM", per_second / 1e6);
-  if (per_second >= 1e3) return absl::StrFormat("%.1fk", per_second / 1e3);
-  return absl::StrFormat("%.0f", per_second);
-}
-
-std::string FormatRatio(double ratio) {
-  return ratio > 0 ? absl::StrFormat("%.3f", ratio) : "-";
-}
-
-}  // namespace
-
-Machine DescribeMachine() {
-  Machine machine;
-  machine.cpu = CpuModel();
-  machine.cores = std::thread::hardware_concurrency();
-  utsname names{};
-  if (::uname(&names) == 0) {
-    machine.kernel =
-        absl::StrCat(names.sysname, " ", names.release, " ", names.machine);
-  }
-  double load[3];
-  if (::getloadavg(load, 3) == 3) {
-    machine.load_before =
-        absl::StrFormat("%.2f %.2f %.2f", load[0], load[1], load[2]);
-  }
-  machine.date = absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::Now(),
-                                  absl::UTCTimeZone());
-  rlimit limit{};
-  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0) {
-    machine.fd_limit = absl::StrCat(limit.rlim_cur, "/", limit.rlim_max);
-  }
-  return machine;
-}
-
-std::string FormatNs(double ns) {
-  if (ns >= 1e6) return absl::StrFormat("%.2f ms", ns / 1e6);
-  if (ns >= 1e4) return absl::StrFormat("%.1f us", ns / 1e3);
-  return absl::StrFormat("%.0f ns", ns);
-}
+using report::Axis;
+using report::DecadeAxis;
+using report::FormatRate;
+using report::FormatRatio;
+using report::JsonNumber;
+using report::JsonString;
+using report::LinearAxis;
+using report::TickNs;
+using report::XmlEscape;
 
 std::string FormatTable(const Settings& settings, const Machine& machine,
                         const std::vector<Cell>& cells) {
   std::string out;
-  absl::StrAppend(&out, "machine: ", machine.cpu, ", ", machine.cores,
-                  " cores, ", machine.kernel, "\n");
+  absl::StrAppend(&out, "machine: ", report::MachineSummary(machine), "\n");
   absl::StrAppend(&out, "load average: ", machine.load_before, " (start), ",
                   machine.load_after, " (end)\n");
   absl::StrAppendFormat(
@@ -188,14 +83,8 @@ std::string FormatJson(const Settings& settings, const Machine& machine,
                        const std::vector<Cell>& cells) {
   std::string out = "{\n";
   absl::StrAppend(&out, "  \"tool\": \"asycamore_compare\",\n");
-  absl::StrAppend(&out, "  \"machine\": {\"cpu\": ", JsonString(machine.cpu),
-                  ", \"cores\": ", machine.cores,
-                  ", \"kernel\": ", JsonString(machine.kernel),
-                  ", \"load_before\": ", JsonString(machine.load_before),
-                  ", \"load_after\": ", JsonString(machine.load_after),
-                  ", \"date\": ", JsonString(machine.date),
-                  ", \"open_file_limit\": ", JsonString(machine.fd_limit),
-                  "},\n");
+  absl::StrAppend(&out, "  \"machine\": ", report::MachineJson(machine),
+                  ",\n");
   absl::StrAppend(&out, "  \"settings\": {\"repetitions\": ",
                   settings.repetitions, ", \"writes_flag\": ",
                   settings.writes, ", \"min_time_ms\": ",
@@ -280,7 +169,7 @@ std::string FormatMarkdown(const Settings& settings, const Machine& machine,
           ? "the loop thread's CPU time"
           : "the wall clock",
       ").\n"
-      "Machine: ", machine.cpu, ", ", machine.cores, " cores, ", machine.kernel,
+      "Machine: ", report::MachineSummary(machine),
       "; load average ", machine.load_before, " (start), ", machine.load_after,
       " (end); ", machine.date, ".\n\n| workload | N | A |");
   for (const bench::RunnerInfo* r : shown) absl::StrAppend(&out, " ", r->name, " |");
@@ -328,65 +217,6 @@ std::string FormatMarkdown(const Settings& settings, const Machine& machine,
 }
 
 namespace {
-
-// An axis over [lo, hi] mapped to pixels [p0, p1], log or linear.
-struct Axis {
-  double lo, hi, p0, p1;
-  bool log;
-  double Map(double v) const {
-    const double f = log ? (std::log10(v) - std::log10(lo)) /
-                               (std::log10(hi) - std::log10(lo))
-                         : (v - lo) / (hi - lo);
-    return p0 + f * (p1 - p0);
-  }
-  // Log: decades (with 2 and 5 for short ranges). Linear: a round step
-  // giving about six ticks.
-  std::vector<double> Ticks() const {
-    std::vector<double> ticks;
-    if (!log) {
-      double step = 1;
-      for (double s : {0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0}) {
-        step = s;
-        if ((hi - lo) / s <= 7) break;
-      }
-      for (double v = std::ceil(lo / step) * step; v <= hi + 1e-9; v += step) {
-        ticks.push_back(std::round(v / step) * step);
-      }
-      return ticks;
-    }
-    const bool fine = std::log10(hi / lo) <= 1.5;
-    for (int e = static_cast<int>(std::floor(std::log10(lo)));
-         e <= static_cast<int>(std::ceil(std::log10(hi))); ++e) {
-      for (double m : {1.0, 2.0, 5.0}) {
-        if (!fine && m != 1.0) continue;
-        const double v = m * std::pow(10.0, e);
-        if (v >= lo * 0.999 && v <= hi * 1.001) ticks.push_back(v);
-      }
-    }
-    return ticks;
-  }
-};
-
-// A log axis padded out to whole decades.
-Axis DecadeAxis(double lo, double hi, double p0, double p1) {
-  if (!(lo > 0)) lo = 1;
-  if (!(hi > lo)) hi = lo * 2;
-  return {std::pow(10.0, std::floor(std::log10(lo))),
-          std::pow(10.0, std::ceil(std::log10(hi))), p0, p1, true};
-}
-
-// A linear axis with a little room around [lo, hi].
-Axis LinearAxis(double lo, double hi, double p0, double p1) {
-  const double pad = (hi - lo) * 0.06;
-  return {std::max(0.0, lo - pad), hi + pad, p0, p1, false};
-}
-
-// Returns "1 us", "10 us", "2 ms", ... for tick labels.
-std::string TickNs(double ns) {
-  if (ns >= 1e6) return absl::StrCat(ns / 1e6, " ms");
-  if (ns >= 1e3) return absl::StrCat(ns / 1e3, " \u00b5s");
-  return absl::StrCat(ns, " ns");
-}
 
 std::string CountLabel(double v) {
   if (v >= 1000) return absl::StrCat(v / 1000, "k");
@@ -443,25 +273,16 @@ std::string FormatSvg(const Machine& machine, const std::vector<Cell>& cells) {
   constexpr double kColumn = 400, kRow = 290;
   const double width = kLeft + kColumn * std::max<std::size_t>(groups.size(), 1) + 120;
   const double height = kTop + 2 * kRow + 10;
-  std::string svg = absl::StrFormat(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-      "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" "
-      "font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" "
-      "fill=\"white\"/>\n",
-      width, height, width, height);
-  absl::StrAppendFormat(
+  std::string svg = report::SvgOpen(width, height);
+  absl::StrAppend(
       &svg,
-      "<text x=\"%.0f\" y=\"22\" font-size=\"14\" font-weight=\"bold\">"
-      "asycamore: cost per event against N (top; medians, log scales) and "
-      "ratio to its floor (bottom: raw_epoll for epoll, libevent, libuv; "
-      "raw_poll for poll, select)</text>\n",
-      kLeft);
-  absl::StrAppendFormat(&svg, "<text x=\"%.0f\" y=\"42\" fill=\"#444\">%s</text>\n",
-                        kLeft,
-                        XmlEscape(absl::StrCat(machine.cpu, ", ", machine.cores,
-                                               " cores, ", machine.kernel,
-                                               "; load ", machine.load_before,
-                                               "; ", machine.date)));
+      report::SvgHeading(
+          kLeft,
+          "asycamore: cost per event against N (top; medians, log scales) and "
+          "ratio to its floor (bottom: raw_epoll for epoll, libevent, libuv; "
+          "raw_poll for poll, select)",
+          {absl::StrCat(report::MachineSummary(machine), "; load ",
+                        machine.load_before, "; ", machine.date)}));
 
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const Group& group = groups[g];
@@ -498,35 +319,19 @@ std::string FormatSvg(const Machine& machine, const std::vector<Cell>& cells) {
           x0, y0 - 8,
           XmlEscape(absl::StrCat(group.title, row == 0 ? ": ns per event"
                                                        : ": x its floor")));
-      absl::StrAppendFormat(&svg,
-                            "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" "
-                            "height=\"%.0f\" fill=\"none\" stroke=\"#999\"/>\n",
-                            x0, y0, kPanelW, kPanelH);
+      absl::StrAppend(&svg, report::SvgPanelFrame(x0, y0, kPanelW, kPanelH));
       for (double t : x.Ticks()) {
-        const double px = x.Map(t);
-        absl::StrAppendFormat(
-            &svg,
-            "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" "
-            "stroke=\"#eee\"/><text x=\"%.1f\" y=\"%.0f\" "
-            "text-anchor=\"middle\" fill=\"#444\">%s</text>\n",
-            px, y0, px, y0 + kPanelH, px, y0 + kPanelH + 15, CountLabel(t));
+        absl::StrAppend(&svg,
+                        report::SvgXTick(x.Map(t), y0, kPanelH, CountLabel(t)));
       }
-      absl::StrAppendFormat(&svg,
-                            "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" "
-                            "fill=\"#444\">N</text>\n",
-                            x0 + kPanelW / 2, y0 + kPanelH + 30);
+      absl::StrAppend(&svg, report::SvgAxisTitle(x0 + kPanelW / 2,
+                                                 y0 + kPanelH + 30, "N"));
       for (double t : y.Ticks()) {
-        const double py = y.Map(t);
-        const std::string label =
-            row == 0 ? TickNs(t) : absl::StrFormat("%gx", t);
-        absl::StrAppendFormat(
+        absl::StrAppend(
             &svg,
-            "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" "
-            "stroke=\"%s\"%s/><text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" "
-            "fill=\"#444\">%s</text>\n",
-            x0, py, x0 + kPanelW, py, row == 1 && std::fabs(t - 1.0) < 1e-9 ? "#000" : "#eee",
-            row == 1 && std::fabs(t - 1.0) < 1e-9 ? " stroke-dasharray=\"4 3\"" : "", x0 - 5,
-            py + 4, XmlEscape(label));
+            report::SvgYTick(x0, y.Map(t), kPanelW,
+                             row == 0 ? TickNs(t) : absl::StrFormat("%gx", t),
+                             row == 1 && std::fabs(t - 1.0) < 1e-9));
       }
       for (const std::string& name : names) {
         std::vector<std::pair<double, double>> points;
@@ -566,35 +371,12 @@ std::string FormatSvg(const Machine& machine, const std::vector<Cell>& cells) {
   const double lx = kLeft + kColumn * static_cast<double>(groups.size()) - 20;
   for (std::size_t i = 0; i < names.size(); ++i) {
     const double ly = kTop + 10 + 20 * static_cast<double>(i);
-    const bool floor = names[i].rfind("raw_", 0) == 0;
-    absl::StrAppendFormat(
-        &svg,
-        "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" "
-        "stroke-width=\"2\"%s/><text x=\"%.0f\" y=\"%.0f\">%s</text>\n",
-        lx, ly, lx + 24, ly, Colour(names[i]),
-        floor ? " stroke-dasharray=\"6 4\"" : "", lx + 30, ly + 4,
-        XmlEscape(names[i]));
+    absl::StrAppend(&svg, report::SvgLegendEntry(lx, ly, Colour(names[i]),
+                                                 names[i].rfind("raw_", 0) == 0,
+                                                 names[i]));
   }
   svg += "</svg>\n";
   return svg;
-}
-
-absl::Status WriteFile(const std::string& path, const std::string& contents) {
-  std::error_code error;
-  const std::filesystem::path target(path);
-  if (target.has_parent_path()) {
-    std::filesystem::create_directories(target.parent_path(), error);
-    if (error) {
-      return absl::InternalError(absl::StrCat("cannot create directory ",
-                                              target.parent_path().string(),
-                                              ": ", error.message()));
-    }
-  }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << contents;
-  out.close();
-  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
-  return absl::OkStatus();
 }
 
 }  // namespace asycamore::compare

@@ -6,26 +6,19 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/status.h"
 #include "comparison.h"
+#include "report/files.h"
+#include "report/format.h"
+#include "report/machine.h"
 
 namespace asycamore::compare {
 
-struct Machine {
-  std::string cpu;       // /proc/cpuinfo "model name"
-  unsigned cores = 0;    // online processors
-  std::string kernel;    // uname: sysname release machine
-  std::string load_before;  // /proc/loadavg when the run started
-  std::string load_after;   // ... and when it ended
-  std::string date;      // UTC, when the run started
-  std::string fd_limit;  // open-file limit (soft/hard)
-};
-
-// Describes this machine now (load_after is filled in later).
-Machine DescribeMachine();
-
-// Returns "1.2 ms", "845 ns", ...
-std::string FormatNs(double ns);
+// The machine, number formats and file writing are the tools' shared ones
+// (tools/common/report).
+using report::DescribeMachine;
+using report::FormatNs;
+using report::Machine;
+using report::WriteFile;
 
 // Returns the table of every cell, with notes (skips, clamped sizes, peers
 // that were not built) under it.
@@ -46,9 +39,6 @@ std::string FormatMarkdown(const Settings& settings, const Machine& machine,
 // one panel of ns/event against N and one of the ratio to raw_epoll
 // against N, both on log axes, one line per implementation.
 std::string FormatSvg(const Machine& machine, const std::vector<Cell>& cells);
-
-// Writes `contents` to `path`, creating the parent directories.
-absl::Status WriteFile(const std::string& path, const std::string& contents);
 
 }  // namespace asycamore::compare
 

@@ -88,6 +88,25 @@ double LatencyHistogram::mean_ns() const {
   return static_cast<double>(sum / static_cast<long double>(count_));
 }
 
+double LatencyHistogram::stddev_ns() const {
+  if (count_ == 0) return 0;
+  const double mean = mean_ns();
+  long double sum_of_squares = 0;
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    if (counts_[i] == 0) continue;
+    // The middle of the counter, kept within the exact extremes.
+    double middle = (static_cast<double>(LowestAt(i)) +
+                     static_cast<double>(HighestAt(i))) /
+                    2;
+    if (middle < static_cast<double>(min_)) middle = static_cast<double>(min_);
+    if (middle > static_cast<double>(max_)) middle = static_cast<double>(max_);
+    const double deviation = middle - mean;
+    sum_of_squares += static_cast<long double>(counts_[i]) * deviation * deviation;
+  }
+  return std::sqrt(
+      static_cast<double>(sum_of_squares / static_cast<long double>(count_)));
+}
+
 std::int64_t LatencyHistogram::HighestAt(std::size_t index) const {
   const std::size_t half = half_count_;
   const std::size_t shift = index < 2 * half ? 0 : index / half - 1;
@@ -124,6 +143,7 @@ LatencySummary LatencyHistogram::Summarize() const {
   s.count = count_;
   s.min_ns = min_ns();
   s.mean_ns = mean_ns();
+  s.stddev_ns = stddev_ns();
   for (std::size_t i = 0; i < kReportedPercentiles.size(); ++i) {
     s.percentile_ns[i] = ValueAtPercentile(kReportedPercentiles[i]);
   }

@@ -6,10 +6,9 @@
 //   absl::StatusOr<LatencyHistogram> h = LatencyHistogram::Create(
 //       {.lowest_ns = 1'000, .highest_ns = 3'600'000'000'000,
 //       .significant_digits = 3});
-//   h->Record(absl::Microseconds(87));          // per response, on the loop
-//   thread total.Merge(*h);                            // after the threads
-//   joined LatencySummary s = total.Summarize();       // p50 ... p99.99, max,
-//   mean
+//   h->Record(absl::Microseconds(87));     // per response, on the loop thread
+//   total.Merge(*h);                       // after the threads joined
+//   LatencySummary s = total.Summarize();  // p50 ... p99.99, max, mean, stdev
 //
 // Buckets: values are counted in units of 2^u ns. The first 2^k counters are
 // one unit wide; after that each power of two is cut into 2^(k-1) counters,
@@ -22,7 +21,11 @@
 //
 // Percentiles are HDR's: the value at percentile p is the largest value
 // equivalent to (in the same counter as) the ceil(p/100 * count)-th smallest
-// recorded value, capped at the exact maximum. min, max and mean are exact.
+// recorded value, capped at the exact maximum. min, max and mean are exact;
+// the standard deviation is computed from the counters (each value taken as
+// the middle of its counter, as HdrHistogram does), so it costs nothing per
+// value and is off by at most relative_precision() times the values' root
+// mean square.
 // Values past highest_ns are counted as highest_ns and in saturated().
 #ifndef ASYCAMORE_TOOLS_LOAD_LATENCY_HISTOGRAM_H_
 #define ASYCAMORE_TOOLS_LOAD_LATENCY_HISTOGRAM_H_
@@ -53,6 +56,7 @@ struct LatencySummary {
   std::uint64_t count = 0;
   std::int64_t min_ns = 0;
   double mean_ns = 0;
+  double stddev_ns = 0;
   std::array<std::int64_t, kReportedPercentiles.size()> percentile_ns = {};
   std::int64_t max_ns = 0;
   std::uint64_t saturated = 0;
@@ -94,6 +98,9 @@ class LatencyHistogram {
   std::int64_t min_ns() const { return count_ == 0 ? 0 : min_; }
   std::int64_t max_ns() const { return count_ == 0 ? 0 : max_; }
   double mean_ns() const;
+  // The population standard deviation (see the top of this file); O(number
+  // of counters), so call it once per report, not per value.
+  double stddev_ns() const;
   // 0 < percentile <= 100; 0 when nothing was recorded.
   std::int64_t ValueAtPercentile(double percentile) const;
   LatencySummary Summarize() const;
@@ -118,6 +125,10 @@ class LatencyHistogram {
   }
   // The largest value counted at `index`.
   std::int64_t HighestAt(std::size_t index) const;
+  // The smallest value counted at `index` (counters are contiguous).
+  std::int64_t LowestAt(std::size_t index) const {
+    return index == 0 ? 0 : HighestAt(index - 1) + 1;
+  }
 
   LatencyHistogramOptions options_;
   int sub_bucket_bits_;  // k

@@ -20,13 +20,22 @@ run_lane() {
   local lane=$1 started=${SECONDS}
   log "=== lane ${lane} ==="
   case "${lane}" in
-    linux | linux-asan)
-      cmake --workflow --preset "${lane}"
+    linux)
+      cmake --workflow --preset linux
+      # asycamore-load, wrk and h2load against nginx for a second each, on
+      # the lane's own build: the comparison's whole path, in seconds (the
+      # figures of a debug build mean nothing; see docs/performance.md).
+      "${ASYCAMORE_REPO_ROOT}/tools/scripts/compare-load.sh" --smoke \
+        --preset linux --out-dir build/linux/compare-load-smoke
+      ;;
+    linux-asan)
+      cmake --workflow --preset linux-asan
       ;;
     linux-tsan)
       # ThreadSanitizer over the conformance suite (every backend: the
-      # cross-thread, loop-lifetime and wake-up tests among it) and the unit
-      # tests; its build preset compiles only those two binaries.
+      # cross-thread, loop-lifetime, wake-up and LoopGroup tests among it),
+      # the unit tests and StartMultipleClients' multi-thread runs (label
+      # `threads`); its build preset compiles only those binaries.
       cmake --workflow --preset linux-tsan
       ;;
     linux-libkqueue)

@@ -302,7 +302,17 @@ class TcpConnection : public DispatchTarget {
    public:
     explicit AliveGuard(TcpConnection& connection)
         : connection_(&connection), outer_(connection.guards_) {
+      // GCC 12 at -O2 and above warns that the address of a local guard
+      // outlives it (-Wdangling-pointer); it does not: the destructor
+      // unlinks it, or the connection's destructor clears the chain first.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
       connection.guards_ = this;
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic pop
+#endif
     }
     ~AliveGuard() {
       if (alive_) connection_->guards_ = outer_;

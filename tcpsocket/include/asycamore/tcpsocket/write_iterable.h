@@ -42,6 +42,10 @@
 //     source still holds were never taken and are not reported: the source
 //     is not drained (it may be endless).
 //
+// A source that has nothing yet, but will (a pipelining depth reached, a
+// schedule not due): WriteOptions::may_take returns false until then, and
+// the owner calls OnWritable() when it turns true.
+//
 // Work is bounded per event: at most `max_items_per_event` items are taken
 // (so a source of endless empty items cannot hold the loop) and at most the
 // connection's max_sends_per_event send calls are made; then it waits for
@@ -58,7 +62,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <utility>
@@ -66,6 +69,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/strings/cord.h"
+#include "asycamore/ring_queue.h"
 #include "asycamore/system_error.h"
 #include "asycamore/tcpsocket/tcp_connection.h"
 
@@ -114,6 +118,10 @@ struct WriteOptions {
   std::size_t max_items_per_event = 1024;
   // Called once when the writing ends (kDone or kFailed).
   absl::AnyInvocable<void(WriteProgress)> on_finish = nullptr;
+  // Asked before each item is taken: false holds the source back (nothing
+  // is taken and nothing ends) until OnWritable() is called again. Unset:
+  // always true. HttpClientSocket holds its pipelining depth with it.
+  absl::AnyInvocable<bool()> may_take = nullptr;
 };
 
 class WriteIterable : private internal::WriteObserver {
@@ -173,7 +181,7 @@ class WriteIterable : private internal::WriteObserver {
   WriteCallback for_each_;
   bool before_and_after_;
   WriteOptions options_;
-  std::deque<Pending> pending_;  // taken, not completely sent
+  RingQueue<Pending> pending_;  // taken, not completely sent
   std::size_t before_next_ = 0;  // index of the first item without before_send
   bool attached_ = false;
   bool source_ended_ = false;

@@ -2,13 +2,15 @@
 // socket, in order. TcpConnection owns one; you use it through
 // TcpConnection::Send, so read this only to know how it costs.
 //
-// Two Cords: `sending_` is frozen while a cursor walks it (the chunk and
-// the offset inside it where the next send starts), and appends go to
-// `pending_` behind it; when the cursor reaches the end, `pending_` becomes
-// the next `sending_`. So a send never rescans bytes already sent (the cost
-// of a send is the buffers it offers, not the size of the queue), nothing
-// is copied to build a send (each buffer points into a Cord chunk), and
-// consuming allocates nothing.
+// A ring of Cords, one per append: the front one is walked by a cursor (the
+// chunk holding the next byte and the offset in it), appends go behind it.
+// So a send never rescans bytes already sent (the cost of a send is the
+// buffers it offers, not the size of the queue), nothing is copied to build
+// a send (each buffer points into a Cord chunk), and in the steady state
+// nothing allocates: appending a Cord shares its memory and takes a ring
+// slot (concatenating Cords would allocate tree nodes), consuming lets each
+// Cord go as its last byte is sent. Only Append(string_view) copies, into
+// the last Cord when that one holds copies already.
 //
 // Positions count bytes over the connection's whole life: sent_position()
 // is how many bytes were handed to the socket, end_position() how many were
@@ -21,6 +23,7 @@
 #include <string_view>
 
 #include "absl/strings/cord.h"
+#include "asycamore/ring_queue.h"
 #include "asycamore/tcpsocket/socket_ops.h"
 
 namespace asycamore {
@@ -61,11 +64,16 @@ class WriteQueue {
   std::size_t Clear();
 
  private:
-  absl::Cord sending_;                 // walked by the cursor
-  absl::Cord::ChunkIterator cursor_;   // chunk of sending_ holding the next byte
-  std::size_t chunk_offset_ = 0;       // bytes of *cursor_ already sent
-  bool sending_active_ = false;        // the cursor is inside sending_
-  absl::Cord pending_;                 // appended behind sending_
+  // Points the cursor at the front Cord's byte `front_sent_` (after the
+  // ring moved the Cords, whose inline bytes move with them).
+  void Reseat();
+
+  RingQueue<absl::Cord> entries_;
+  absl::Cord::ChunkIterator cursor_;  // chunk of the front holding the next byte
+  std::size_t chunk_offset_ = 0;      // bytes of *cursor_ already sent
+  std::size_t front_sent_ = 0;        // bytes of the front already sent
+  bool cursor_set_ = false;           // the cursor is inside the front
+  bool back_is_copy_ = false;         // the last Cord holds copied bytes
   std::size_t size_ = 0;
   std::uint64_t sent_ = 0;
   std::uint64_t generation_ = 0;
