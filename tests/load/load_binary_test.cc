@@ -36,8 +36,13 @@ std::string ReadAll(const std::string& path) {
 
 // Runs asycamore-load with `args`, its stdout and stderr in files.
 Outcome RunLoad(const std::vector<std::string>& args) {
-  const std::string out_path = ::testing::TempDir() + "load_binary_out";
-  const std::string err_path = ::testing::TempDir() + "load_binary_err";
+  // ctest runs each test in its own process, several at once: the files
+  // are named after the test, or one test reads another's messages.
+  const std::string base =
+      ::testing::TempDir() + "load_binary_" +
+      ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const std::string out_path = base + "_out";
+  const std::string err_path = base + "_err";
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
@@ -94,7 +99,7 @@ TEST(LoadBinary, AnUnknownHostExitsOneNamingIt) {
 TEST(LoadBinary, AFixedCountIsAnsweredExactlyAcrossReconnects) {
   testing::TestHttpServerThread server("", {.end_after = 5});
   const std::string port = std::to_string(server.port());
-  const std::string json = ::testing::TempDir() + "load_binary.json";
+  const std::string json = ::testing::TempDir() + "load_binary_exact.json";
   const Outcome o = RunLoad({"-c", "3", "-t", "2", "-n", "1234", "--pipeline",
                              "4", "--json", json,
                              "http://localhost:" + port + "/x"});
