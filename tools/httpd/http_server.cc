@@ -1,0 +1,127 @@
+#include "http_server.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "asycamore/backend_registry.h"
+#include "asycamore/tcpsocket/socket_control.h"
+
+namespace asycamore {
+
+std::string_view ConnectionSpreadName(ConnectionSpread spread) {
+  return spread == ConnectionSpread::kHandOff ? "handoff" : "reuseport";
+}
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
+    HttpdOptions options) {
+  std::unique_ptr<HttpServer> server(new HttpServer(std::move(options)));
+  const std::string backend = server->options_.backend;
+  absl::StatusOr<std::unique_ptr<LoopGroup>> group = LoopGroup::Create(
+      server->options_.threads,
+      [&backend](int) { return CreateEventLoop({.backend = backend}); });
+  if (!group.ok()) return group.status();
+  server->group_ = *std::move(group);
+  server->loops_.resize(static_cast<std::size_t>(server->group_->size()));
+  // Before Start the loops are this thread's to set up.
+  for (int i = 0; i < server->group_->size(); ++i) {
+    server->loops_[i].shared = std::make_unique<HttpdLoop>(
+        server->group_->loop(i), server->options_.connection);
+  }
+  if (absl::Status s = server->Listen(); !s.ok()) return s;
+  if (absl::Status s = server->group_->Start(); !s.ok()) return s;
+  server->started_ = true;
+  return server;
+}
+
+HttpServer::HttpServer(HttpdOptions options) : options_(std::move(options)) {}
+
+HttpServer::~HttpServer() { Shutdown().IgnoreError(); }
+
+absl::Status HttpServer::Listen() {
+  if (options_.spread == ConnectionSpread::kReusePort || group_->size() > 1) {
+    return absl::UnimplementedError(absl::StrCat(
+        "HttpServer: --threads ", group_->size(), " with ",
+        options_.spread == ConnectionSpread::kHandOff ? "--handoff"
+                                                      : "--reuseport",
+        " needs the multi-loop listener, not built yet"));
+  }
+  absl::StatusOr<std::unique_ptr<AcceptingSocket>> listener =
+      ListenTcp(options_.address, options_.port, options_.backlog);
+  if (!listener.ok()) return listener.status();
+  PerLoop& first = loops_[0];
+  first.listener = *std::move(listener);
+  port_ = first.listener->local_port();
+  HttpdLoop* shared = first.shared.get();
+  return first.listener->Start(
+      shared->loop(),
+      [shared](OwnedSocket socket, AcceptingSocket&,
+               ConnectionCloser closer) -> std::unique_ptr<TcpConnection> {
+        // Answers leave as soon as they are written: no Nagle delay behind
+        // the previous answer's ACK.
+        SetNoDelay(socket.get(), true).IgnoreError();
+        return std::make_unique<HttpdConnection>(*shared, std::move(socket),
+                                                 std::move(closer));
+      });
+}
+
+absl::Status HttpServer::Shutdown() {
+  if (shut_down_) return absl::OkStatus();
+  shut_down_ = true;
+  if (!started_) {
+    // Start failed: no thread ran, the loops are this thread's.
+    CloseWhatIsLeft();
+    return absl::OkStatus();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    loops_draining_ = group_->size();
+  }
+  for (int i = 0; i < group_->size(); ++i) {
+    if (!group_->Post(i, [this, i] { BeginDrain(i); })) LoopDrained();
+  }
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    drained_.wait_for(lock, absl::ToChronoMilliseconds(options_.drain_timeout),
+                      [this] { return loops_draining_ == 0; });
+  }
+  group_->Stop();
+  absl::Status joined = group_->Join();
+  // After Join the loops are this thread's again.
+  CloseWhatIsLeft();
+  return joined;
+}
+
+void HttpServer::CloseWhatIsLeft() {
+  // The connections (with their listeners) before what they share.
+  for (PerLoop& per_loop : loops_) {
+    if (per_loop.drain_check.valid()) {
+      per_loop.shared->loop().CancelTimer(per_loop.drain_check);
+    }
+    per_loop.listener.reset();
+  }
+  for (PerLoop& per_loop : loops_) per_loop.shared.reset();
+}
+
+void HttpServer::BeginDrain(int index) {
+  PerLoop& per_loop = loops_[index];
+  if (per_loop.listener != nullptr) per_loop.listener->Stop();
+  per_loop.shared->DrainAll();
+  // Closed connections are destroyed on a later turn: look again until
+  // none is left (a few turns, or the peers' ends).
+  absl::StatusOr<TimerId> check =
+      per_loop.shared->loop().RunEvery(absl::Milliseconds(5), [this, index] {
+        PerLoop& p = loops_[index];
+        if (p.shared->connection_count() > 0) return;
+        p.shared->loop().CancelTimer(p.drain_check);
+        p.drain_check = TimerId();
+        LoopDrained();
+      });
+  if (check.ok()) per_loop.drain_check = *check;
+}
+
+void HttpServer::LoopDrained() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (--loops_draining_ == 0) drained_.notify_all();
+}
+
+}  // namespace asycamore
