@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "asycamore/backend_registry.h"
-#include "asycamore/tcpsocket/socket_control.h"
 
 namespace asycamore {
 
@@ -51,17 +50,7 @@ absl::Status HttpServer::Listen() {
   PerLoop& first = loops_[0];
   first.listener = *std::move(listener);
   port_ = first.listener->local_port();
-  HttpdLoop* shared = first.shared.get();
-  return first.listener->Start(
-      shared->loop(),
-      [shared](OwnedSocket socket, AcceptingSocket&,
-               ConnectionCloser closer) -> std::unique_ptr<TcpConnection> {
-        // Answers leave as soon as they are written: no Nagle delay behind
-        // the previous answer's ACK.
-        SetNoDelay(socket.get(), true).IgnoreError();
-        return std::make_unique<HttpdConnection>(*shared, std::move(socket),
-                                                 std::move(closer));
-      });
+  return ServeHttp(*first.listener, *first.shared);
 }
 
 absl::Status HttpServer::Shutdown() {

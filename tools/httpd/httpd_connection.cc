@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/time/clock.h"
+#include "asycamore/tcpsocket/socket_control.h"
 
 namespace asycamore {
 
@@ -109,6 +110,17 @@ void HttpdConnection::Flush() {
   if (done_ && dispatch_state() != ConnectionState::kClosed) {
     Close(shared_.options().close_timeout);
   }
+}
+
+absl::Status ServeHttp(AcceptingSocket& listener, HttpdLoop& shared) {
+  return listener.Start(
+      shared.loop(),
+      [&shared](OwnedSocket socket, AcceptingSocket&,
+                ConnectionCloser closer) -> std::unique_ptr<TcpConnection> {
+        SetNoDelay(socket.get(), true).IgnoreError();
+        return std::make_unique<HttpdConnection>(shared, std::move(socket),
+                                                 std::move(closer));
+      });
 }
 
 }  // namespace asycamore

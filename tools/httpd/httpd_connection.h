@@ -33,6 +33,7 @@
 #include "absl/time/time.h"
 #include "asycamore/event_loop.h"
 #include "asycamore/http/request_parser.h"
+#include "asycamore/tcpsocket/accepting_socket.h"
 #include "asycamore/tcpsocket/data_reader.h"
 #include "asycamore/tcpsocket/tcp_connection.h"
 #include "asycamore/timer_queue.h"
@@ -119,6 +120,11 @@ class HttpdConnection final : public TcpConnection, private HttpRequestHandler {
   HttpdConnection* previous_ = nullptr;
   HttpdConnection* next_ = nullptr;
 };
+
+// Starts `listener` on `shared`'s loop, each accepted socket becoming an
+// HttpdConnection (with TCP_NODELAY: an answer leaves as soon as it is
+// written, not after the previous one's ACK).
+absl::Status ServeHttp(AcceptingSocket& listener, HttpdLoop& shared);
 
 }  // namespace asycamore
 
