@@ -31,9 +31,11 @@ struct AcceptingSocket::Connections {
 };
 
 AcceptingSocket::AcceptingSocket(OwnedSocket listener,
-                                 SocketAddress local_address)
+                                 SocketAddress local_address,
+                                 const ListenOptions& options)
     : listener_(std::move(listener)),
       local_address_(local_address),
+      listen_options_(options),
       connections_(std::make_unique<Connections>()) {}
 
 std::size_t AcceptingSocket::connection_count() const {
@@ -117,6 +119,7 @@ void AcceptingSocket::dispatch_event(const Event& event) {
   for (int i = 0; i < options_.max_accepts_per_event; ++i) {
     if (!started_ || paused_) return;
     const AcceptResult result = ServerAccept(*this, factory_, nullptr);
+    if (result.no_delay_failed) ++stats_.no_delay_failures;
     switch (result.status) {
       case AcceptStatus::kAccepted:
         ++stats_.accepted;
@@ -203,27 +206,45 @@ void AcceptingSocket::BuryDead() {
   dead.clear();
 }
 
-absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(std::string_view ip,
-                                                           int port,
-                                                           int backlog) {
+absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(
+    std::string_view ip, int port, const ListenOptions& options) {
   const auto fail = [&](const absl::Status& status) {
     return absl::Status(
         status.code(),
         absl::StrCat("ListenTcp(\"", internal::EscapedForMessage(ip), "\", ",
-                     port, ", ", backlog, "): ", status.message()));
+                     port, ", ", options.backlog,
+                     options.reuse_port ? ", reuse_port" : "",
+                     options.dual_stack ? ", dual_stack" : "",
+                     options.no_delay ? ", no_delay" : "", "): ",
+                     status.message()));
   };
+  if (options.backlog < 0) {
+    return fail(absl::InvalidArgumentError("the backlog must not be negative"));
+  }
   absl::StatusOr<SocketAddress> address = SocketAddress::Parse(ip, port);
   if (!address.ok()) return fail(address.status());
+  if (options.dual_stack &&
+      address->family() != SocketAddress::Family::kIpv6) {
+    return fail(absl::InvalidArgumentError(
+        "dual_stack needs an IPv6 address (\"::\" takes both families)"));
+  }
   absl::StatusOr<OwnedSocket> socket = OpenTcpSocket(address->family());
   if (!socket.ok()) return fail(socket.status());
   if (absl::Status status =
-          internal::PrepareListener(socket->get(), *address, backlog);
+          internal::PrepareListener(socket->get(), *address, options);
       !status.ok()) {
     return fail(status);
   }
   absl::StatusOr<SocketAddress> local = LocalAddress(socket->get());
   if (!local.ok()) return fail(local.status());
-  return std::make_unique<AcceptingSocket>(*std::move(socket), *local);
+  return std::make_unique<AcceptingSocket>(*std::move(socket), *local,
+                                           options);
+}
+
+absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(std::string_view ip,
+                                                           int port,
+                                                           int backlog) {
+  return ListenTcp(ip, port, ListenOptions{.backlog = backlog});
 }
 
 AcceptResult ServerAccept(AcceptingSocket& server_state,
@@ -254,6 +275,10 @@ AcceptResult ServerAccept(AcceptingSocket& server_state,
   }
 
   OwnedSocket socket(accepted.socket);
+  if (server_state.listen_options().no_delay &&
+      !SetNoDelay(socket.get(), true).ok()) {
+    result.no_delay_failed = true;
+  }
   AcceptingSocket* server = &server_state;
   // Without an extra closer the lambda holds one pointer, which fits
   // AnyInvocable's inline storage: no allocation per connection.

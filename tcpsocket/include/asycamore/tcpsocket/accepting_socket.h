@@ -1,6 +1,6 @@
 // ListenTcp, AcceptingSocket and ServerAccept: the seed's server side.
 //
-//   auto server = ListenTcp("127.0.0.1", 0, 128);            // port 0: any
+//   auto server = ListenTcp("127.0.0.1", 0, {.no_delay = true});  // port 0: any
 //   if (!server.ok()) return server.status();
 //   (*server)->Start(loop, [](OwnedSocket socket, AcceptingSocket& server_state,
 //                             ConnectionCloser connection_closer) {
@@ -52,6 +52,7 @@
 #include "asycamore/event_loop.h"
 #include "asycamore/native_socket.h"
 #include "asycamore/system_error.h"
+#include "asycamore/tcpsocket/listen_options.h"
 #include "asycamore/tcpsocket/owned_socket.h"
 #include "asycamore/tcpsocket/socket_address.h"
 #include "asycamore/tcpsocket/tcp_connection.h"
@@ -87,12 +88,18 @@ struct AcceptStats {
   std::uint64_t rejected = 0;          // factory returned none, or registering failed
   std::uint64_t exhaustion_pauses = 0; // times accepting stopped (EMFILE...)
   std::uint64_t errors = 0;            // other accept failures
+  // Accepted sockets that refused TCP_NODELAY (ListenOptions::no_delay);
+  // they are served anyway, with Nagle's algorithm on.
+  std::uint64_t no_delay_failures = 0;
 };
 
 class AcceptingSocket : public DispatchTarget {
  public:
-  // Adopts a bound, listening, nonblocking socket (ListenTcp makes one).
-  AcceptingSocket(OwnedSocket listener, SocketAddress local_address);
+  // Adopts a bound, listening, nonblocking socket (ListenTcp makes one);
+  // `options` are the ones it was made with (no_delay applies to each
+  // accepted socket).
+  AcceptingSocket(OwnedSocket listener, SocketAddress local_address,
+                  const ListenOptions& options = {});
   // Stops accepting, destroys the connections it owns (without calling
   // their closers) and closes the listening socket.
   ~AcceptingSocket() override;
@@ -117,6 +124,7 @@ class AcceptingSocket : public DispatchTarget {
 
   NativeSocket socket() const { return listener_.get(); }
   const SocketAddress& local_address() const { return local_address_; }
+  const ListenOptions& listen_options() const { return listen_options_; }
   std::uint16_t local_port() const { return local_address_.port(); }
   EventLoop* loop() const { return loop_; }
   bool accepting() const { return started_; }
@@ -142,6 +150,7 @@ class AcceptingSocket : public DispatchTarget {
 
   OwnedSocket listener_;
   SocketAddress local_address_;
+  ListenOptions listen_options_;
   EventLoop* loop_ = nullptr;
   ConnectionFactory factory_;
   AcceptOptions options_;
@@ -160,10 +169,15 @@ class AcceptingSocket : public DispatchTarget {
 
 // Creates a listening TCP socket on `ip` (numeric IPv4 or IPv6, "::1"
 // included) and `port` (0 picks a free port; read it from local_port()):
-// nonblocking, close-on-exec, SO_REUSEADDR on POSIX, then bind and listen
-// with `backlog`. A port outside 0..kMaxPort is refused, not cut to 16 bits.
-// Errors name the call and the input, e.g.
-// `ListenTcp("127.0.0.1", 8080, 128): bind: Address already in use`.
+// nonblocking, close-on-exec, SO_REUSEADDR on POSIX, the options of
+// listen_options.h, then bind and listen with options.backlog. A port
+// outside 0..kMaxPort, a negative backlog and dual_stack on an IPv4 address
+// are refused. Errors name the call and the input (the backlog, then each
+// option that is on), e.g.
+// `ListenTcp("127.0.0.1", 8080, 511, reuse_port): bind: Address already in use`.
+absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(
+    std::string_view ip, int port, const ListenOptions& options = {});
+// The seed's form: ListenTcp(ip, port, {.backlog = backlog}).
 absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(std::string_view ip,
                                                            int port,
                                                            int backlog);
@@ -182,13 +196,17 @@ struct AcceptResult {
   AcceptStatus status = AcceptStatus::kWouldBlock;
   SystemError error = kNoSystemError;
   TcpConnection* connection = nullptr;  // on kAccepted, owned by server_state
+  // ListenOptions::no_delay was asked for and setsockopt refused it (the
+  // connection went on with Nagle's algorithm).
+  bool no_delay_failed = false;
 };
 
 // Accepts one connection on `server_state`'s listener (the seed's
 // server_accept), builds it with `connection_factory`, hands it
 // `connection_closer`, adopts it into `server_state` and watches it for
-// reading. AcceptingSocket calls this for each readiness event; call it
-// directly only to drive accepting yourself.
+// reading (after TCP_NODELAY, if its ListenOptions ask for it).
+// AcceptingSocket calls this for each readiness event; call it directly only
+// to drive accepting yourself.
 AcceptResult ServerAccept(AcceptingSocket& server_state,
                           ConnectionFactory& connection_factory,
                           ConnectionCloser connection_closer);
