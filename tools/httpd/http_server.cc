@@ -37,20 +37,36 @@ HttpServer::HttpServer(HttpdOptions options) : options_(std::move(options)) {}
 HttpServer::~HttpServer() { Shutdown().IgnoreError(); }
 
 absl::Status HttpServer::Listen() {
-  if (options_.spread == ConnectionSpread::kReusePort || group_->size() > 1) {
+  const bool reuse_port = options_.spread == ConnectionSpread::kReusePort;
+  if (!reuse_port && group_->size() > 1) {
     return absl::UnimplementedError(absl::StrCat(
-        "HttpServer: --threads ", group_->size(), " with ",
-        options_.spread == ConnectionSpread::kHandOff ? "--handoff"
-                                                      : "--reuseport",
-        " needs the multi-loop listener, not built yet"));
+        "HttpServer: --threads ", group_->size(),
+        " with --handoff needs the hand-off listener, not built yet; use "
+        "--reuseport"));
   }
-  absl::StatusOr<std::unique_ptr<AcceptingSocket>> listener =
-      ListenTcp(options_.address, options_.port, options_.backlog);
-  if (!listener.ok()) return listener.status();
-  PerLoop& first = loops_[0];
-  first.listener = *std::move(listener);
-  port_ = first.listener->local_port();
-  return ServeHttp(*first.listener, *first.shared);
+  // kReusePort: one listener per loop, the first one choosing the port
+  // when it is 0. kHandOff: one listener, on loop 0.
+  const int listeners = reuse_port ? group_->size() : 1;
+  int port = options_.port;
+  for (int i = 0; i < listeners; ++i) {
+    absl::StatusOr<std::unique_ptr<AcceptingSocket>> listener =
+        ListenTcp(options_.address, port,
+                  {.backlog = options_.backlog,
+                   .reuse_port = reuse_port,
+                   // An answer leaves as soon as it is written, not after
+                   // the previous one's ACK.
+                   .no_delay = true});
+    if (!listener.ok()) return listener.status();
+    PerLoop& per_loop = loops_[i];
+    per_loop.listener = *std::move(listener);
+    port = per_loop.listener->local_port();
+    if (absl::Status s = ServeHttp(*per_loop.listener, *per_loop.shared);
+        !s.ok()) {
+      return s;
+    }
+  }
+  port_ = static_cast<std::uint16_t>(port);
+  return absl::OkStatus();
 }
 
 absl::Status HttpServer::Shutdown() {

@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "absl/time/clock.h"
-#include "asycamore/tcpsocket/socket_control.h"
 
 namespace asycamore {
 
@@ -117,7 +116,6 @@ absl::Status ServeHttp(AcceptingSocket& listener, HttpdLoop& shared) {
       shared.loop(),
       [&shared](OwnedSocket socket, AcceptingSocket&,
                 ConnectionCloser closer) -> std::unique_ptr<TcpConnection> {
-        SetNoDelay(socket.get(), true).IgnoreError();
         return std::make_unique<HttpdConnection>(shared, std::move(socket),
                                                  std::move(closer));
       });

@@ -122,8 +122,7 @@ class HttpdConnection final : public TcpConnection, private HttpRequestHandler {
 };
 
 // Starts `listener` on `shared`'s loop, each accepted socket becoming an
-// HttpdConnection (with TCP_NODELAY: an answer leaves as soon as it is
-// written, not after the previous one's ACK).
+// HttpdConnection.
 absl::Status ServeHttp(AcceptingSocket& listener, HttpdLoop& shared);
 
 }  // namespace asycamore
