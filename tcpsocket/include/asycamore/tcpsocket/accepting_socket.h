@@ -21,6 +21,14 @@
 // calls). Destroy the AcceptingSocket before its loop, on the loop's
 // thread.
 //
+// Several loops (multi_loop_server.h does this for a LoopGroup): either
+// one AcceptingSocket per loop, each with its own SO_REUSEPORT listener on
+// the same port (the kernel picks the listener), or one listener that hands
+// each accepted socket to the next loop's AcceptingSocket in turn
+// (HandOffTo; those are made without a listener of their own and serve
+// what they are handed, AdoptAccepted). Each AcceptingSocket, and the
+// connections it owns, belongs to its own loop's thread.
+//
 // Accepting is bounded and never spins:
 //   - at most `max_accepts_per_event` accepts per readiness event, so a
 //     flood of connects cannot starve established connections (the
@@ -91,13 +99,47 @@ struct AcceptStats {
   // Accepted sockets that refused TCP_NODELAY (ListenOptions::no_delay);
   // they are served anyway, with Nagle's algorithm on.
   std::uint64_t no_delay_failures = 0;
+  // Hand-off (HandOffTo): sockets posted to another loop's server, and
+  // sockets closed because that loop was gone (never leaked).
+  std::uint64_t handed_off = 0;
+  std::uint64_t hand_off_refused = 0;
+};
+
+// Where a hand-off listener sends accepted sockets (HandOffTo): a server
+// started on that loop, and the loop's handle.
+struct HandOffTarget {
+  RemoteLoop loop;
+  std::weak_ptr<AcceptingSocket> server;
+};
+
+// What one ServerAccept call did.
+enum class AcceptStatus : std::uint8_t {
+  kAccepted,           // `connection` was made and adopted
+  kWouldBlock,         // no connection is waiting
+  kRetry,              // that connection died queued, or EINTR: try again
+  kRejected,           // the factory refused it or it could not be watched
+  kOutOfDescriptors,   // EMFILE, ENFILE, ENOBUFS, ENOMEM: back off
+  kError,              // any other failure of accept
+  kHandedOff,          // posted to another loop's server (HandOffTo)
+  kHandOffRefused,     // that loop was gone: the socket was closed
+};
+
+struct AcceptResult {
+  AcceptStatus status = AcceptStatus::kWouldBlock;
+  SystemError error = kNoSystemError;
+  TcpConnection* connection = nullptr;  // on kAccepted, owned by server_state
+  // ListenOptions::no_delay was asked for and setsockopt refused it (the
+  // connection went on with Nagle's algorithm).
+  bool no_delay_failed = false;
 };
 
 class AcceptingSocket : public DispatchTarget {
  public:
   // Adopts a bound, listening, nonblocking socket (ListenTcp makes one);
   // `options` are the ones it was made with (no_delay applies to each
-  // accepted socket).
+  // accepted socket). Without a listener (OwnedSocket()) it only serves
+  // sockets handed to it (AdoptAccepted); `local_address` then names the
+  // listener that hands them on.
   AcceptingSocket(OwnedSocket listener, SocketAddress local_address,
                   const ListenOptions& options = {});
   // Stops accepting, destroys the connections it owns (without calling
@@ -108,12 +150,29 @@ class AcceptingSocket : public DispatchTarget {
   AcceptingSocket& operator=(const AcceptingSocket&) = delete;
 
   // Starts accepting on `loop`: each connection is built by `factory` and
-  // starts watched for reading.
+  // starts watched for reading. Without a listener it starts taking
+  // handed-over sockets only.
   absl::Status Start(EventLoop& loop, ConnectionFactory factory,
                      const AcceptOptions& options = {});
 
   // Stops accepting (the listening socket stays open; Start again resumes).
+  // A stopped server also refuses handed-over sockets (AdoptAccepted).
   void Stop();
+
+  // From now on, hands each socket it accepts to the next of `targets` in
+  // turn (round-robin, this server may be one of them and then serves it at
+  // once): posted through the target's loop, served there by
+  // AdoptAccepted. A socket whose loop is gone (Post refused), or whose
+  // server is gone by the time the task runs, is closed, never leaked; the
+  // first is counted in hand_off_refused. Empty: serve every socket here
+  // again. The loop's thread only.
+  void HandOffTo(std::vector<HandOffTarget> targets);
+
+  // Serves a socket accepted elsewhere as if it was accepted here:
+  // TCP_NODELAY if this server's options ask for it, the factory, adoption,
+  // watching; counted in stats(). Refused (kRejected, the socket closes)
+  // unless the server is started. The loop's thread only.
+  AcceptResult AdoptAccepted(OwnedSocket socket);
 
   // Closes every connection this server owns with Close(timeout): each
   // flushes its queue, sends the FIN and waits for its peer's end at most
@@ -142,6 +201,9 @@ class AcceptingSocket : public DispatchTarget {
   void Pause();
   void Resume();
   std::vector<TcpConnection*> OpenConnections() const;
+  // Accepts one socket and hands it to the next hand-off target.
+  AcceptResult AcceptAndHandOff();
+  void Count(const AcceptResult& result);
   // Takes ownership of a connection the factory made.
   TcpConnection* Adopt(std::unique_ptr<TcpConnection> connection);
   // Moves a closed connection to the graveyard, emptied on a later turn.
@@ -160,6 +222,12 @@ class AcceptingSocket : public DispatchTarget {
   TimerId resume_timer_;
   TimerId bury_timer_;
   AcceptStats stats_;
+  struct HandOff {
+    HandOffTarget target;
+    bool here = false;  // the target is this server
+  };
+  std::vector<HandOff> hand_off_;
+  std::size_t next_hand_off_ = 0;
   // The connections it owns, by address (a hash map, defined in the .cc so
   // that this header does not carry one into every user's translation unit).
   struct Connections;
@@ -181,25 +249,6 @@ absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(
 absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(std::string_view ip,
                                                            int port,
                                                            int backlog);
-
-// What one ServerAccept call did.
-enum class AcceptStatus : std::uint8_t {
-  kAccepted,           // `connection` was made and adopted
-  kWouldBlock,         // no connection is waiting
-  kRetry,              // that connection died queued, or EINTR: try again
-  kRejected,           // the factory refused it or it could not be watched
-  kOutOfDescriptors,   // EMFILE, ENFILE, ENOBUFS, ENOMEM: back off
-  kError,              // any other failure of accept
-};
-
-struct AcceptResult {
-  AcceptStatus status = AcceptStatus::kWouldBlock;
-  SystemError error = kNoSystemError;
-  TcpConnection* connection = nullptr;  // on kAccepted, owned by server_state
-  // ListenOptions::no_delay was asked for and setsockopt refused it (the
-  // connection went on with Nagle's algorithm).
-  bool no_delay_failed = false;
-};
 
 // Accepts one connection on `server_state`'s listener (the seed's
 // server_accept), builds it with `connection_factory`, hands it
