@@ -19,8 +19,12 @@ using testing::RawClient;
 
 struct SpreadCase {
   std::string backend;
-  ConnectionSpread spread;
+  Spreading spread;
 };
+
+void PrintTo(const SpreadCase& c, std::ostream* os) {
+  *os << c.backend << ", " << SpreadingName(c.spread);
+}
 
 class HttpServerTest : public ::testing::TestWithParam<SpreadCase> {};
 
@@ -53,8 +57,8 @@ TEST_P(HttpServerTest, FourLoopsServeAThousandConnectionsCorrectly) {
 std::vector<SpreadCase> Cases() {
   std::vector<SpreadCase> cases;
   for (const std::string& backend : testing::BuiltBackendNamesForTests()) {
-    for (ConnectionSpread spread :
-         {ConnectionSpread::kHandOff, ConnectionSpread::kReusePort}) {
+    for (Spreading spread :
+         {Spreading::kHandOff, Spreading::kReusePort}) {
       cases.push_back({backend, spread});
     }
   }
@@ -65,7 +69,7 @@ INSTANTIATE_TEST_SUITE_P(
     Backends, HttpServerTest, ::testing::ValuesIn(Cases()),
     [](const ::testing::TestParamInfo<SpreadCase>& info) {
       return absl::StrCat(info.param.backend, "_",
-                          std::string(ConnectionSpreadName(info.param.spread)));
+                          std::string(SpreadingName(info.param.spread)));
     });
 
 }  // namespace

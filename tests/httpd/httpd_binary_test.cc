@@ -149,7 +149,7 @@ TEST(HttpdBinary, PortInUseExitsOneNamingTheAddress) {
 // server began: every connection ends at an answer's boundary, a large
 // answer still being sent arrives whole, and the exit status is 0.
 TEST(HttpdBinary, SigtermDuringLoadFinishesInFlightAnswersAndExitsZero) {
-  Httpd httpd({"--port", "0", "--drain-timeout", "10s"});
+  Httpd httpd({"--port", "0", "--threads", "2", "--drain-timeout", "10s"});
   const std::uint16_t port = httpd.WaitForPort();
   ASSERT_NE(port, 0) << httpd.err();
 

@@ -40,7 +40,8 @@ class HttpdConnectionTest : public testing::BackendTest {
     auto listener = ListenTcp("127.0.0.1", 0, 128);
     ASSERT_TRUE(listener.ok()) << listener.status();
     listener_ = *std::move(listener);
-    ASSERT_TRUE(ServeHttp(*listener_, *shared_).ok());
+    ASSERT_TRUE(
+        listener_->Start(loop(), HttpdConnectionFactory(*shared_)).ok());
   }
   void TearDown() override {
     listener_.reset();  // its connections before what they share

@@ -20,7 +20,7 @@ TEST(HttpdOptions, DefaultsWithoutFlags) {
   EXPECT_FALSE(line->help);
   EXPECT_EQ(line->server.port, 8080);
   EXPECT_EQ(line->server.threads, 1);
-  EXPECT_EQ(line->server.spread, ConnectionSpread::kHandOff);
+  EXPECT_EQ(line->server.spread, Spreading::kHandOff);
 }
 
 TEST(HttpdOptions, EveryFlagIsApplied) {
@@ -32,7 +32,7 @@ TEST(HttpdOptions, EveryFlagIsApplied) {
   const HttpdOptions& o = line->server;
   EXPECT_EQ(o.port, 0);
   EXPECT_EQ(o.threads, 4);
-  EXPECT_EQ(o.spread, ConnectionSpread::kReusePort);
+  EXPECT_EQ(o.spread, Spreading::kReusePort);
   EXPECT_EQ(o.address, "::1");
   EXPECT_EQ(o.backend, "poll");
   EXPECT_EQ(o.connection.limits.max_header_bytes, 4096u);

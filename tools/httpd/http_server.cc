@@ -7,10 +7,6 @@
 
 namespace asycamore {
 
-std::string_view ConnectionSpreadName(ConnectionSpread spread) {
-  return spread == ConnectionSpread::kHandOff ? "handoff" : "reuseport";
-}
-
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
     HttpdOptions options) {
   std::unique_ptr<HttpServer> server(new HttpServer(std::move(options)));
@@ -26,7 +22,19 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
     server->loops_[i].shared = std::make_unique<HttpdLoop>(
         server->group_->loop(i), server->options_.connection);
   }
-  if (absl::Status s = server->Listen(); !s.ok()) return s;
+  absl::StatusOr<std::unique_ptr<MultiLoopServer>> listeners =
+      MultiLoopServer::Listen(
+          *server->group_, server->options_.address, server->options_.port,
+          [&server](int index) {
+            return HttpdConnectionFactory(*server->loops_[index].shared);
+          },
+          {.spreading = server->options_.spread,
+           // An answer leaves as soon as it is written, not after the
+           // previous one's ACK.
+           .listen = {.backlog = server->options_.backlog, .no_delay = true}});
+  if (!listeners.ok()) return listeners.status();
+  server->listeners_ = *std::move(listeners);
+  server->port_ = server->listeners_->local_port();
   if (absl::Status s = server->group_->Start(); !s.ok()) return s;
   server->started_ = true;
   return server;
@@ -35,39 +43,6 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
 HttpServer::HttpServer(HttpdOptions options) : options_(std::move(options)) {}
 
 HttpServer::~HttpServer() { Shutdown().IgnoreError(); }
-
-absl::Status HttpServer::Listen() {
-  const bool reuse_port = options_.spread == ConnectionSpread::kReusePort;
-  if (!reuse_port && group_->size() > 1) {
-    return absl::UnimplementedError(absl::StrCat(
-        "HttpServer: --threads ", group_->size(),
-        " with --handoff needs the hand-off listener, not built yet; use "
-        "--reuseport"));
-  }
-  // kReusePort: one listener per loop, the first one choosing the port
-  // when it is 0. kHandOff: one listener, on loop 0.
-  const int listeners = reuse_port ? group_->size() : 1;
-  int port = options_.port;
-  for (int i = 0; i < listeners; ++i) {
-    absl::StatusOr<std::unique_ptr<AcceptingSocket>> listener =
-        ListenTcp(options_.address, port,
-                  {.backlog = options_.backlog,
-                   .reuse_port = reuse_port,
-                   // An answer leaves as soon as it is written, not after
-                   // the previous one's ACK.
-                   .no_delay = true});
-    if (!listener.ok()) return listener.status();
-    PerLoop& per_loop = loops_[i];
-    per_loop.listener = *std::move(listener);
-    port = per_loop.listener->local_port();
-    if (absl::Status s = ServeHttp(*per_loop.listener, *per_loop.shared);
-        !s.ok()) {
-      return s;
-    }
-  }
-  port_ = static_cast<std::uint16_t>(port);
-  return absl::OkStatus();
-}
 
 absl::Status HttpServer::Shutdown() {
   if (shut_down_) return absl::OkStatus();
@@ -102,14 +77,14 @@ void HttpServer::CloseWhatIsLeft() {
     if (per_loop.drain_check.valid()) {
       per_loop.shared->loop().CancelTimer(per_loop.drain_check);
     }
-    per_loop.listener.reset();
   }
+  listeners_.reset();
   for (PerLoop& per_loop : loops_) per_loop.shared.reset();
 }
 
 void HttpServer::BeginDrain(int index) {
   PerLoop& per_loop = loops_[index];
-  if (per_loop.listener != nullptr) per_loop.listener->Stop();
+  listeners_->server(index).Stop();  // also refuses sockets handed over
   per_loop.shared->DrainAll();
   // Closed connections are destroyed on a later turn: look again until
   // none is left (a few turns, or the peers' ends).

@@ -1,11 +1,9 @@
 // HttpServer: asycamore-httpd as a library, so that the tests run it in
 // their own process. N event loops on N threads (LoopGroup), each with its
-// HttpdLoop; connections are spread over the loops either by one listener
-// that hands each accepted socket to the next loop in turn (kHandOff), or
-// by one listener per loop on the same port, the kernel choosing
-// (kReusePort, SO_REUSEPORT). Which to pick: with few long-lived
-// connections the kernel's hash can leave loops idle, round-robin cannot;
-// with many short ones both even out, and reuse-port saves the hand-off.
+// HttpdLoop; a MultiLoopServer spreads the connections over the loops,
+// either by one listener handing each accepted socket to the next loop in
+// turn (Spreading::kHandOff) or by one SO_REUSEPORT listener per loop
+// (kReusePort); multi_loop_server.h says which to pick.
 //
 //   auto server = HttpServer::Start({.port = 0, .threads = 4});
 //   if (!server.ok()) return server.status();
@@ -26,22 +24,17 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "asycamore/loop_group.h"
-#include "asycamore/tcpsocket/accepting_socket.h"
+#include "asycamore/tcpsocket/multi_loop_server.h"
 #include "httpd_connection.h"
 
 namespace asycamore {
-
-enum class ConnectionSpread : std::uint8_t { kHandOff, kReusePort };
-
-// "handoff" or "reuseport" (the command line's spelling).
-std::string_view ConnectionSpreadName(ConnectionSpread spread);
 
 struct HttpdOptions {
   std::string address = "127.0.0.1";  // numeric IPv4 or IPv6
   int port = 8080;                     // 0: any free port (see port())
   int threads = 1;                     // event loops, one thread each
   std::string backend = "";            // empty: the build's default
-  ConnectionSpread spread = ConnectionSpread::kHandOff;
+  Spreading spread = Spreading::kHandOff;
   int backlog = 4096;
   HttpdConnectionOptions connection = {};
   // How long Shutdown waits for connections to finish the answers they owe
@@ -77,23 +70,22 @@ class HttpServer {
  private:
   struct PerLoop {
     std::unique_ptr<HttpdLoop> shared;
-    std::unique_ptr<AcceptingSocket> listener;  // kReusePort, or loop 0
     TimerId drain_check;
   };
 
   explicit HttpServer(HttpdOptions options);
-  absl::Status Listen();
   // Runs on loop `index`: stops its listener and drains its connections,
   // then reports (LoopDrained) once none is left.
   void BeginDrain(int index);
   void LoopDrained();
-  // Destroys the listeners, their connections and the HttpdLoops, on the
+  // Destroys the servers, their connections and the HttpdLoops, on the
   // thread that owns the loops (before Start, or after Join).
   void CloseWhatIsLeft();
 
   HttpdOptions options_;
   std::unique_ptr<LoopGroup> group_;
   std::vector<PerLoop> loops_;
+  std::unique_ptr<MultiLoopServer> listeners_;
   std::uint16_t port_ = 0;
   bool started_ = false;
   bool shut_down_ = false;

@@ -111,14 +111,12 @@ void HttpdConnection::Flush() {
   }
 }
 
-absl::Status ServeHttp(AcceptingSocket& listener, HttpdLoop& shared) {
-  return listener.Start(
-      shared.loop(),
-      [&shared](OwnedSocket socket, AcceptingSocket&,
-                ConnectionCloser closer) -> std::unique_ptr<TcpConnection> {
-        return std::make_unique<HttpdConnection>(shared, std::move(socket),
-                                                 std::move(closer));
-      });
+ConnectionFactory HttpdConnectionFactory(HttpdLoop& shared) {
+  return [&shared](OwnedSocket socket, AcceptingSocket&,
+                   ConnectionCloser closer) -> std::unique_ptr<TcpConnection> {
+    return std::make_unique<HttpdConnection>(shared, std::move(socket),
+                                             std::move(closer));
+  };
 }
 
 }  // namespace asycamore

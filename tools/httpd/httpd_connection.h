@@ -121,9 +121,9 @@ class HttpdConnection final : public TcpConnection, private HttpRequestHandler {
   HttpdConnection* next_ = nullptr;
 };
 
-// Starts `listener` on `shared`'s loop, each accepted socket becoming an
-// HttpdConnection.
-absl::Status ServeHttp(AcceptingSocket& listener, HttpdLoop& shared);
+// Returns the factory that makes each accepted socket of `shared`'s loop an
+// HttpdConnection (for AcceptingSocket::Start or MultiLoopServer).
+ConnectionFactory HttpdConnectionFactory(HttpdLoop& shared);
 
 }  // namespace asycamore
 

@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   std::printf("%s: listening on http://%s%s%s:%u/ (%d thread(s), %s)\n",
               kProgram, v6 ? "[" : "", options.address.c_str(), v6 ? "]" : "",
               static_cast<unsigned>((*server)->port()), options.threads,
-              std::string(ConnectionSpreadName(options.spread)).c_str());
+              std::string(SpreadingName(options.spread)).c_str());
   std::fflush(stdout);
 
   int signal_number = 0;

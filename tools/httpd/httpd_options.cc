@@ -121,8 +121,8 @@ absl::StatusOr<HttpdCommandLine> ParseHttpdCommandLine(
             " are exclusive: one way to spread connections over the loops")));
       }
       spread_flag = std::string(flag);
-      line.server.spread = flag == "--reuseport" ? ConnectionSpread::kReusePort
-                                                 : ConnectionSpread::kHandOff;
+      line.server.spread =
+          flag == "--reuseport" ? Spreading::kReusePort : Spreading::kHandOff;
       continue;
     }
     if (!TakesValue(flag)) {
