@@ -123,6 +123,28 @@ TEST(GeneratorOutput, SomethingElseIsNotAReport) {
                    .ok());
 }
 
+// wrk --latency: the distribution's 99% line, and its 99.9% neighbour that
+// must not be taken for it.
+constexpr const char* kWrkLatencyReport =
+    R"(Running 1s test @ http://127.0.0.1:23554/plaintext
+  1 threads and 64 connections
+  Latency Distribution
+     50%  250.00us
+     99%    1.50ms
+     99.9%  9.00ms
+  1000 requests in 1.00s, 8.83MB read
+Requests/sec:   1000.00
+)";
+
+TEST(GeneratorOutput, ReadsTheP99OfALatencyDistribution) {
+  auto wrk = ParseGeneratorOutput(OutputFormat::kWrk, kWrkLatencyReport);
+  ASSERT_TRUE(wrk.ok()) << wrk.status();
+  EXPECT_DOUBLE_EQ(wrk->p99_seconds, 1.5e-3);
+  auto without = ParseGeneratorOutput(OutputFormat::kWrk, kWrkReport);
+  ASSERT_TRUE(without.ok());
+  EXPECT_EQ(without->p99_seconds, 0) << "no distribution, no p99";
+}
+
 RunRecord Record(std::string generator, int depth, int repetition,
                  std::int64_t generator_cpu_ns, std::int64_t server_cpu_ns) {
   return {.server = "nginx",
@@ -213,6 +235,27 @@ TEST(LoadComparison, TheBestOfTheGoodRunsIsComparedWithWrks) {
   EXPECT_EQ(deep.depth, 16);
   EXPECT_EQ(deep.best_server_cpu_ns, 0) << "not measured";
   EXPECT_EQ(deep.ratio_server_cpu, 0);
+}
+
+TEST(LoadComparison, OtherServersAreComparedWithNginxAtTheSameDepthAndGenerator) {
+  RunResult nginx = GoodRun("wrk", 1, 1, 600'000, 1, 2'400'000'000);
+  nginx.output->p99_seconds = 2e-3;
+  RunResult httpd = GoodRun("wrk", 1, 1, 660'000, 1, 1'980'000'000);
+  httpd.record.server = "asycamore-httpd";
+  httpd.output->p99_seconds = 1e-3;
+  RunResult unmatched = GoodRun("h2load", 16, 1, 900'000, 1);
+  unmatched.record.server = "asycamore-httpd";
+  const std::vector<Cell> cells = Summarise({nginx, httpd, unmatched});
+  ASSERT_EQ(cells.size(), 3u);
+  EXPECT_DOUBLE_EQ(cells[0].server_ratio_requests_per_second, 1);
+  EXPECT_DOUBLE_EQ(cells[1].server_ratio_requests_per_second, 1.1);
+  EXPECT_DOUBLE_EQ(cells[1].server_ratio_server_cpu, 3000.0 / 4000);
+  EXPECT_DOUBLE_EQ(cells[1].best_p99_seconds, 1e-3);
+  EXPECT_EQ(cells[2].server_ratio_requests_per_second, 0) << "no nginx cell";
+  const std::string markdown = FormatComparisonMarkdown({}, {}, cells);
+  EXPECT_NE(markdown.find("| asycamore-httpd | 1 | wrk | 220.0k | 200.0k |"),
+            std::string::npos)
+      << markdown;
 }
 
 TEST(LoadComparison, ARunIsJudgedByItsExitItsReportAndItsErrors) {

@@ -2,15 +2,17 @@
 # Runs HTTP load generators side by side against the same server: wrk,
 # h2load (HTTP/1.1, -m for pipelining) and asycamore-load when its engine is
 # built. They get the same connections and threads, at pipeline depths 1
-# and 16. The server is nginx, or asycamore-httpd once it exists. Server and
-# generator are pinned to different CPUs (taskset). Runs are interleaved:
-# each repetition runs every generator, forward one time and backward the
-# next, so slow drift of the machine hits all of them alike.
+# and 16. The server is nginx, asycamore-httpd or both (both run from the
+# start, on the same CPUs). Server and generator are pinned to different
+# CPUs (taskset). Runs are interleaved: each repetition runs every generator
+# against every server, forward one time and backward the next, so slow
+# drift of the machine hits all of them alike.
 #
 # For each run it records requests/s, the generator's own CPU time per
 # request (the kernel's accounting of the child, from wait4) and the
-# server's (its process tree, from /proc). It reports them as ratios to wrk
-# in build/compare-load/compare-load.{md,json,svg}.
+# server's (its process tree, from /proc), and the p99 latency wrk and
+# asycamore-load report. It reports them as ratios to wrk and, for the
+# servers, to nginx in build/compare-load/compare-load.{md,json,svg}.
 #
 # On a fresh Debian 12 machine it first installs what it needs (apt-get, as
 # root or through sudo; only what is missing), then builds the linux-release
@@ -28,8 +30,9 @@ usage() {
 Usage: tools/scripts/compare-load.sh [options]
 
 Runs wrk, h2load and asycamore-load (when its engine is built) against the
-same server, pinned apart, interleaved, and reports requests/s and CPU time
-per request as ratios to wrk in build/compare-load/.
+same server(s), pinned apart, interleaved, and reports requests/s and CPU
+time per request as ratios to wrk, and the servers' as ratios to nginx, in
+build/compare-load/.
 
 Options:
   --smoke              a few seconds: 1 repetition of 1 s runs, 8
@@ -219,16 +222,19 @@ log "load average before the runs: ${load_before} (other work on the machine mak
 record="${out_dir}/runs.tsv"
 notes=()
 failed=0
-server_pid=""
+declare -A server_pids=() ports=()
 
-stop_server() {
-  if [[ -n "${server_pid}" ]] && kill -0 "${server_pid}" 2>/dev/null; then
-    kill "${server_pid}" 2>/dev/null || true
-    wait "${server_pid}" 2>/dev/null || true
-  fi
-  server_pid=""
+stop_servers() {
+  local pid
+  for pid in "${server_pids[@]}"; do
+    if kill -0 "${pid}" 2>/dev/null; then
+      kill "${pid}" 2>/dev/null || true
+      wait "${pid}" 2>/dev/null || true
+    fi
+  done
+  server_pids=()
 }
-trap stop_server EXIT
+trap stop_servers EXIT
 
 # Returns a loopback port nothing answers on (a connect is refused).
 free_port() {
@@ -253,11 +259,12 @@ status_line() {
   ) 2>/dev/null || true
 }
 
-# Waits until the server answers 200, for 10 s at most, while it runs.
+# Waits until the server at port $1 (process $2) answers 200, for 10 s at
+# most, while it runs.
 wait_for_answer() {
   for _ in $(seq 100); do
     [[ "$(status_line "$1")" == "HTTP/1."?" 200"* ]] && return 0
-    kill -0 "${server_pid}" 2>/dev/null || return 1
+    kill -0 "$2" 2>/dev/null || return 1
     sleep 0.1
   done
   return 1
@@ -298,11 +305,11 @@ EOF
 }
 
 # Starts the named server on a free port, pinned to the server CPUs; sets
-# server_pid and port. Returns 1 (with a note) when it cannot run here; dies
-# when it does not answer. A port taken between the check and the bind
-# makes the server exit at once: then another port is tried.
+# server_pids[name] and ports[name]. Returns 1 (with a note) when it cannot
+# run here; dies when it does not answer. A port taken between the check
+# and the bind makes the server exit at once: then another port is tried.
 start_server() {
-  local name="$1" attempt
+  local name="$1" attempt port pid
   if [[ "${name}" == asycamore-httpd && ! -x "${httpd_binary}" ]]; then
     notes+=("asycamore-httpd skipped: ${httpd_binary#"${ASYCAMORE_REPO_ROOT}/"} is not built (issue 14)")
     log "${notes[-1]}"
@@ -319,15 +326,17 @@ start_server() {
         ;;
       asycamore-httpd)
         taskset -c "${server_cpus}" "${httpd_binary}" --port "${port}" \
-          --threads "${server_threads}" &
+          --threads "${server_threads}" >"${out_dir}/asycamore-httpd.log" &
         ;;
     esac
-    server_pid=$!
-    if wait_for_answer "${port}"; then
-      log "${name} answers on 127.0.0.1:${port} (pid ${server_pid}, CPU ${server_cpus}, ${server_threads} thread(s))"
+    pid=$!
+    if wait_for_answer "${port}" "${pid}"; then
+      log "${name} answers on 127.0.0.1:${port} (pid ${pid}, CPU ${server_cpus}, ${server_threads} thread(s))"
+      server_pids["${name}"]="${pid}"
+      ports["${name}"]="${port}"
       return 0
     fi
-    kill -0 "${server_pid}" 2>/dev/null || continue  # exited: try another port
+    kill -0 "${pid}" 2>/dev/null || continue  # exited: try another port
     break
   done
   [[ "${name}" != nginx ]] || cat "${out_dir}/nginx/logs/error.log" >&2 || true
@@ -361,7 +370,7 @@ set_generator_command() {
   local generator="$1" depth="$2" url="$3"
   case "${generator}" in
     wrk)
-      run_command=(wrk -c "${connections}" -t "${threads}" -d "${duration}s")
+      run_command=(wrk -c "${connections}" -t "${threads}" -d "${duration}s" --latency)
       if ((depth > 1)); then
         write_wrk_script "${depth}" "${out_dir}/runs/pipeline-${depth}.lua"
         run_command+=(-s "${out_dir}/runs/pipeline-${depth}.lua")
@@ -374,7 +383,7 @@ set_generator_command() {
       ;;
     asycamore-load)
       run_command=("${load_binary}" -c "${connections}" -t "${threads}"
-        -d "${duration}s" --pipeline "${depth}" "${url}")
+        -d "${duration}s" --pipeline "${depth}" --latency "${url}")
       ;;
   esac
 }
@@ -391,24 +400,40 @@ load_engine_ready() {
   die "asycamore-load fails its probe run: ${err}"
 }
 
+# Every server runs from the start (idle ones cost nothing), so that the
+# runs interleave servers as well as generators: each repetition, depth and
+# generator runs against every server in turn, the order reversed on even
+# repetitions, so the machine's drift hits the servers alike too.
+running=()
 for name in "${servers[@]}"; do
-  start_server "${name}" || continue
-  url="http://127.0.0.1:${port}/plaintext"
-  generators=(wrk h2load)
-  if load_engine_ready "${url}"; then
-    generators+=(asycamore-load)
-  elif [[ " ${notes[*]} " != *"asycamore-load skipped"* ]]; then
-    notes+=("asycamore-load skipped: its load engine is not built yet (it needs the library's HTTP client, issue 13)")
-    log "${notes[-1]}"
+  start_server "${name}" && running+=("${name}")
+done
+((${#running[@]} > 0)) || die "no server could run (see the notes above)"
+first_url="http://127.0.0.1:${ports[${running[0]}]}/plaintext"
+generators=(wrk h2load)
+if load_engine_ready "${first_url}"; then
+  generators+=(asycamore-load)
+else
+  notes+=("asycamore-load skipped: its load engine is not built yet (it needs the library's HTTP client, issue 13)")
+  log "${notes[-1]}"
+fi
+# Returns the words given, reversed on even repetitions.
+in_turn() {
+  local -a items=("${@:2}")
+  local i
+  if (($1 % 2 == 0)); then
+    for ((i = ${#items[@]} - 1; i >= 0; --i)); do echo "${items[i]}"; done
+  else
+    printf '%s\n' "${items[@]}"
   fi
-  for ((repetition = 1; repetition <= repetitions; ++repetition)); do
-    order=("${generators[@]}")
-    if ((repetition % 2 == 0)); then
-      order=()
-      for ((i = ${#generators[@]} - 1; i >= 0; --i)); do order+=("${generators[i]}"); done
-    fi
-    for depth in "${depth_list[@]}"; do
-      for generator in "${order[@]}"; do
+}
+for ((repetition = 1; repetition <= repetitions; ++repetition)); do
+  mapfile -t generator_order < <(in_turn "${repetition}" "${generators[@]}")
+  mapfile -t server_order < <(in_turn "${repetition}" "${running[@]}")
+  for depth in "${depth_list[@]}"; do
+    for generator in "${generator_order[@]}"; do
+      for name in "${server_order[@]}"; do
+        url="http://127.0.0.1:${ports[${name}]}/plaintext"
         set_generator_command "${generator}" "${depth}" "${url}"
         output="${out_dir}/runs/${name}-${generator}-depth${depth}-rep${repetition}.txt"
         log "${name}, depth ${depth}, repetition ${repetition}/${repetitions}: ${run_command[*]##*/}"
@@ -416,15 +441,15 @@ for name in "${servers[@]}"; do
           --server "${name}" --generator "${generator}" --depth "${depth}" \
           --repetition "${repetition}" --connections "${connections}" \
           --threads "${threads}" --duration "${duration}" --output "${output}" \
-          --server-pid "${server_pid}" -- "${run_command[@]}"; then
+          --server-pid "${server_pids[${name}]}" -- "${run_command[@]}"; then
           log "error: ${generator} failed (its output: ${output})"
           failed=1
         fi
       done
     done
   done
-  stop_server
 done
+stop_servers
 
 [[ -s "${record}" ]] || die "nothing ran (see the notes above)"
 note_flags=()

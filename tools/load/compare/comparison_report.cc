@@ -27,6 +27,43 @@ std::string PerRequest(double ns) {
   return ns > 0 ? absl::StrFormat("%.2f \u00b5s", ns / 1e3) : "-";
 }
 
+// "1.23 ms" for a latency; "-" when not reported.
+std::string Latency(double seconds) {
+  return seconds > 0 ? absl::StrFormat("%.2f ms", seconds * 1e3) : "-";
+}
+
+// The servers side by side: each cell of a server other than nginx, as
+// ratios to nginx's cell with the same depth and generator.
+std::string ServerTable(const std::vector<Cell>& cells) {
+  std::string out;
+  for (const Cell& c : cells) {
+    if (c.server == kBaselineServer || c.server_ratio_requests_per_second <= 0)
+      continue;
+    const auto nginx =
+        std::find_if(cells.begin(), cells.end(), [&](const Cell& n) {
+          return n.server == kBaselineServer && n.depth == c.depth &&
+                 n.generator == c.generator;
+        });
+    absl::StrAppendFormat(
+        &out, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+        c.server, c.depth, c.generator, FormatRate(c.best_requests_per_second),
+        FormatRate(nginx->best_requests_per_second),
+        FormatRatio(c.server_ratio_requests_per_second),
+        PerRequest(c.best_server_cpu_ns), PerRequest(nginx->best_server_cpu_ns),
+        FormatRatio(c.server_ratio_server_cpu), Latency(c.best_p99_seconds),
+        Latency(nginx->best_p99_seconds));
+  }
+  if (out.empty()) return out;
+  return absl::StrCat(
+      "\nServers side by side (ratios to nginx with the same depth and "
+      "generator: requests/s higher is better, server CPU per request lower "
+      "is better; p99: the generator's 99th percentile latency).\n\n"
+      "| server | depth | generator | requests/s | nginx | x nginx | server "
+      "CPU per request | nginx | x nginx | p99 | nginx p99 |\n"
+      "|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+      out);
+}
+
 std::string Percent(double share) {
   return share > 0 ? absl::StrFormat("%.0f%%", 100 * share) : "-";
 }
@@ -109,6 +146,7 @@ std::string FormatComparisonMarkdown(const ComparisonSettings& settings,
         Percent(c.generator_cpu_use), Percent(c.server_cpu_use), c.good_runs,
         c.runs.size());
   }
+  absl::StrAppend(&out, ServerTable(cells));
   std::vector<std::string> notes = settings.notes;
   for (std::string& p : Problems(cells)) notes.push_back(std::move(p));
   if (!notes.empty()) {
@@ -173,6 +211,11 @@ std::string FormatComparisonJson(const ComparisonSettings& settings,
         ", \"best_server_cpu_ns_per_request\": ",
         JsonNumber(c.best_server_cpu_ns),
         ", \"ratio_server_cpu\": ", JsonNumber(c.ratio_server_cpu),
+        ",\n      \"best_p99_seconds\": ", JsonNumber(c.best_p99_seconds),
+        ", \"server_ratio_requests_per_second\": ",
+        JsonNumber(c.server_ratio_requests_per_second),
+        ", \"server_ratio_server_cpu\": ",
+        JsonNumber(c.server_ratio_server_cpu),
         ",\n      \"generator_cpu_use\": ", JsonNumber(c.generator_cpu_use),
         ", \"server_cpu_use\": ", JsonNumber(c.server_cpu_use),
         ",\n      \"runs\": [\n", absl::StrJoin(runs, ",\n"), "\n      ]}",
@@ -199,6 +242,14 @@ std::string FormatComparisonSvg(const ComparisonSettings& settings,
        &Cell::ratio_generator_cpu, &Cell::best_generator_cpu_ns, &PerRequest},
       {"server CPU per request, x wrk (lower is better)",
        &Cell::ratio_server_cpu, &Cell::best_server_cpu_ns, &PerRequest},
+      // The servers side by side (bars only where nginx ran too).
+      {"requests/s, x nginx (higher is better)",
+       &Cell::server_ratio_requests_per_second,
+       &Cell::best_requests_per_second,
+       [](double v) { return FormatRate(v) + " req/s"; }},
+      {"server CPU per request, x nginx (lower is better)",
+       &Cell::server_ratio_server_cpu, &Cell::best_server_cpu_ns,
+       &PerRequest},
   };
   const std::vector<std::string> generators = Generators(cells);
   const std::vector<std::pair<std::string, int>> groups = Groups(cells);
@@ -212,8 +263,8 @@ std::string FormatComparisonSvg(const ComparisonSettings& settings,
       &svg,
       report::SvgHeading(
           kLeft,
-          "asycamore: HTTP load generators side by side, as ratios to "
-          "wrk (best of the repetitions)",
+          "asycamore: HTTP load generators and servers side by side, as "
+          "ratios to wrk and to nginx (best of the repetitions)",
           {absl::StrCat(report::MachineSummary(machine), "; load ",
                         machine.load_before, "; ", machine.date),
            absl::StrCat(Pinning(settings),
@@ -263,7 +314,7 @@ std::string FormatComparisonSvg(const ComparisonSettings& settings,
         absl::StrAppendFormat(
             &svg,
             "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-            "fill=\"%s\"><title>%s: %.3fx wrk (%s)</title></rect>\n"
+            "fill=\"%s\"><title>%s: %.3fx (%s)</title></rect>\n"
             "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
             "font-size=\"10\">%.2f</text>\n",
             bx + 1, y.Map(ratio), bar_w - 2, y.Map(0) - y.Map(ratio),

@@ -22,7 +22,9 @@ struct ComparisonSettings {
 
 // Returns the Markdown: what ran where, then one row per cell with the best
 // requests/s, the generator's and the server's CPU per request, each with
-// its ratio to wrk, the CPU use and the good runs, then the problems.
+// its ratio to wrk, the CPU use and the good runs; then, when nginx ran
+// beside other servers, those servers as ratios to nginx (requests/s,
+// server CPU per request, p99); then the problems.
 std::string FormatComparisonMarkdown(const ComparisonSettings& settings,
                                      const report::Machine& machine,
                                      const std::vector<Cell>& cells);

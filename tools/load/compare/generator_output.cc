@@ -32,7 +32,8 @@ std::optional<double> LeadingNumber(absl::string_view text) {
   return value;
 }
 
-// Returns the duration wrk prints ("3.00s", "1.10m", "850.00ms") in seconds.
+// Returns the duration wrk prints ("3.00s", "1.10m", "850.00ms", and
+// asycamore-load's "900.00ns") in seconds.
 std::optional<double> WrkSeconds(absl::string_view text) {
   std::optional<double> value = LeadingNumber(text);
   if (!value.has_value()) return std::nullopt;
@@ -40,6 +41,7 @@ std::optional<double> WrkSeconds(absl::string_view text) {
   const std::size_t unit_at = text.find_first_not_of("0123456789.");
   if (unit_at == absl::string_view::npos) return std::nullopt;
   const absl::string_view unit = text.substr(unit_at);
+  if (absl::StartsWith(unit, "ns")) return *value / 1e9;
   if (absl::StartsWith(unit, "us")) return *value / 1e6;
   if (absl::StartsWith(unit, "ms")) return *value / 1e3;
   if (absl::StartsWith(unit, "s")) return *value;
@@ -93,7 +95,10 @@ absl::StatusOr<GeneratorOutput> ParseWrk(absl::string_view text) {
       continue;
     }
     absl::string_view rest = trimmed;
-    if (absl::ConsumePrefix(&rest, "Requests/sec:")) {
+    if (absl::ConsumePrefix(&rest, "99%")) {
+      // The latency distribution's "99%   1.23ms" (not "99.9%").
+      if (std::optional<double> p99 = WrkSeconds(rest)) out.p99_seconds = *p99;
+    } else if (absl::ConsumePrefix(&rest, "Requests/sec:")) {
       if (std::optional<double> rate = LeadingNumber(rest)) {
         out.requests_per_second = *rate;
         have_rate = true;

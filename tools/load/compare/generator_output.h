@@ -19,11 +19,16 @@ struct GeneratorOutput {
   double requests_per_second = 0;  // as the generator reports it
   std::uint64_t errors = 0;        // socket errors, failed requests
   std::uint64_t non_2xx = 0;       // answers that were not 2xx (3xx for wrk)
+  // The 99th percentile of latency, from the "99%" line of a --latency
+  // distribution (wrk and asycamore-load); 0 when the report has none
+  // (h2load prints no percentiles).
+  double p99_seconds = 0;
 };
 
 // Reads wrk's "N requests in 3.00s", "Requests/sec:", "Socket errors:" and
 // "Non-2xx or 3xx responses:" lines (asycamore-load's "Errors: ...; N
-// requests failed" and "Non-2xx responses:" too), or h2load's "finished
+// requests failed" and "Non-2xx responses:" too) and the "99%" line of the
+// latency distribution, or h2load's "finished
 // in", "requests:" and "status codes:" lines. A report without its count and
 // rate lines gets InvalidArgument naming what is missing.
 absl::StatusOr<GeneratorOutput> ParseGeneratorOutput(OutputFormat format,

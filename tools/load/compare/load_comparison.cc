@@ -98,6 +98,7 @@ std::vector<Cell> Summarise(const std::vector<RunResult>& runs) {
       };
       lowest(cell.best_generator_cpu_ns, run.generator_cpu_ns_per_request());
       lowest(cell.best_server_cpu_ns, run.server_cpu_ns_per_request());
+      lowest(cell.best_p99_seconds, run.output->p99_seconds);
     }
     if (fastest == nullptr) continue;
     cell.best_requests_per_second = fastest->requests_per_second();
@@ -124,6 +125,18 @@ std::vector<Cell> Summarise(const std::vector<RunResult>& runs) {
         Ratio(cell.best_generator_cpu_ns, baseline->best_generator_cpu_ns);
     cell.ratio_server_cpu =
         Ratio(cell.best_server_cpu_ns, baseline->best_server_cpu_ns);
+  }
+  for (Cell& cell : cells) {
+    const auto nginx =
+        std::find_if(cells.begin(), cells.end(), [&](const Cell& c) {
+          return c.server == kBaselineServer && c.depth == cell.depth &&
+                 c.generator == cell.generator;
+        });
+    if (nginx == cells.end()) continue;
+    cell.server_ratio_requests_per_second = Ratio(
+        cell.best_requests_per_second, nginx->best_requests_per_second);
+    cell.server_ratio_server_cpu =
+        Ratio(cell.best_server_cpu_ns, nginx->best_server_cpu_ns);
   }
   return cells;
 }

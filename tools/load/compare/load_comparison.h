@@ -20,6 +20,8 @@ namespace asycamore::loadcompare {
 
 // The generator the ratios are taken to.
 inline constexpr std::string_view kBaselineGenerator = "wrk";
+// The server the servers' ratios are taken to (same depth, same generator).
+inline constexpr std::string_view kBaselineServer = "nginx";
 
 struct RunResult {
   RunRecord record = {};
@@ -57,10 +59,17 @@ struct Cell {
   double ratio_requests_per_second = 0;
   double ratio_generator_cpu = 0;
   double ratio_server_cpu = 0;
+  // The lowest p99 latency of the good runs; 0 when the generator reported
+  // none.
+  double best_p99_seconds = 0;
+  // To nginx's cell with the same depth and generator (the servers side by
+  // side); 0 when there is none.
+  double server_ratio_requests_per_second = 0;
+  double server_ratio_server_cpu = 0;
 };
 
 // Groups the runs into cells (in the order the runs first name them) and
-// computes the figures and ratios.
+// computes the figures and both kinds of ratios.
 std::vector<Cell> Summarise(const std::vector<RunResult>& runs);
 
 }  // namespace asycamore::loadcompare
