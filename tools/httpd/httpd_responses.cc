@@ -24,7 +24,9 @@ void HttpdResponses::SetNow(absl::Time now) {
   const absl::Time second = absl::FromUnixSeconds(absl::ToUnixSeconds(now));
   if (second == second_) return;
   second_ = second;
-  date_ = FormatHttpDate(second);
+  char date[kHttpDateLength];
+  WriteHttpDate(second, date);
+  date_.assign(date, kHttpDateLength);  // in place: the capacity is kept
   plaintext_.clear();
   Append(200, "text/plain", kPlaintextBody, /*head_only=*/false, "",
          /*close=*/false, plaintext_);

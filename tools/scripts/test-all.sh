@@ -22,11 +22,12 @@ run_lane() {
   case "${lane}" in
     linux)
       cmake --workflow --preset linux
-      # asycamore-load, wrk and h2load against nginx for a second each, on
-      # the lane's own build: the comparison's whole path, in seconds (the
-      # figures of a debug build mean nothing; see docs/performance.md).
+      # asycamore-load, wrk and h2load against nginx and asycamore-httpd for
+      # a second each, on the lane's own build: the comparison's whole path,
+      # in seconds (the figures of a debug build mean nothing; see
+      # docs/performance.md).
       "${ASYCAMORE_REPO_ROOT}/tools/scripts/compare-load.sh" --smoke \
-        --preset linux --out-dir build/linux/compare-load-smoke
+        --server both --preset linux --out-dir build/linux/compare-load-smoke
       ;;
     linux-asan)
       cmake --workflow --preset linux-asan
