@@ -3,22 +3,30 @@
 //
 //   asycamore-httpd --port 8080 --threads 4 --reuseport
 //
-// SIGINT and SIGTERM are blocked in every thread before the loops start
-// and taken here, on the main thread, with sigwait: no handler runs inside
-// a loop, and the shutdown (stop accepting, drain, join) runs on a thread
-// that is none of the loops, as HttpServer::Shutdown requires.
+// The main thread runs a small control loop of its own that owns SIGINT
+// and SIGTERM (EventLoop::OnSignal: the callbacks run on this thread, never
+// in a handler) and does nothing else; on a signal it shuts the server down
+// (stop accepting, drain, join), from a thread that is none of the server's
+// loops, as HttpServer::Shutdown requires.
 #include <signal.h>
 
 #include <cstdio>
 #include <string>
 
 #include "absl/time/time.h"
+#include "asycamore/backend_registry.h"
 #include "http_server.h"
 #include "httpd_options.h"
 
 namespace {
 
 constexpr const char* kProgram = "asycamore-httpd";
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "%s: %s\n", kProgram,
+               std::string(status.message()).c_str());
+  return 1;
+}
 
 }  // namespace
 
@@ -36,20 +44,22 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  // Blocked before any thread exists, so every loop thread inherits it.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Signals first: one that arrives while the server starts is not lost.
+  absl::StatusOr<std::unique_ptr<EventLoop>> control =
+      CreateEventLoop({.backend = line->server.backend});
+  if (!control.ok()) return Fail(control.status());
+  int stop_signal = 0;
+  for (int number : {SIGINT, SIGTERM}) {
+    absl::Status claimed = (*control)->OnSignal(number, [&, number] {
+      stop_signal = number;
+      (*control)->Stop();
+    });
+    if (!claimed.ok()) return Fail(claimed);
+  }
 
   absl::StatusOr<std::unique_ptr<HttpServer>> server =
       HttpServer::Start(line->server);
-  if (!server.ok()) {
-    std::fprintf(stderr, "%s: %s\n", kProgram,
-                 std::string(server.status().message()).c_str());
-    return 1;
-  }
+  if (!server.ok()) return Fail(server.status());
   const HttpdOptions& options = (*server)->options();
   const bool v6 = options.address.find(':') != std::string::npos;
   std::printf("%s: listening on http://%s%s%s:%u/ (%d thread(s), %s)\n",
@@ -58,15 +68,12 @@ int main(int argc, char** argv) {
               std::string(SpreadingName(options.spread)).c_str());
   std::fflush(stdout);
 
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  if (absl::Status ran = (*control)->Run(); !ran.ok()) return Fail(ran);
   std::fprintf(stderr, "%s: signal %d: stopping (draining for %s at most)\n",
-               kProgram, signal_number,
+               kProgram, stop_signal,
                absl::FormatDuration(options.drain_timeout).c_str());
   if (absl::Status stopped = (*server)->Shutdown(); !stopped.ok()) {
-    std::fprintf(stderr, "%s: %s\n", kProgram,
-                 std::string(stopped.message()).c_str());
-    return 1;
+    return Fail(stopped);
   }
   return 0;
 }

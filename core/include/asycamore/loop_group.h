@@ -54,7 +54,8 @@ class LoopGroup {
   static absl::StatusOr<std::unique_ptr<LoopGroup>> Create(int count,
                                                            LoopFactory factory);
 
-  // Stops the threads, joins them, then destroys the loops.
+  // Stops the threads, joins them, then destroys the loops. Never from one
+  // of the group's own threads (it cannot join itself).
   ~LoopGroup();
 
   LoopGroup(const LoopGroup&) = delete;
