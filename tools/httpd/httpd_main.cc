@@ -17,15 +17,14 @@
 #include "asycamore/backend_registry.h"
 #include "http_server.h"
 #include "httpd_options.h"
+#include "program/exit_status.h"
 
 namespace {
 
 constexpr const char* kProgram = "asycamore-httpd";
 
 int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "%s: %s\n", kProgram,
-               std::string(status.message()).c_str());
-  return 1;
+  return asycamore::program::Fail(kProgram, status);
 }
 
 }  // namespace
@@ -34,15 +33,9 @@ int main(int argc, char** argv) {
   using namespace asycamore;
   absl::StatusOr<HttpdCommandLine> line = ParseHttpdCommandLine(argc, argv);
   if (!line.ok()) {
-    std::fprintf(stderr, "%s: %s\n\n%s", kProgram,
-                 std::string(line.status().message()).c_str(),
-                 HttpdUsage().c_str());
-    return 2;
+    return program::BadCommandLine(kProgram, line.status(), HttpdUsage());
   }
-  if (line->help) {
-    std::fputs(HttpdUsage().c_str(), stdout);
-    return 0;
-  }
+  if (line->help) return program::PrintUsage(HttpdUsage());
 
   // Signals first: one that arrives while the server starts is not lost.
   absl::StatusOr<std::unique_ptr<EventLoop>> control =

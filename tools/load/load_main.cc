@@ -20,6 +20,7 @@
 #include "load_options.h"
 #include "load_report.h"
 #include "load_request.h"
+#include "program/exit_status.h"
 #include "progress.h"
 #include "report/files.h"
 #include "report/machine.h"
@@ -30,9 +31,7 @@ namespace {
 constexpr const char* kProgram = "asycamore-load";
 
 int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "%s: %s\n", kProgram,
-               std::string(status.message()).c_str());
-  return 1;
+  return asycamore::program::Fail(kProgram, status);
 }
 
 }  // namespace
@@ -41,15 +40,9 @@ int main(int argc, char** argv) {
   using namespace asycamore;
   absl::StatusOr<LoadOptions> options = ParseLoadCommandLine(argc, argv);
   if (!options.ok()) {
-    std::fprintf(stderr, "%s: %s\n\n%s", kProgram,
-                 std::string(options.status().message()).c_str(),
-                 LoadUsage().c_str());
-    return 2;
+    return program::BadCommandLine(kProgram, options.status(), LoadUsage());
   }
-  if (options->help) {
-    std::fputs(LoadUsage().c_str(), stdout);
-    return 0;
-  }
+  if (options->help) return program::PrintUsage(LoadUsage());
 
   absl::StatusOr<std::vector<SocketAddress>> addresses =
       ResolveHost(options->url.host, options->url.port);
