@@ -311,7 +311,9 @@ TEST(ComparisonReport, JsonMarkdownAndSvgCarryTheCells) {
   const std::string svg = FormatComparisonSvg(settings, machine, cells);
   const absl::Status well_formed = testing::CheckWellFormedXml(svg);
   EXPECT_TRUE(well_formed.ok()) << well_formed << "\n" << svg;
-  EXPECT_NE(svg.find("nginx, depth 16"), std::string::npos);
+  EXPECT_NE(svg.find("depth 16</tspan>"),
+            std::string::npos)
+      << svg;
 }
 
 TEST(MeasuredRun, RecordsTheChildsStatusOutputAndCpu) {

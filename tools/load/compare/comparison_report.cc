@@ -256,7 +256,7 @@ std::string FormatComparisonSvg(const ComparisonSettings& settings,
   constexpr double kLeft = 60, kTop = 90, kPanelW = 300, kPanelH = 240;
   constexpr double kColumn = 360;
   const double width = kLeft + kColumn * std::size(panels) + 40;
-  const double height = kTop + kPanelH + 60 + 20.0 * generators.size();
+  const double height = kTop + kPanelH + 74 + 20.0 * generators.size();
 
   std::string svg = report::SvgOpen(width, height);
   absl::StrAppend(
@@ -292,13 +292,15 @@ std::string FormatComparisonSvg(const ComparisonSettings& settings,
         30.0, (group_w - 16) / std::max<std::size_t>(generators.size(), 1));
     for (std::size_t g = 0; g < groups.size(); ++g) {
       const double gx = x0 + group_w * static_cast<double>(g);
+      // Two lines (server, then depth): "asycamore-httpd, depth 16" is
+      // wider than a group.
       absl::StrAppendFormat(
           &svg,
           "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\" "
-          "fill=\"#444\">%s</text>\n",
-          gx + group_w / 2, kTop + kPanelH + 15,
-          XmlEscape(
-              absl::StrCat(groups[g].first, ", depth ", groups[g].second)));
+          "fill=\"#444\">%s<tspan x=\"%.1f\" dy=\"14\">depth %d</tspan>"
+          "</text>\n",
+          gx + group_w / 2, kTop + kPanelH + 15, XmlEscape(groups[g].first),
+          gx + group_w / 2, groups[g].second);
       const double bars_x = gx + (group_w - bar_w * generators.size()) / 2;
       for (std::size_t i = 0; i < generators.size(); ++i) {
         const auto found =
@@ -325,7 +327,7 @@ std::string FormatComparisonSvg(const ComparisonSettings& settings,
     }
   }
   for (std::size_t i = 0; i < generators.size(); ++i) {
-    const double ly = kTop + kPanelH + 40 + 20 * static_cast<double>(i);
+    const double ly = kTop + kPanelH + 54 + 20 * static_cast<double>(i);
     absl::StrAppend(
         &svg, report::SvgLegendEntry(kLeft, ly, report::PaletteColour(i), false,
                                      generators[i]));
