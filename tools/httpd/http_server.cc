@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "asycamore/backend_registry.h"
 
 namespace asycamore {
