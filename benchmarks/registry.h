@@ -23,6 +23,8 @@ void RegisterPingPongBenchmarks();
 void RegisterMemoryBenchmarks();
 // connection_memory/<backend>/N:<n>: heap per idle accepted connection.
 void RegisterConnectionMemoryBenchmarks();
+// classify/<op>/<code>: ClassifyError on and off its fast path.
+void RegisterClassifyBenchmarks();
 // write_queue/short_writes/chunks:<n>: building sends from a chunked Cord.
 void RegisterWriteQueueBenchmarks();
 
