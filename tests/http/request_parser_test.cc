@@ -173,6 +173,20 @@ TEST(HttpRequestParser, MalformationPastTheHeaderLimitIsReportedAsTheLimitWhatev
   EXPECT_EQ(body.error, HttpParseError::kHeadersTooLarge) << body;
 }
 
+// Found by fuzz/http_request_stream_fuzzer: llhttp 8.1 parses "CONNECT "
+// followed by the line's end as a request with an empty target, which a
+// server would have routed (or tunnelled) nowhere.
+TEST(HttpRequestParser, ConnectWithNoRequestTargetIsMalformed) {
+  const Outcome o = ParseEveryWay(
+      "GET / HTTP/1.1\r\n\r\nCONNECT \r\n\r\nexample.com\r\n\r\n");
+  EXPECT_EQ(o.error, HttpParseError::kMalformed) << o;
+  EXPECT_EQ(o.events.size(), 1u) << "the good request before it is delivered";
+  EXPECT_EQ(ResponseStatusFor(o.error), 400);
+  EXPECT_EQ(o.status,
+            "INVALID_ARGUMENT: HttpRequestParser: request malformed at byte 18 "
+            "of the stream: the request line has no request-target");
+}
+
 TEST(HttpRequestParser, MoreHeaderFieldsThanTheLimitAnswer431) {
   const Outcome o =
       ParseEveryWay("GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n",
