@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -73,9 +74,8 @@ FaultStorm::Fault FaultStorm::Draw() {
   return Fault::kNone;
 }
 
-IoResult FaultStorm::Receive(NativeSocket socket, void* buffer,
-                             std::size_t size) {
-  switch (Draw()) {
+std::optional<IoResult> FaultStorm::Refusal(Fault fault) {
+  switch (fault) {
     case Fault::kInterrupt:
       ++counts_.interrupts;
       return IoResult{0, eintr_};
@@ -86,43 +86,45 @@ IoResult FaultStorm::Receive(NativeSocket socket, void* buffer,
       ++counts_.no_buffers;
       return IoResult{0, enobufs_};
     case Fault::kShort:
-      if (size > 1) {
-        ++counts_.short_reads;
-        return injector_.real.receive(socket, buffer, 1 + Next() % (size - 1));
-      }
-      break;
     case Fault::kNone:
       break;
+  }
+  return std::nullopt;
+}
+
+IoResult FaultStorm::Receive(NativeSocket socket, void* buffer,
+                             std::size_t size) {
+  const Fault fault = Draw();
+  if (std::optional<IoResult> refused = Refusal(fault)) return *refused;
+  if (fault == Fault::kShort && size > 1) {
+    ++counts_.short_reads;
+    return injector_.real.receive(socket, buffer, 1 + Next() % (size - 1));
   }
   return injector_.real.receive(socket, buffer, size);
 }
 
 IoResult FaultStorm::Send(NativeSocket socket, const ConstBuffer* buffers,
                           std::size_t count) {
-  switch (Draw()) {
-    case Fault::kInterrupt:
-      ++counts_.interrupts;
-      return IoResult{0, eintr_};
-    case Fault::kWouldBlock:
-      ++counts_.would_blocks;
-      return IoResult{0, eagain_};
-    case Fault::kNoBuffers:
-      ++counts_.no_buffers;
-      return IoResult{0, enobufs_};
-    case Fault::kShort: {
-      std::size_t offered = 0;
-      for (std::size_t i = 0; i < count; ++i) offered += buffers[i].size;
-      if (offered <= 1) break;
-      ++counts_.short_writes;
-      ConstBuffer taken[kMaxSendBuffers];
-      const std::size_t n =
-          TakeAtMost(buffers, count, 1 + Next() % (offered - 1), taken);
-      return injector_.real.send(socket, taken, n);
-    }
-    case Fault::kNone:
-      break;
+  const Fault fault = Draw();
+  if (std::optional<IoResult> refused = Refusal(fault)) return *refused;
+  std::size_t offered = 0;
+  for (std::size_t i = 0; i < count; ++i) offered += buffers[i].size;
+  if (fault == Fault::kShort && offered > 1) {
+    ++counts_.short_writes;
+    ConstBuffer taken[kMaxSendBuffers];
+    const std::size_t n =
+        TakeAtMost(buffers, count, 1 + Next() % (offered - 1), taken);
+    return injector_.real.send(socket, taken, n);
   }
   return injector_.real.send(socket, buffers, count);
+}
+
+void ExpectEveryKindInjected(const FaultCounts& faults) {
+  EXPECT_GT(faults.interrupts, 0u);
+  EXPECT_GT(faults.would_blocks, 0u);
+  EXPECT_GT(faults.no_buffers, 0u);
+  EXPECT_GT(faults.short_reads, 0u);
+  EXPECT_GT(faults.short_writes, 0u);
 }
 
 }  // namespace asycamore::testing

@@ -12,6 +12,7 @@
 #define ASYCAMORE_TESTS_TCPSOCKET_FAULT_STORM_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "test_peer.h"
@@ -48,6 +49,10 @@ struct FaultCounts {
 std::uint64_t NoSpinBound(std::uint64_t bytes, std::uint64_t messages,
                           const FaultCounts& faults);
 
+// Fails the test unless each kind of fault was injected at least once (so
+// that the storm was one).
+void ExpectEveryKindInjected(const FaultCounts& faults);
+
 // ASYCAMORE_FAULT_SEED, or one seed drawn for the whole process.
 std::uint64_t FaultStormSeed();
 
@@ -72,6 +77,8 @@ class FaultStorm {
   // The fault for the next call, or kNone for a real call.
   enum class Fault { kNone, kInterrupt, kWouldBlock, kNoBuffers, kShort };
   Fault Draw();
+  // The error result of a refusing fault (EINTR, EAGAIN, ENOBUFS), counted.
+  std::optional<IoResult> Refusal(Fault fault);
   std::uint64_t Next();
 
   FaultInjector injector_;
