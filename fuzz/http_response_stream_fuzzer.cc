@@ -79,7 +79,7 @@ class Server {
       : bytes_(bytes), end_at_(end_at), ending_(ending), sizes_(seed) {}
   ~Server() { if (socket_ >= 0) close(socket_); }
 
-  // One turn of the server. Returns true while it has more to do.
+  // One turn of the server: accept, drain, send a chunk or end.
   void Turn(int listener, std::size_t requests_bytes) {
     if (socket_ < 0 && !ended_) {
       socket_ = accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);

@@ -2,6 +2,7 @@
 // port (little-endian int, any value) then the address text. Properties: no
 // crash, a refusal names the input, and what parses prints as an address
 // that parses back to itself (through text and through its sockaddr bytes).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
