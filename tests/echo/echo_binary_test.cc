@@ -34,22 +34,28 @@ TEST(EchoBinary, ABadFlagExitsTwoWithTheMistakeAndTheUsageOnStderr) {
   EXPECT_TRUE(o.out.empty()) << o.out;
 }
 
-TEST(EchoBinary, APortOutOfRangeExitsTwoNamingTheFlagAndTheValue) {
-  for (const char* port : {"65536", "-1", "80x"}) {
-    const ChildOutcome o = RunEcho({"--port", port});
-    EXPECT_EQ(o.exit_status, 2) << port;
-    EXPECT_NE(o.err.find(std::string("--port '") + port + "'"),
-              std::string::npos)
+TEST(EchoBinary, ABadValueExitsTwoNamingTheFlagAndTheValue) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--port", "65536"},       {"--port", "-1"},
+      {"--port", "80x"},         {"--threads", "0"},
+      {"--spreading", "random"}, {"--address", "localhost"}};
+  for (const std::vector<std::string>& flag : cases) {
+    std::vector<std::string> args = {"--port", "0"};
+    args.insert(args.end(), flag.begin(), flag.end());
+    const ChildOutcome o = RunEcho(args);
+    EXPECT_EQ(o.exit_status, 2) << flag[0] << " " << flag[1];
+    EXPECT_NE(o.err.find(flag[0] + " '" + flag[1] + "'"), std::string::npos)
         << o.err;
+    EXPECT_NE(o.err.find("Usage: asycamore-echo"), std::string::npos) << o.err;
   }
 }
 
 TEST(EchoBinary, AnUnbuiltBackendExitsTwoListingTheBuiltOnes) {
   const ChildOutcome o = RunEcho({"--port", "0", "--backend=nonesuch"});
   EXPECT_EQ(o.exit_status, 2);
-  EXPECT_NE(o.err.find("--backend 'nonesuch': this build has " +
-                       BuiltBackendNames()),
-            std::string::npos)
+  EXPECT_NE(
+      o.err.find("--backend 'nonesuch': this build has " + BuiltBackendNames()),
+      std::string::npos)
       << o.err;
 }
 
@@ -74,21 +80,10 @@ int ListeningPort(const std::string& out) {
   return port;
 }
 
-// Each backend, with several loops: the program serves, echoes a
-// half-closed stream whole, and exits 0 on SIGTERM.
-class EchoBinaryServes : public testing::BackendTest {};
-
-TEST_P(EchoBinaryServes, OnEveryLoopAndExitsZeroOnSigterm) {
-  ChildProcess echo(ASYCAMORE_ECHO_BINARY,
-                    {"--port", "0", "--backend", GetParam(), "--threads", "3"});
-  ASSERT_TRUE(echo.WaitForOut(
-      [](const std::string& out) { return ListeningPort(out) != 0; }))
-      << echo.out() << echo.err();
-  const int port = ListeningPort(echo.out());
-  EXPECT_NE(echo.out().find("(" + GetParam() + ", 3 threads)"),
-            std::string::npos)
-      << echo.out();
-  // Several clients at once, so that more than one loop is likely to serve.
+// Echoes a half-closed stream on each of four clients at once (so that
+// more than one loop serves) through the program on `port`; every byte
+// must come back.
+void EchoThroughTheProgram(EventLoop& loop, int port) {
   const std::string payload = testing::PatternStream(5).Fill(1 << 20);
   testing::Checksum sent;
   sent.Add(payload);
@@ -98,31 +93,58 @@ TEST_P(EchoBinaryServes, OnEveryLoopAndExitsZeroOnSigterm) {
     clients.push_back(std::make_unique<testing::RawPeer>(
         testing::StartLoopbackConnect(static_cast<std::uint16_t>(port))));
   }
-  ASSERT_TRUE(testing::RunUntil(loop(), [&] {
-    bool all_ended = true;
-    for (int i = 0; i < 4; ++i) {
-      testing::RawPeer& c = *clients[i];
-      if (offsets[i] < payload.size()) {
-        const long n = testing::SendBytes(c.socket, payload.data() + offsets[i],
-                                          payload.size() - offsets[i]);
-        if (n > 0) offsets[i] += static_cast<std::size_t>(n);
-        if (offsets[i] == payload.size()) {
-          EXPECT_TRUE(ShutdownSend(c.socket).ok());
+  ASSERT_TRUE(testing::RunUntil(
+      loop,
+      [&] {
+        bool all_ended = true;
+        for (int i = 0; i < 4; ++i) {
+          testing::RawPeer& c = *clients[i];
+          if (offsets[i] < payload.size()) {
+            const long n =
+                testing::SendBytes(c.socket, payload.data() + offsets[i],
+                                   payload.size() - offsets[i]);
+            if (n > 0) offsets[i] += static_cast<std::size_t>(n);
+            if (offsets[i] == payload.size()) {
+              EXPECT_TRUE(ShutdownSend(c.socket).ok());
+            }
+          }
+          c.ReadSome(1 << 20);
+          all_ended = all_ended && (c.ended || c.reset);
         }
-      }
-      c.ReadSome(1 << 20);
-      all_ended = all_ended && (c.ended || c.reset);
-    }
-    return all_ended;
-  }, absl::Seconds(60)));
+        return all_ended;
+      },
+      absl::Seconds(60)));
   for (const auto& c : clients) {
     EXPECT_FALSE(c->reset);
     EXPECT_EQ(c->received.bytes(), sent.bytes());
     EXPECT_EQ(c->received.value(), sent.value());
   }
-  echo.Signal(SIGTERM);
-  const ChildOutcome o = echo.Wait();
-  EXPECT_EQ(o.exit_status, 0) << o.err;
+}
+
+// Each backend, three loops, both ways of spreading: the program serves
+// every byte back and exits 0 on SIGTERM.
+class EchoBinaryServes : public testing::BackendTest {};
+
+TEST_P(EchoBinaryServes, OnEveryLoopAndExitsZeroOnSigterm) {
+  for (const std::string spreading : {"handoff", "reuseport"}) {
+    if (spreading == "reuseport" && !ReusePortSpreadsConnections()) continue;
+    SCOPED_TRACE(spreading);
+    ChildProcess echo(ASYCAMORE_ECHO_BINARY,
+                      {"--port", "0", "--backend", GetParam(), "--threads", "3",
+                       "--spreading", spreading});
+    ASSERT_TRUE(echo.WaitForOut([](const std::string& out) {
+      return ListeningPort(out) != 0;
+    })) << echo.out()
+        << echo.err();
+    EXPECT_NE(
+        echo.out().find("(" + GetParam() + ", 3 threads, " + spreading + ")"),
+        std::string::npos)
+        << echo.out();
+    EchoThroughTheProgram(loop(), ListeningPort(echo.out()));
+    echo.Signal(SIGTERM);
+    const ChildOutcome o = echo.Wait();
+    EXPECT_EQ(o.exit_status, 0) << o.err;
+  }
 }
 
 ASYCAMORE_INSTANTIATE_FOR_EACH_BACKEND(EchoBinaryServes);

@@ -2,6 +2,8 @@
 // against the two ways the README's old echo failed: it lost the tail of a
 // half-closed stream (8 MiB sent, 7.1 MiB back) and its queue grew without
 // bound when the client did not read.
+#include "echo_service.h"
+
 #include <algorithm>
 #include <cstddef>
 #include <memory>
@@ -10,7 +12,6 @@
 #include <utility>
 
 #include "asycamore/tcpsocket/tcpsocket.h"
-#include "echo_service.h"
 #include "gtest/gtest.h"
 #include "support/backend_test.h"
 #include "support/sockets.h"
@@ -127,8 +128,9 @@ TEST_P(EchoServiceTest, HalfClosingAfterThirtyTwoMebibytesLosesNoEchoedByte) {
   ASSERT_TRUE(client.Send(payload).ok());
   ASSERT_TRUE(client.Shutdown().ok());  // the FIN follows the last byte
 
-  ASSERT_TRUE(RunUntil(loop(), [&] { return client_closed && served.closed; },
-                       absl::Seconds(120)));
+  ASSERT_TRUE(RunUntil(
+      loop(), [&] { return client_closed && served.closed; },
+      absl::Seconds(120)));
   EXPECT_EQ(client.echoed.bytes(), sent.bytes());
   EXPECT_EQ(client.echoed.value(), sent.value());
   EXPECT_EQ(client.last_error(), kNoSystemError);
@@ -138,11 +140,11 @@ TEST_P(EchoServiceTest, HalfClosingAfterThirtyTwoMebibytesLosesNoEchoedByte) {
   RecordProperty("echoed_bytes", std::to_string(client.echoed.bytes()));
 }
 
-TEST_P(EchoServiceTest, AClientThatDoesNotReadCannotGrowTheQueuePastTheHighWatermark) {
+TEST_P(EchoServiceTest,
+       AClientThatDoesNotReadCannotGrowTheQueuePastTheHighWatermark) {
   StartServer();
   const std::string payload = PatternStream(7).Fill(kPayloadSize);
-  RawPeer client(
-      testing::StartLoopbackConnect(server_->local_port()));
+  RawPeer client(testing::StartLoopbackConnect(server_->local_port()));
   std::size_t offset = 0;
   bool last_send_blocked = false;
   auto push = [&] {
@@ -154,24 +156,30 @@ TEST_P(EchoServiceTest, AClientThatDoesNotReadCannotGrowTheQueuePastTheHighWater
   };
   // Push without reading until the server has stopped reading and the
   // client's own sends block: every buffer on the way is full.
-  ASSERT_TRUE(RunUntil(loop(), [&] {
-    push();
-    return served.paused && last_send_blocked;
-  }, absl::Seconds(60)));
+  ASSERT_TRUE(RunUntil(
+      loop(),
+      [&] {
+        push();
+        return served.paused && last_send_blocked;
+      },
+      absl::Seconds(60)));
   ASSERT_LT(offset, payload.size())
       << "the socket buffers took the whole payload; it must be bigger";
   EXPECT_LE(served.peak_queued, kQueueBound);
 
   // Now read: the server resumes, and every byte comes back.
   bool half_closed = false;
-  ASSERT_TRUE(RunUntil(loop(), [&] {
-    push();
-    if (offset == payload.size() && !half_closed) {
-      half_closed = ShutdownSend(client.socket).ok();
-    }
-    client.ReadSome(1 << 20);
-    return client.ended;
-  }, absl::Seconds(120)));
+  ASSERT_TRUE(RunUntil(
+      loop(),
+      [&] {
+        push();
+        if (offset == payload.size() && !half_closed) {
+          half_closed = ShutdownSend(client.socket).ok();
+        }
+        client.ReadSome(1 << 20);
+        return client.ended;
+      },
+      absl::Seconds(120)));
   Checksum sent;
   sent.Add(payload);
   EXPECT_FALSE(client.reset);

@@ -60,7 +60,8 @@ TEST(LoadBinary, AFixedCountIsAnsweredExactlyAcrossReconnects) {
   EXPECT_NE(o.out.find("200: 1234"), std::string::npos) << o.out;
   EXPECT_EQ(server.server().requests(), 1234u);
   EXPECT_GT(server.server().connections(), 1234u / 5 - 1);
-  EXPECT_NE(testing::ReadWholeFile(json).find("\"responses\""), std::string::npos);
+  EXPECT_NE(testing::ReadWholeFile(json).find("\"responses\""),
+            std::string::npos);
 }
 
 // The server's connections never answer: with -d the requests in flight

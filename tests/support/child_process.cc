@@ -67,9 +67,8 @@ ChildProcess::~ChildProcess() {
 std::string ChildProcess::out() const { return ReadWholeFile(out_path_); }
 std::string ChildProcess::err() const { return ReadWholeFile(err_path_); }
 
-bool ChildProcess::WaitForOut(
-    absl::FunctionRef<bool(const std::string&)> ready,
-    absl::Duration timeout) const {
+bool ChildProcess::WaitForOut(absl::FunctionRef<bool(const std::string&)> ready,
+                              absl::Duration timeout) const {
   const absl::Time deadline = absl::Now() + timeout;
   while (!ready(out())) {
     if (absl::Now() > deadline) return false;

@@ -27,8 +27,7 @@ std::string_view StdView(absl::string_view text) {
 absl::Status Bad(absl::string_view spelling, absl::string_view value,
                  absl::string_view why) {
   return absl::InvalidArgumentError(
-      absl::StrCat(spelling, " '", absl::CHexEscape(value),
-                   "': ", why));
+      absl::StrCat(spelling, " '", absl::CHexEscape(value), "': ", why));
 }
 
 // Sets `field` to the whole number given, if it is within lowest..highest.
@@ -36,9 +35,9 @@ absl::Status SetCount(absl::string_view spelling, absl::string_view value,
                       int lowest, int highest, int& field) {
   int n = 0;
   if (!absl::SimpleAtoi(value, &n) || n < lowest || n > highest) {
-    return Bad(spelling, value,
-               absl::StrCat("must be a whole number from ", lowest, " to ",
-                            highest));
+    return Bad(
+        spelling, value,
+        absl::StrCat("must be a whole number from ", lowest, " to ", highest));
   }
   field = n;
   return absl::OkStatus();
@@ -46,8 +45,7 @@ absl::Status SetCount(absl::string_view spelling, absl::string_view value,
 
 absl::Status SetBackend(absl::string_view spelling, absl::string_view value,
                         std::string& field) {
-  const std::optional<BackendKind> kind =
-      BackendKindFromName(StdView(value));
+  const std::optional<BackendKind> kind = BackendKindFromName(StdView(value));
   if (!kind.has_value() || !FindBackend(*kind).ok()) {
     return Bad(spelling, value,
                absl::StrCat("this build has ", BuiltBackendNames()));
@@ -67,6 +65,17 @@ absl::Status SetAddress(absl::string_view spelling, absl::string_view value,
   return absl::OkStatus();
 }
 
+absl::Status SetSpreading(absl::string_view spelling, absl::string_view value,
+                          Spreading& field) {
+  for (Spreading s : {Spreading::kHandOff, Spreading::kReusePort}) {
+    if (StdView(value) == SpreadingName(s)) {
+      field = s;
+      return absl::OkStatus();
+    }
+  }
+  return Bad(spelling, value, "must be handoff or reuseport");
+}
+
 // Applies one flag; `spelling` is how it was written ("--port").
 absl::Status Apply(absl::string_view name, absl::string_view spelling,
                    absl::string_view value, EchoOptions& options) {
@@ -83,12 +92,15 @@ absl::Status Apply(absl::string_view name, absl::string_view spelling,
     return SetCount(spelling, value, 1, kMaxEchoThreads, options.threads);
   }
   if (name == "backend") return SetBackend(spelling, value, options.backend);
+  if (name == "spreading") {
+    return SetSpreading(spelling, value, options.spreading);
+  }
   return SetAddress(spelling, value, options.address);
 }
 
 bool TakesValue(absl::string_view name) {
   return name == "port" || name == "threads" || name == "backend" ||
-         name == "address";
+         name == "address" || name == "spreading";
 }
 
 }  // namespace
@@ -104,9 +116,9 @@ absl::StatusOr<EchoOptions> ParseEchoCommandLine(int argc,
     const absl::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") return EchoOptions{.help = true};
     if (!absl::StartsWith(arg, "--")) {
-      note(absl::InvalidArgumentError(absl::StrCat(
-          "unexpected argument '", absl::CHexEscape(arg),
-          "' (every setting is a flag, e.g. --port 7000)")));
+      note(absl::InvalidArgumentError(
+          absl::StrCat("unexpected argument '", absl::CHexEscape(arg),
+                       "' (every setting is a flag, e.g. --port 7000)")));
       continue;
     }
     absl::string_view name = arg.substr(2);
@@ -154,6 +166,10 @@ std::string EchoUsage() {
                     (default 127.0.0.1; 0.0.0.0 or :: for every interface)
     --backend <B>   the readiness backend: %s (default %s)
     --threads <N>   threads, one event loop each (default 1; 1 to %d)
+    --spreading <S> how connections reach the loops: handoff (default; one
+                    listener hands each to the next loop in turn) or
+                    reuseport (one SO_REUSEPORT listener per loop, the
+                    kernel picks; Linux and FreeBSD only)
     -h, --help      print this help and exit
 
   Prints "listening on <address>:<port>" on stdout once it accepts, and

@@ -27,13 +27,13 @@ void EchoConnection::dispatch_event(const Event& event) {
 }
 
 ConnectionFactory EchoConnectionFactory() {
-  return [](OwnedSocket socket, AcceptingSocket& server_state,
-            ConnectionCloser connection_closer)
-             -> std::unique_ptr<TcpConnection> {
-    return std::make_unique<EchoConnection>(*server_state.loop(),
-                                            std::move(socket),
-                                            std::move(connection_closer));
-  };
+  return
+      [](OwnedSocket socket, AcceptingSocket& server_state,
+         ConnectionCloser connection_closer) -> std::unique_ptr<TcpConnection> {
+        return std::make_unique<EchoConnection>(*server_state.loop(),
+                                                std::move(socket),
+                                                std::move(connection_closer));
+      };
 }
 
 }  // namespace asycamore
