@@ -23,7 +23,7 @@ EchoConnection::EchoConnection(EventLoop& loop, OwnedSocket socket,
               {.close_timeout = absl::InfiniteDuration()}) {}
 
 void EchoConnection::dispatch_event(const Event& event) {
-  if (event.readable) reader_.OnReadable();
+  if (event.readable) reader_.OnReadable();  // at the end: flush, FIN, close
 }
 
 ConnectionFactory EchoConnectionFactory() {
