@@ -15,10 +15,12 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "asycamore/backend_registry.h"
+#include "cli/program_exit.h"
 #include "asycamore/loop_group.h"
 #include "asycamore/tcpsocket/multi_loop_server.h"
 #include "echo_options.h"
@@ -29,9 +31,7 @@ namespace {
 constexpr const char* kProgram = "asycamore-echo";
 
 int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "%s: %s\n", kProgram,
-               std::string(status.message()).c_str());
-  return 1;
+  return asycamore::cli::Fail(kProgram, status);
 }
 
 }  // namespace
@@ -39,15 +39,9 @@ int Fail(const absl::Status& status) {
 int main(int argc, char** argv) {
   using namespace asycamore;
   absl::StatusOr<EchoOptions> options = ParseEchoCommandLine(argc, argv);
-  if (!options.ok()) {
-    std::fprintf(stderr, "%s: %s\n\n%s", kProgram,
-                 std::string(options.status().message()).c_str(),
-                 EchoUsage().c_str());
-    return 2;
-  }
-  if (options->help) {
-    std::fputs(EchoUsage().c_str(), stdout);
-    return 0;
+  if (std::optional<int> end =
+          cli::EndAfterParsing(kProgram, options, EchoUsage)) {
+    return *end;
   }
 
   // Blocked before any thread starts, so every loop thread inherits it.
