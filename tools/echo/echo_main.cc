@@ -11,18 +11,16 @@
 // it waits for with sigwait on the main thread (the loops' threads block
 // both signals), so no signal handler races with the loops.
 #include <signal.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "asycamore/backend_registry.h"
-#include "cli/program_exit.h"
 #include "asycamore/loop_group.h"
 #include "asycamore/tcpsocket/multi_loop_server.h"
+#include "cli/program_exit.h"
 #include "echo_options.h"
 #include "echo_service.h"
 
