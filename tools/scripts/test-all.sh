@@ -34,8 +34,9 @@ run_lane() {
     linux-tsan)
       # ThreadSanitizer over the conformance suite (every backend: the
       # cross-thread, loop-lifetime, wake-up and LoopGroup tests among it),
-      # the unit tests and StartMultipleClients' multi-thread runs (label
-      # `threads`); its build preset compiles only those binaries.
+      # the unit tests, StartMultipleClients' multi-thread runs and the
+      # multi-loop servers (label `threads`); its build preset compiles only
+      # those binaries.
       cmake --workflow --preset linux-tsan
       ;;
     linux-libkqueue)
