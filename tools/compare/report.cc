@@ -47,6 +47,12 @@ std::string FormatTable(const Settings& settings, const Machine& machine,
   std::vector<std::string> notes;
   for (const Cell& cell : cells) {
     if (!cell.note.empty()) notes.push_back(cell.note);
+    if (cell.shape == bench::Shape::kEcho) {
+      for (const ImplResult& r : cell.results) {
+        if (!r.skipped.empty()) notes.push_back(absl::StrCat(cell.Label(), ": ", r.skipped));
+      }
+      continue;  // FormatEchoTable shows them
+    }
     for (const ImplResult& r : cell.results) {
       const std::string active =
           cell.shape == bench::Shape::kChain ? absl::StrCat(cell.active) : "-";
@@ -69,6 +75,7 @@ std::string FormatTable(const Settings& settings, const Machine& machine,
           100 * r.spread, allocs);
     }
   }
+  absl::StrAppend(&out, FormatEchoTable(settings, cells));
   for (const std::string& missing : bench::MissingPeers()) {
     notes.push_back(missing);
   }
@@ -144,7 +151,8 @@ std::string FormatJson(const Settings& settings, const Machine& machine,
                 ? JsonNumber(r.allocations_per_event)
                 : "null",
             ", \"repetitions_ns_per_event\": [", absl::StrJoin(reps, ", "),
-            "]}");
+            "]", cell.shape == bench::Shape::kEcho ? EchoJsonMembers(r) : "",
+            "}");
       }
       absl::StrAppend(&out, i + 1 < cell.results.size() ? "," : "", "\n");
     }
@@ -182,6 +190,7 @@ std::string FormatMarkdown(const Settings& settings, const Machine& machine,
   }
   absl::StrAppend(&out, "\n");
   for (const Cell& cell : cells) {
+    if (cell.shape == bench::Shape::kEcho) continue;  // FormatEchoMarkdown
     absl::StrAppend(&out, "| ", bench::ShapeName(cell.shape), " | ",
                     cell.n == cell.requested_n
                         ? absl::StrCat(cell.n)
@@ -213,6 +222,7 @@ std::string FormatMarkdown(const Settings& settings, const Machine& machine,
     }
     absl::StrAppend(&out, "\n");
   }
+  absl::StrAppend(&out, FormatEchoMarkdown(settings, cells));
   return out;
 }
 
@@ -244,6 +254,7 @@ struct Group {
 std::string FormatSvg(const Machine& machine, const std::vector<Cell>& cells) {
   std::vector<Group> groups;
   for (const Cell& cell : cells) {
+    if (cell.shape == bench::Shape::kEcho) continue;  // tables only
     const std::size_t active =
         cell.shape == bench::Shape::kChain ? cell.active : 0;
     auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {

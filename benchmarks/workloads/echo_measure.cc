@@ -1,0 +1,270 @@
+#include "workloads/echo_measure.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace asycamore::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Under valgrind a server answers its first message only after a second
+// or two of start-up; a stalled one fails the measurement after this.
+constexpr int kReplyTimeoutMs = 60000;
+
+absl::Status Errno(const char* call) {
+  return absl::InternalError(
+      absl::StrCat("echo workload: ", call, ": ", std::strerror(errno)));
+}
+
+// Returns the process's nanoseconds on a CPU so far, or 0.
+double OnCpuNs(pid_t pid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/schedstat", static_cast<int>(pid));
+  std::FILE* file = std::fopen(path, "r");
+  if (file == nullptr) return 0;
+  unsigned long long ns = 0;
+  if (std::fscanf(file, "%llu", &ns) != 1) ns = 0;
+  std::fclose(file);
+  return static_cast<double>(ns);
+}
+
+// Binds and listens on 127.0.0.1 (any port); returns the socket and port.
+absl::Status Listen(int& fd, std::uint16_t& port) {
+  fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Errno("socket");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    return Errno("bind");
+  }
+  if (::listen(fd, 1024) != 0) return Errno("listen");
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    return Errno("getsockname");
+  }
+  port = ntohs(address.sin_port);
+  return absl::OkStatus();
+}
+
+pid_t StartServer(const std::vector<std::string>& argv, int listen_fd) {
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid != 0) return pid;
+  // The child: the listening socket on kEchoListenFd, inherited by exec.
+  if (listen_fd == kEchoListenFd) {
+    ::fcntl(listen_fd, F_SETFD, 0);
+  } else if (::dup2(listen_fd, kEchoListenFd) < 0) {
+    ::_exit(126);
+  }
+  ::execvp(args[0], args.data());
+  ::_exit(127);
+}
+
+// Waits for the server to exit on its own (its connections are closed).
+absl::Status AwaitServer(pid_t pid, const std::vector<std::string>& argv) {
+  const auto give_up = Clock::now() + std::chrono::milliseconds(kReplyTimeoutMs);
+  int status = 0;
+  for (;;) {
+    const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR) return Errno("waitpid");
+    if (Clock::now() > give_up) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return absl::DeadlineExceededError(
+          absl::StrCat("echo server did not exit after its connections "
+                       "closed: ", absl::StrJoin(argv, " ")));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return absl::InternalError(absl::StrCat(
+        "echo server failed (",
+        WIFEXITED(status) ? absl::StrCat("exit status ", WEXITSTATUS(status))
+                          : absl::StrCat("signal ", WTERMSIG(status)),
+        "): ", absl::StrJoin(argv, " ")));
+  }
+  return absl::OkStatus();
+}
+
+class EchoClient {
+ public:
+  EchoClient(const EchoPlan& plan, pid_t server)
+      : plan_(plan), server_(server), message_(plan.bytes, 'e') {}
+  ~EchoClient() {
+    for (int fd : fds_) ::close(fd);
+    if (epoll_fd_ >= 0) ::close(epoll_fd_);
+  }
+
+  absl::Status Connect(std::uint16_t port) {
+    epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_fd_ < 0) return Errno("epoll_create1");
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (std::size_t i = 0; i < plan_.connections; ++i) {
+      const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      if (fd < 0) return Errno("socket");
+      fds_.push_back(fd);
+      // Completed by the kernel from the listen backlog.
+      if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        return Errno("connect");
+      }
+      const int one = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+      epoll_event event{};
+      event.events = EPOLLIN;
+      event.data.u32 = static_cast<std::uint32_t>(i);
+      if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
+        return Errno("epoll_ctl");
+      }
+    }
+    received_.assign(plan_.connections, 0);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<EchoMeasurement> Run(const EchoBudget& budget) {
+    const bool counted = budget.round_trips > 0;
+    sends_left_ = counted ? budget.round_trips : ~std::uint64_t{0};
+    std::vector<bool> warmed(plan_.connections, counted);
+    std::size_t cold = counted ? 0 : plan_.connections;
+    for (std::size_t i = 0; i < plan_.connections && sends_left_ > 0; ++i) {
+      if (absl::Status s = Send(i); !s.ok()) return s;
+    }
+    EchoMeasurement m;
+    enum class Phase { kWarmup, kTimed, kDraining } phase =
+        counted ? Phase::kTimed : Phase::kWarmup;
+    Clock::time_point phase_end = Clock::now() + absl::ToChronoNanoseconds(budget.warmup);
+    Clock::time_point start = Clock::now();
+    double cpu_start = 0;
+    std::uint64_t completed = 0, completed_at_start = 0;
+    epoll_event events[256];
+    while (in_flight_ > 0) {
+      const int ready = ::epoll_wait(epoll_fd_, events, 256, kReplyTimeoutMs);
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready < 0) return Errno("epoll_wait");
+      if (ready == 0) {
+        return absl::DeadlineExceededError(absl::StrCat(
+            "echo workload: no reply for ", kReplyTimeoutMs / 1000, " s"));
+      }
+      for (int e = 0; e < ready; ++e) {
+        const std::size_t i = events[e].data.u32;
+        const ssize_t got = ::recv(fds_[i], buffer_, sizeof buffer_, 0);
+        if (got < 0 && errno == EAGAIN) continue;
+        if (got <= 0) {
+          return absl::InternalError(
+              "echo workload: the server closed a connection");
+        }
+        received_[i] += static_cast<std::size_t>(got);
+        if (received_[i] < plan_.bytes) continue;
+        received_[i] -= plan_.bytes;
+        --in_flight_;
+        ++completed;
+        if (!warmed[i]) {
+          warmed[i] = true;
+          --cold;
+        }
+        if (phase != Phase::kDraining && sends_left_ > 0) {
+          if (absl::Status s = Send(i); !s.ok()) return s;
+        }
+      }
+      if (phase == Phase::kDraining || counted) continue;
+      const Clock::time_point now = Clock::now();
+      if (phase == Phase::kWarmup && cold == 0 && now >= phase_end) {
+        phase = Phase::kTimed;
+        start = now;
+        phase_end = now + absl::ToChronoNanoseconds(budget.min_time);
+        cpu_start = OnCpuNs(server_);
+        completed_at_start = completed;
+      } else if (phase == Phase::kTimed && now >= phase_end) {
+        phase = Phase::kDraining;
+        m.server_cpu_ns = cpu_start > 0 ? OnCpuNs(server_) - cpu_start : 0;
+        m.wall_ns = std::chrono::duration<double, std::nano>(now - start).count();
+        m.round_trips = completed - completed_at_start;
+      }
+    }
+    if (counted) {
+      m.round_trips = completed;
+      m.wall_ns = std::chrono::duration<double, std::nano>(Clock::now() - start).count();
+    }
+    return m;
+  }
+
+ private:
+  absl::Status Send(std::size_t i) {
+    // One small message on loopback is never sent short.
+    if (::send(fds_[i], message_.data(), message_.size(), MSG_NOSIGNAL) !=
+        static_cast<ssize_t>(message_.size())) {
+      return Errno("send");
+    }
+    --sends_left_;
+    ++in_flight_;
+    return absl::OkStatus();
+  }
+
+  EchoPlan plan_;
+  pid_t server_;
+  std::string message_;
+  int epoll_fd_ = -1;
+  std::vector<int> fds_;
+  std::vector<std::size_t> received_;
+  std::uint64_t sends_left_ = 0;
+  std::size_t in_flight_ = 0;
+  char buffer_[64 * 1024];
+};
+
+}  // namespace
+
+absl::StatusOr<EchoMeasurement> MeasureEcho(
+    const std::vector<std::string>& server_argv, const EchoPlan& plan,
+    const EchoBudget& budget) {
+  if (server_argv.empty() || plan.connections == 0 || plan.bytes == 0) {
+    return absl::InvalidArgumentError(
+        "MeasureEcho: needs a server command, connections and bytes");
+  }
+  int listen_fd = -1;
+  std::uint16_t port = 0;
+  if (absl::Status s = Listen(listen_fd, port); !s.ok()) {
+    if (listen_fd >= 0) ::close(listen_fd);
+    return s;
+  }
+  const pid_t server = StartServer(server_argv, listen_fd);
+  ::close(listen_fd);
+  if (server < 0) return Errno("fork");
+  absl::StatusOr<EchoMeasurement> measured;
+  {
+    // Destroying the client closes its connections: the server's cue to exit.
+    auto client = std::make_unique<EchoClient>(plan, server);
+    absl::Status connected = client->Connect(port);
+    measured = connected.ok() ? client->Run(budget)
+                              : absl::StatusOr<EchoMeasurement>(connected);
+  }
+  absl::Status exited = AwaitServer(server, server_argv);
+  if (!measured.ok()) return measured.status();
+  if (!exited.ok()) return exited;
+  return measured;
+}
+
+}  // namespace asycamore::bench
