@@ -37,3 +37,15 @@ apt_get() {
   as_root env DEBIAN_FRONTEND=noninteractive \
     apt-get -q -o DPkg::Lock::Timeout=600 "$@"
 }
+
+# Installs the packages (install-linux-deps.sh), configures the
+# linux-release preset and builds the given targets, two jobs at a time.
+# Sets build_dir for the caller.
+build_release_targets() {
+  "${ASYCAMORE_REPO_ROOT}/tools/scripts/install-linux-deps.sh"
+  local preset=linux-release
+  build_dir="${ASYCAMORE_REPO_ROOT}/build/${preset}"
+  log "configuring and building ${preset} ($*)"
+  (cd "${ASYCAMORE_REPO_ROOT}" && cmake --preset "${preset}" >/dev/null &&
+    cmake --build --preset "${preset}" --parallel 2 --target "$@")
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The echo path's figures (issue 9), one command: asycamore's echo server
+# (the echo product's connection on the epoll backend), libuv, libevent and
+# a raw epoll server, each in its own process, driven by the same client.
+# asycamore_compare --workloads=echo --echo_counts measures, interleaved
+# with repetitions: round trips/s at each connection count, the server's
+# CPU time per round trip, and (strace -f -c, callgrind) its system calls
+# and user-space instructions per round trip, each as a ratio to raw epoll.
+# Then asycamore_benchmarks' connection_memory gives the heap per idle
+# connection.
+#
+# Usage: tools/scripts/echo-figures.sh [options]   (--help)
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+usage() {
+  cat <<'HELP'
+Usage: tools/scripts/echo-figures.sh [options]
+
+Measures the echo path of asycamore, libuv, libevent and a raw epoll server
+side by side (one client): round trips/s, server CPU, system calls and
+instructions per round trip as ratios to raw epoll, and heap per idle
+connection. Builds linux-release first (installing what is missing).
+Output: the table on stdout; <out-dir>/compare.{md,json} (every repetition),
+<out-dir>/echo-counts/ (the strace and callgrind files).
+
+Options:
+  --connections LIST   connection counts (default 10,100)
+  --repetitions N      interleaved repetitions (default 21)
+  --time-ms MS         timed part of one run (default 100)
+  --round-trips R      R for the counts: runs of R and 2R (default 5000)
+  --backends LIST      implementations (default epoll,libuv,libevent,raw_epoll)
+  --out-dir DIR        default build/echo-figures
+  --smoke              10 connections, 1 repetition, 10 ms, R=200, no
+                       memory figure (a few seconds)
+  -h, --help           print this help and exit
+
+Exit status: 0 on success, 1 when a run failed, 2 for a bad option.
+HELP
+}
+
+bad_option() {
+  echo "$(basename "$0"): $*" >&2
+  echo >&2
+  usage >&2
+  exit 2
+}
+
+for arg in "$@"; do
+  case "${arg}" in
+    -h | --help)
+      usage
+      exit 0
+      ;;
+  esac
+done
+
+connections=10,100
+repetitions=21
+time_ms=100
+round_trips=5000
+backends=epoll,libuv,libevent,raw_epoll
+out_dir="${ASYCAMORE_REPO_ROOT}/build/echo-figures"
+memory=1
+while (($# > 0)); do
+  case "$1" in
+    --smoke)
+      connections=10 repetitions=1 time_ms=10 round_trips=200 memory=0
+      shift
+      ;;
+    --connections | --repetitions | --time-ms | --round-trips | --backends | --out-dir)
+      (($# >= 2)) || bad_option "$1 needs a value"
+      case "$1" in
+        --connections) connections=$2 ;;
+        --repetitions) repetitions=$2 ;;
+        --time-ms) time_ms=$2 ;;
+        --round-trips) round_trips=$2 ;;
+        --backends) backends=$2 ;;
+        --out-dir) out_dir=$2 ;;
+      esac
+      shift 2
+      ;;
+    *) bad_option "unknown option '$1'" ;;
+  esac
+done
+
+build_release_targets asycamore_compare asycamore_benchmarks
+log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+"${build_dir}/tools/compare/asycamore_compare" --workloads=echo \
+  --backends="${backends}" --echo_connections="${connections}" \
+  --repetitions="${repetitions}" --echo_time_ms="${time_ms}" \
+  --echo_counts --echo_count_round_trips="${round_trips}" \
+  --out_dir="${out_dir}"
+
+if ((memory)); then
+  echo
+  echo "heap per idle accepted connection (asycamore echo connection, counting operator new):"
+  "${build_dir}/benchmarks/asycamore_benchmarks" \
+    --benchmark_filter='^connection_memory/epoll/' 2>/dev/null |
+    awk '/^connection_memory/ { for (i = 1; i <= NF; ++i) if ($i ~ /^bytes_per_connection=/) { split($i, kv, "="); print "  " $1 ": " kv[2] " bytes" } }'
+fi
