@@ -94,6 +94,29 @@ std::uint64_t WritesPerRound(const Settings& settings, const Cell& cell) {
   return bench::DefaultWritesPerRound(cell.n, cell.active);
 }
 
+// Calls measure(result, index, repetition) for every implementation of
+// `cell` that can run it, per repetition, alternating forward and reverse
+// order (A B C, C B A, ...) so that slow drift of the machine hits every
+// implementation alike. A failure names the cell and the implementation.
+template <typename MeasureOne>
+absl::Status Interleaved(const Settings& settings, Cell& cell,
+                         MeasureOne measure) {
+  const std::size_t count = cell.results.size();
+  for (int rep = 0; rep < settings.repetitions; ++rep) {
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t i = rep % 2 == 0 ? k : count - 1 - k;
+      ImplResult& result = cell.results[i];
+      if (!result.skipped.empty()) continue;
+      if (absl::Status s = measure(result, i, rep); !s.ok()) {
+        return absl::Status(s.code(), absl::StrCat(cell.Label(), ", ",
+                                                   result.name, ": ",
+                                                   s.message()));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 std::vector<std::string> EchoServerArgv(const Settings& settings,
                                         const std::string& name) {
   return {settings.self_path, absl::StrCat("--serve_echo=", name)};
@@ -125,27 +148,21 @@ absl::Status RunEchoCell(const Settings& settings, Cell& cell,
   const bench::EchoPlan plan{.connections = cell.n, .bytes = settings.echo_bytes};
   const bench::EchoBudget budget{.warmup = settings.warmup,
                                  .min_time = settings.echo_time};
-  const std::size_t count = settings.runners.size();
-  for (int rep = 0; rep < settings.repetitions; ++rep) {
-    for (std::size_t k = 0; k < count; ++k) {
-      const std::size_t i = rep % 2 == 0 ? k : count - 1 - k;
-      ImplResult& result = cell.results[i];
-      if (!result.skipped.empty()) continue;
-      absl::StatusOr<bench::EchoMeasurement> m = bench::MeasureEcho(
-          EchoServerArgv(settings, result.name), plan, budget);
-      if (!m.ok()) {
-        return absl::Status(m.status().code(),
-                            absl::StrCat(cell.Label(), ", ", result.name, ": ",
-                                         m.status().message()));
-      }
-      result.ns_per_event.push_back(m->wall_ns_per_round_trip());
-      result.wall_ns_per_event.push_back(m->wall_ns_per_round_trip());
-      result.server_cpu_ns_per_event.push_back(m->server_cpu_ns_per_round_trip());
-      progress.Step(cell, rep, settings.repetitions, result.name,
-                    absl::StrFormat("%.0f round trips/s",
-                                    1e9 / m->wall_ns_per_round_trip()));
-    }
-  }
+  absl::Status measured = Interleaved(
+      settings, cell, [&](ImplResult& result, std::size_t, int rep) {
+        absl::StatusOr<bench::EchoMeasurement> m = bench::MeasureEcho(
+            EchoServerArgv(settings, result.name), plan, budget);
+        if (!m.ok()) return m.status();
+        result.ns_per_event.push_back(m->wall_ns_per_round_trip());
+        result.wall_ns_per_event.push_back(m->wall_ns_per_round_trip());
+        result.server_cpu_ns_per_event.push_back(
+            m->server_cpu_ns_per_round_trip());
+        progress.Step(cell, rep, settings.repetitions, result.name,
+                      absl::StrFormat("%.0f round trips/s",
+                                      1e9 / m->wall_ns_per_round_trip()));
+        return absl::OkStatus();
+      });
+  if (!measured.ok()) return measured;
   if (settings.echo_counts) {
     std::error_code error;
     std::filesystem::create_directories(settings.scratch_dir, error);
@@ -201,30 +218,23 @@ absl::Status RunCell(const Settings& settings, Cell& cell, Progress& progress) {
     cell.results.push_back(std::move(result));
   }
 
-  const std::size_t count = settings.runners.size();
-  for (int rep = 0; rep < settings.repetitions; ++rep) {
-    for (std::size_t k = 0; k < count; ++k) {
-      const std::size_t i = rep % 2 == 0 ? k : count - 1 - k;
-      ImplResult& result = cell.results[i];
-      if (!result.skipped.empty()) continue;
-      absl::StatusOr<bench::Measurement> m =
-          bench::Measure(*settings.runners[i], plan, settings.min_time,
-                         settings.warmup);
-      if (!m.ok()) {
-        return absl::Status(m.status().code(),
-                            absl::StrCat(cell.Label(), ", ", result.name, ": ",
-                                         m.status().message()));
-      }
-      result.ns_per_event.push_back(m->ns_per_event(settings.time_base));
-      result.wall_ns_per_event.push_back(
-          m->ns_per_event(bench::TimeBase::kWall));
-      result.allocations_per_event +=
-          m->allocations_per_event() / settings.repetitions;
-      progress.Step(cell, rep, settings.repetitions, result.name,
-                    absl::StrFormat("%.1f ns/event",
-                                  m->ns_per_event(settings.time_base)));
-    }
-  }
+  absl::Status measured = Interleaved(
+      settings, cell, [&](ImplResult& result, std::size_t i, int rep) {
+        absl::StatusOr<bench::Measurement> m =
+            bench::Measure(*settings.runners[i], plan, settings.min_time,
+                           settings.warmup);
+        if (!m.ok()) return m.status();
+        result.ns_per_event.push_back(m->ns_per_event(settings.time_base));
+        result.wall_ns_per_event.push_back(
+            m->ns_per_event(bench::TimeBase::kWall));
+        result.allocations_per_event +=
+            m->allocations_per_event() / settings.repetitions;
+        progress.Step(cell, rep, settings.repetitions, result.name,
+                      absl::StrFormat("%.1f ns/event",
+                                      m->ns_per_event(settings.time_base)));
+        return absl::OkStatus();
+      });
+  if (!measured.ok()) return measured;
   Summarise(cell);
   progress.CellDone(cell);
   return absl::OkStatus();

@@ -164,6 +164,14 @@ std::string FormatJson(const Settings& settings, const Machine& machine,
 
 std::string FormatMarkdown(const Settings& settings, const Machine& machine,
                            const std::vector<Cell>& cells) {
+  if (std::none_of(cells.begin(), cells.end(), [](const Cell& cell) {
+        return cell.shape != bench::Shape::kEcho;
+      })) {
+    return absl::StrCat("Machine: ", report::MachineSummary(machine),
+                        "; load average ", machine.load_before, " (start), ",
+                        machine.load_after, " (end); ", machine.date, ".\n",
+                        FormatEchoMarkdown(settings, cells));
+  }
   std::vector<const bench::RunnerInfo*> shown;
   std::vector<const bench::RunnerInfo*> floors;
   for (const bench::RunnerInfo* r : settings.runners) {

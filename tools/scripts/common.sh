@@ -18,6 +18,29 @@ die() {
   exit 1
 }
 
+# For scripts with options: the caller defines `usage` (prints the help).
+# help_first "$@" prints it and exits 0 when any argument asks for help,
+# before anything is installed or built; bad_option exits 2 with a message
+# and the usage on stderr.
+help_first() {
+  local arg
+  for arg in "$@"; do
+    case "${arg}" in
+      -h | --help)
+        usage
+        exit 0
+        ;;
+    esac
+  done
+}
+
+bad_option() {
+  echo "$(basename "$0"): $*" >&2
+  echo >&2
+  usage >&2
+  exit 2
+}
+
 # Runs a command as root: directly when we are root (CI runs as root), through
 # sudo on a developer's machine, and fails clearly when neither is possible.
 as_root() {

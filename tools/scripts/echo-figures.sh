@@ -41,21 +41,8 @@ Exit status: 0 on success, 1 when a run failed, 2 for a bad option.
 HELP
 }
 
-bad_option() {
-  echo "$(basename "$0"): $*" >&2
-  echo >&2
-  usage >&2
-  exit 2
-}
-
-for arg in "$@"; do
-  case "${arg}" in
-    -h | --help)
-      usage
-      exit 0
-      ;;
-  esac
-done
+# --help comes first, before anything is installed or built.
+help_first "$@"
 
 connections=10,100
 repetitions=21

@@ -37,21 +37,8 @@ Exit status: 0 on success, 1 when a run failed, 2 for a bad option.
 HELP
 }
 
-bad_option() {
-  echo "$(basename "$0"): $*" >&2
-  echo >&2
-  usage >&2
-  exit 2
-}
-
-for arg in "$@"; do
-  case "${arg}" in
-    -h | --help)
-      usage
-      exit 0
-      ;;
-  esac
-done
+# --help comes first, before anything is installed or built.
+help_first "$@"
 
 sizes=100,1000
 actives=1,100
@@ -78,7 +65,6 @@ while (($# > 0)); do
   esac
 done
 
-command -v valgrind >/dev/null || "${ASYCAMORE_REPO_ROOT}/tools/scripts/install-linux-deps.sh"
 build_release_targets asycamore_compare
 rm -rf "${out_dir}/callgrind"
 mkdir -p "${out_dir}/callgrind"
