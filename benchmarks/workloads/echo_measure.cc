@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -56,7 +57,7 @@ absl::Status Listen(int& fd, std::uint16_t& port) {
   if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     return Errno("bind");
   }
-  if (::listen(fd, 1024) != 0) return Errno("listen");
+  if (::listen(fd, 4096) != 0) return Errno("listen");
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
     return Errno("getsockname");
   }
@@ -64,7 +65,10 @@ absl::Status Listen(int& fd, std::uint16_t& port) {
   return absl::OkStatus();
 }
 
-pid_t StartServer(const std::vector<std::string>& argv, int listen_fd) {
+// Starts the server with the listening socket as kEchoListenFd and, when
+// `stdout_fd` is not -1, that descriptor as its standard output.
+pid_t StartServer(const std::vector<std::string>& argv, int listen_fd,
+                  int stdout_fd = -1) {
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
@@ -76,6 +80,7 @@ pid_t StartServer(const std::vector<std::string>& argv, int listen_fd) {
   } else if (::dup2(listen_fd, kEchoListenFd) < 0) {
     ::_exit(126);
   }
+  if (stdout_fd >= 0 && ::dup2(stdout_fd, STDOUT_FILENO) < 0) ::_exit(126);
   ::execvp(args[0], args.data());
   ::_exit(127);
 }
@@ -109,21 +114,34 @@ absl::Status AwaitServer(pid_t pid, const std::vector<std::string>& argv) {
 
 class EchoClient {
  public:
-  EchoClient(const EchoPlan& plan, pid_t server)
-      : plan_(plan), server_(server), message_(plan.bytes, 'e') {}
+  // With `reset_on_close` the connections end with a reset (SO_LINGER 0)
+  // rather than a FIN, leaving no TIME_WAIT behind: thousands of idle
+  // connections would otherwise hold the loopback's ephemeral ports.
+  EchoClient(const EchoPlan& plan, pid_t server, bool reset_on_close = false)
+      : plan_(plan), server_(server), message_(plan.bytes, 'e'),
+        reset_on_close_(reset_on_close) {}
   ~EchoClient() {
-    for (int fd : fds_) ::close(fd);
+    for (int fd : fds_) {
+      if (reset_on_close_) {
+        const linger now{1, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &now, sizeof now);
+      }
+      ::close(fd);
+    }
     if (epoll_fd_ >= 0) ::close(epoll_fd_);
   }
 
-  absl::Status Connect(std::uint16_t port) {
-    epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  // Opens `count` more connections (all of the plan's by default).
+  absl::Status Connect(std::uint16_t port, std::size_t count = 0) {
+    if (count == 0) count = plan_.connections;
+    if (epoll_fd_ < 0) epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (epoll_fd_ < 0) return Errno("epoll_create1");
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    for (std::size_t i = 0; i < plan_.connections; ++i) {
+    for (std::size_t n = 0; n < count; ++n) {
+      const std::size_t i = fds_.size();
       const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
       if (fd < 0) return Errno("socket");
       fds_.push_back(fd);
@@ -141,7 +159,28 @@ class EchoClient {
         return Errno("epoll_ctl");
       }
     }
-    received_.assign(plan_.connections, 0);
+    received_.assign(fds_.size(), 0);
+    return absl::OkStatus();
+  }
+
+  // One round trip on the newest connection.
+  absl::Status RoundTripOnNewest() {
+    const int fd = fds_.back();
+    if (::send(fd, message_.data(), message_.size(), MSG_NOSIGNAL) !=
+        static_cast<ssize_t>(message_.size())) {
+      return Errno("send");
+    }
+    std::size_t received = 0;
+    while (received < message_.size()) {
+      pollfd ready{fd, POLLIN, 0};
+      if (::poll(&ready, 1, kReplyTimeoutMs) <= 0) {
+        return absl::DeadlineExceededError("echo workload: no reply to a probe");
+      }
+      const ssize_t got = ::recv(fd, buffer_, sizeof buffer_, 0);
+      if (got < 0 && errno == EAGAIN) continue;
+      if (got <= 0) return absl::InternalError("echo workload: the server closed a connection");
+      received += static_cast<std::size_t>(got);
+    }
     return absl::OkStatus();
   }
 
@@ -227,6 +266,7 @@ class EchoClient {
   EchoPlan plan_;
   pid_t server_;
   std::string message_;
+  bool reset_on_close_;
   int epoll_fd_ = -1;
   std::vector<int> fds_;
   std::vector<std::size_t> received_;
@@ -235,7 +275,76 @@ class EchoClient {
   char buffer_[64 * 1024];
 };
 
+// Asks the server for its heap in use (SIGUSR1) and reads the answer.
+absl::StatusOr<double> ReadServerHeap(pid_t server, int answers) {
+  if (::kill(server, SIGUSR1) != 0) return Errno("kill");
+  std::string line;
+  char c = 0;
+  while (c != '\n') {
+    pollfd ready{answers, POLLIN, 0};
+    if (::poll(&ready, 1, kReplyTimeoutMs) <= 0 || ::read(answers, &c, 1) != 1) {
+      return absl::DeadlineExceededError(
+          "echo workload: the server did not report its heap");
+    }
+    line += c;
+  }
+  unsigned long long bytes = 0;
+  if (std::sscanf(line.c_str(), "heap %llu", &bytes) != 1) {
+    return absl::DataLossError(absl::StrCat("echo workload: bad heap report '", line, "'"));
+  }
+  return static_cast<double>(bytes);
+}
+
 }  // namespace
+
+absl::StatusOr<double> MeasureEchoIdleHeap(
+    const std::vector<std::string>& server_argv, std::size_t from,
+    std::size_t to) {
+  if (server_argv.empty() || from == 0 || to <= from) {
+    return absl::InvalidArgumentError(
+        "MeasureEchoIdleHeap: needs a server command and 0 < from < to");
+  }
+  int listen_fd = -1;
+  std::uint16_t port = 0;
+  if (absl::Status s = Listen(listen_fd, port); !s.ok()) {
+    if (listen_fd >= 0) ::close(listen_fd);
+    return s;
+  }
+  int answers[2];
+  if (::pipe2(answers, O_CLOEXEC) != 0) {
+    ::close(listen_fd);
+    return Errno("pipe2");
+  }
+  const pid_t server = StartServer(server_argv, listen_fd, answers[1]);
+  ::close(listen_fd);
+  ::close(answers[1]);
+  if (server < 0) {
+    ::close(answers[0]);
+    return Errno("fork");
+  }
+  absl::StatusOr<double> per_connection;
+  {
+    EchoClient client(EchoPlan{.connections = from, .bytes = 64}, server,
+                      /*reset_on_close=*/true);
+    absl::StatusOr<double> before, after;
+    absl::Status s = client.Connect(port, from);
+    if (s.ok()) s = client.RoundTripOnNewest();
+    if (s.ok()) before = ReadServerHeap(server, answers[0]);
+    if (s.ok()) s = before.status();
+    if (s.ok()) s = client.Connect(port, to - from);
+    if (s.ok()) s = client.RoundTripOnNewest();
+    if (s.ok()) after = ReadServerHeap(server, answers[0]);
+    if (s.ok()) s = after.status();
+    per_connection = s.ok() ? absl::StatusOr<double>((*after - *before) /
+                                                     static_cast<double>(to - from))
+                            : absl::StatusOr<double>(s);
+  }
+  ::close(answers[0]);
+  absl::Status exited = AwaitServer(server, server_argv);
+  if (!per_connection.ok()) return per_connection.status();
+  if (!exited.ok()) return exited;
+  return per_connection;
+}
 
 absl::StatusOr<EchoMeasurement> MeasureEcho(
     const std::vector<std::string>& server_argv, const EchoPlan& plan,

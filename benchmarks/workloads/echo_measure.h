@@ -62,6 +62,18 @@ absl::StatusOr<EchoMeasurement> MeasureEcho(
     const std::vector<std::string>& server_argv, const EchoPlan& plan,
     const EchoBudget& budget);
 
+// Returns the server's heap in use per idle connection: `server_argv` must
+// start a server that answers SIGUSR1 with a "heap <bytes>" line on its
+// standard output (workloads/heap_reporter.h). Opens `from` connections,
+// reads the heap, opens more up to `to`, reads it again, and divides the
+// growth by `to - from` (what every server allocates once cancels out).
+// Each reading follows a round trip on the newest connection, so that the
+// server has accepted every earlier one (it accepts in order); those few
+// round trips are the only traffic.
+absl::StatusOr<double> MeasureEchoIdleHeap(
+    const std::vector<std::string>& server_argv, std::size_t from,
+    std::size_t to);
+
 }  // namespace asycamore::bench
 
 #endif  // ASYCAMORE_BENCHMARKS_WORKLOADS_ECHO_MEASURE_H_

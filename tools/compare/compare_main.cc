@@ -30,6 +30,7 @@
 #include "asycamore/backend_registry.h"
 #include "comparison.h"
 #include "workloads/echo_measure.h"
+#include "workloads/heap_reporter.h"
 #include "report.h"
 #include "workloads/fd_budget.h"
 #include "workloads/runners.h"
@@ -89,6 +90,13 @@ ABSL_FLAG(bool, echo_counts, false,
           "--echo_count_round_trips); their files go to <out_dir>/echo-counts");
 ABSL_FLAG(int, echo_count_round_trips, 5000,
           "echo: R for --echo_counts");
+ABSL_FLAG(int, echo_idle_connections, 5000,
+          "echo: with --echo_counts, also each server's heap in use per idle "
+          "connection (glibc's mallinfo2 in the server), from N/5 to N idle "
+          "connections; 0: not");
+ABSL_FLAG(bool, serve_echo_heap, false,
+          "internal, with --serve_echo: answer SIGUSR1 with the heap in use "
+          "on standard output");
 ABSL_FLAG(std::string, serve_echo, "",
           "internal: serve echo as this implementation on descriptor 3 until "
           "the last connection closes (the echo workload starts this binary "
@@ -221,6 +229,12 @@ int ServeEcho(const std::string& name) {
   if (runner == nullptr || !runner->serve_echo) {
     UsageError(absl::StrCat("--serve_echo: '", name, "' has no echo server"));
   }
+  if (absl::GetFlag(FLAGS_serve_echo_heap)) {
+    if (absl::Status s = bench::StartHeapReporter(); !s.ok()) {
+      std::fprintf(stderr, "%s: %s\n", kProgram, s.ToString().c_str());
+      return 1;
+    }
+  }
   if (absl::Status s = runner->serve_echo(bench::kEchoListenFd); !s.ok()) {
     std::fprintf(stderr, "%s --serve_echo=%s: %s\n", kProgram, name.c_str(),
                  s.ToString().c_str());
@@ -310,6 +324,10 @@ compare::Settings MakeSettings(const std::set<std::string>& given) {
   settings.echo_time = absl::Milliseconds(echo_time_ms);
   settings.echo_counts = absl::GetFlag(FLAGS_echo_counts);
   settings.echo_count_round_trips = static_cast<std::uint64_t>(echo_round_trips);
+  const int idle = pick("echo_idle_connections",
+                        absl::GetFlag(FLAGS_echo_idle_connections), 250);
+  if (idle != 0 && idle < 5) UsageError("--echo_idle_connections must be 0 or at least 5");
+  settings.echo_idle_connections = static_cast<std::size_t>(idle);
   settings.scratch_dir = absl::StrCat(absl::GetFlag(FLAGS_out_dir), "/echo-counts");
   settings.self_path = SelfPath();
 

@@ -126,11 +126,12 @@ std::vector<std::string> EchoServerArgv(const Settings& settings,
 // own process, interleaved like the chain cells; then, with echo_counts,
 // its system calls and instructions per round trip.
 absl::Status RunEchoCell(const Settings& settings, Cell& cell,
-                         Progress& progress) {
+                         Progress& progress, bool first_echo_cell) {
 #ifndef ASYCAMORE_BENCH_HAVE_ECHO
   (void)settings;
   (void)cell;
   (void)progress;
+  (void)first_echo_cell;
   return absl::UnimplementedError(
       "the echo workload needs Linux (its client is an epoll loop)");
 #else
@@ -178,6 +179,19 @@ absl::Status RunEchoCell(const Settings& settings, Cell& cell,
                                          " counting: ", counts.status().message()));
       }
       result.counts = *std::move(counts);
+      if (first_echo_cell && settings.echo_idle_connections > 0) {
+        std::vector<std::string> argv = EchoServerArgv(settings, result.name);
+        argv.push_back("--serve_echo_heap");
+        absl::StatusOr<double> heap = bench::MeasureEchoIdleHeap(
+            argv, settings.echo_idle_connections / 5,
+            settings.echo_idle_connections);
+        if (!heap.ok()) {
+          return absl::Status(heap.status().code(),
+                              absl::StrCat(result.name, " idle heap: ",
+                                           heap.status().message()));
+        }
+        result.counts.idle_heap_bytes = *heap;
+      }
       progress.Step(cell, settings.repetitions - 1, settings.repetitions,
                     result.name, "counted");
     }
@@ -188,9 +202,10 @@ absl::Status RunEchoCell(const Settings& settings, Cell& cell,
 #endif
 }
 
-absl::Status RunCell(const Settings& settings, Cell& cell, Progress& progress) {
+absl::Status RunCell(const Settings& settings, Cell& cell, Progress& progress,
+                     bool first_echo_cell) {
   if (cell.shape == bench::Shape::kEcho) {
-    return RunEchoCell(settings, cell, progress);
+    return RunEchoCell(settings, cell, progress, first_echo_cell);
   }
   const std::size_t pairs_needed =
       cell.shape == bench::Shape::kChain ? cell.n : 1 + (cell.n + 1) / 2;
@@ -309,8 +324,13 @@ std::size_t CountMeasurements(const Settings& settings,
 
 absl::Status Run(const Settings& settings, std::vector<Cell>& cells) {
   Progress progress(settings.progress, CountMeasurements(settings, cells));
+  bool first_echo_cell = true;
   for (Cell& cell : cells) {
-    if (absl::Status s = RunCell(settings, cell, progress); !s.ok()) return s;
+    if (absl::Status s = RunCell(settings, cell, progress, first_echo_cell);
+        !s.ok()) {
+      return s;
+    }
+    if (cell.shape == bench::Shape::kEcho) first_echo_cell = false;
   }
   return absl::OkStatus();
 }

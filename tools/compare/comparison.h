@@ -39,6 +39,9 @@ struct Settings {
   absl::Duration echo_time = absl::Milliseconds(100);  // timed part of a run
   bool echo_counts = false;  // also system calls and instructions (strace, callgrind)
   std::uint64_t echo_count_round_trips = 5000;  // R of echo_counts.h
+  // With echo_counts: heap per idle connection, from N/5 to N idle
+  // connections (MeasureEchoIdleHeap), once per implementation; 0: not.
+  std::size_t echo_idle_connections = 5000;
   std::string self_path;     // this binary: the echo server runs it in its serve mode
   std::string scratch_dir;   // where echo_counts' strace/callgrind files go
 };

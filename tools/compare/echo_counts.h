@@ -21,6 +21,9 @@ struct EchoCounts {
   // Per round trip by system call, largest first (e.g. recvfrom 1.0).
   std::vector<std::pair<std::string, double>> by_syscall;
   double instructions = -1;  // user space, per round trip; < 0: not measured
+  // Heap in use per idle connection (malloc's count); < 0: not measured.
+  // Measured once per implementation, kept in the first echo cell.
+  double idle_heap_bytes = -1;
   std::vector<std::string> notes;  // why a count is missing
 };
 

@@ -26,6 +26,20 @@ std::string Ratio(double value, double floor) {
   return value > 0 && floor > 0 ? absl::StrFormat("%.3f", value / floor) : "-";
 }
 
+// The heap per idle connection of each implementation that has one.
+std::vector<std::pair<std::string, double>> IdleHeaps(
+    const std::vector<Cell>& cells) {
+  std::vector<std::pair<std::string, double>> heaps;
+  for (const Cell& cell : cells) {
+    for (const ImplResult& r : cell.results) {
+      if (r.counts.idle_heap_bytes >= 0) {
+        heaps.emplace_back(r.name, r.counts.idle_heap_bytes);
+      }
+    }
+  }
+  return heaps;
+}
+
 EchoRow MakeRow(const ImplResult& r, const ImplResult* raw) {
   EchoRow row;
   row.round_trips_per_s = report::FormatRate(r.median_ns > 0 ? 1e9 / r.median_ns : 0);
@@ -85,6 +99,17 @@ std::string FormatEchoTable(const Settings& settings,
       }
     }
   }
+  const auto heaps = IdleHeaps(cells);
+  if (!heaps.empty()) {
+    absl::StrAppendFormat(&out,
+                          "\nheap in use per idle connection (malloc, from %d "
+                          "to %d idle connections):\n",
+                          settings.echo_idle_connections / 5,
+                          settings.echo_idle_connections);
+  }
+  for (const auto& [name, bytes] : heaps) {
+    absl::StrAppendFormat(&out, "  %-10s %8.0f bytes\n", name, bytes);
+  }
   return out;
 }
 
@@ -115,6 +140,16 @@ std::string FormatEchoMarkdown(const Settings& settings,
                       row.breakdown, " |\n");
     }
   }
+  const auto heaps = IdleHeaps(cells);
+  if (!heaps.empty()) {
+    absl::StrAppend(&out, "\nHeap in use per idle connection (malloc, from ",
+                    settings.echo_idle_connections / 5, " to ",
+                    settings.echo_idle_connections,
+                    " idle connections):\n\n| impl | bytes |\n|---|--:|\n");
+    for (const auto& [name, bytes] : heaps) {
+      absl::StrAppendFormat(&out, "| %s | %.0f |\n", name, bytes);
+    }
+  }
   return out;
 }
 
@@ -128,13 +163,15 @@ std::string EchoJsonMembers(const ImplResult& r) {
     calls.push_back(absl::StrCat(JsonString(name), ": ", JsonNumber(per)));
   }
   auto counted = [](double v) { return v >= 0 ? JsonNumber(v) : "null"; };
+  // (idle_heap_bytes is set in the first echo cell only.)
   return absl::StrCat(
       ", \"server_cpu_ns_per_round_trip\": ", JsonNumber(r.median_server_cpu_ns),
       ", \"server_cpu_ratio_raw_epoll\": ", JsonNumber(r.server_cpu_ratio_raw_epoll),
       ", \"repetitions_server_cpu_ns\": [", absl::StrJoin(cpu, ", "), "]",
       ", \"syscalls_per_round_trip\": ", counted(r.counts.syscalls),
       ", \"syscalls_by_name\": {", absl::StrJoin(calls, ", "), "}",
-      ", \"instructions_per_round_trip\": ", counted(r.counts.instructions));
+      ", \"instructions_per_round_trip\": ", counted(r.counts.instructions),
+      ", \"idle_heap_bytes_per_connection\": ", counted(r.counts.idle_heap_bytes));
 }
 
 }  // namespace asycamore::compare
