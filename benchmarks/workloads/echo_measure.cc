@@ -275,6 +275,29 @@ class EchoClient {
   char buffer_[64 * 1024];
 };
 
+// Listens, starts the server (standard output on `stdout_fd` unless it
+// is -1), runs drive(server, port), whose client must have closed every
+// connection when it returns (the server's cue to exit), and waits for the
+// server to exit. The first failure is the one returned.
+template <typename T, typename Drive>
+absl::StatusOr<T> WithServer(const std::vector<std::string>& argv,
+                             int stdout_fd, Drive drive) {
+  int listen_fd = -1;
+  std::uint16_t port = 0;
+  if (absl::Status s = Listen(listen_fd, port); !s.ok()) {
+    if (listen_fd >= 0) ::close(listen_fd);
+    return s;
+  }
+  const pid_t server = StartServer(argv, listen_fd, stdout_fd);
+  ::close(listen_fd);
+  if (server < 0) return Errno("fork");
+  absl::StatusOr<T> result = drive(server, port);
+  absl::Status exited = AwaitServer(server, argv);
+  if (!result.ok()) return result.status();
+  if (!exited.ok()) return exited;
+  return result;
+}
+
 // Asks the server for its heap in use (SIGUSR1) and reads the answer.
 absl::StatusOr<double> ReadServerHeap(pid_t server, int answers) {
   if (::kill(server, SIGUSR1) != 0) return Errno("kill");
@@ -304,45 +327,29 @@ absl::StatusOr<double> MeasureEchoIdleHeap(
     return absl::InvalidArgumentError(
         "MeasureEchoIdleHeap: needs a server command and 0 < from < to");
   }
-  int listen_fd = -1;
-  std::uint16_t port = 0;
-  if (absl::Status s = Listen(listen_fd, port); !s.ok()) {
-    if (listen_fd >= 0) ::close(listen_fd);
-    return s;
-  }
   int answers[2];
-  if (::pipe2(answers, O_CLOEXEC) != 0) {
-    ::close(listen_fd);
-    return Errno("pipe2");
-  }
-  const pid_t server = StartServer(server_argv, listen_fd, answers[1]);
-  ::close(listen_fd);
-  ::close(answers[1]);
-  if (server < 0) {
-    ::close(answers[0]);
-    return Errno("fork");
-  }
-  absl::StatusOr<double> per_connection;
-  {
-    EchoClient client(EchoPlan{.connections = from, .bytes = 64}, server,
-                      /*reset_on_close=*/true);
-    absl::StatusOr<double> before, after;
-    absl::Status s = client.Connect(port, from);
-    if (s.ok()) s = client.RoundTripOnNewest();
-    if (s.ok()) before = ReadServerHeap(server, answers[0]);
-    if (s.ok()) s = before.status();
-    if (s.ok()) s = client.Connect(port, to - from);
-    if (s.ok()) s = client.RoundTripOnNewest();
-    if (s.ok()) after = ReadServerHeap(server, answers[0]);
-    if (s.ok()) s = after.status();
-    per_connection = s.ok() ? absl::StatusOr<double>((*after - *before) /
-                                                     static_cast<double>(to - from))
-                            : absl::StatusOr<double>(s);
-  }
+  if (::pipe2(answers, O_CLOEXEC) != 0) return Errno("pipe2");
+  absl::StatusOr<double> per_connection = WithServer<double>(
+      server_argv, answers[1],
+      [&](pid_t server, std::uint16_t port) -> absl::StatusOr<double> {
+        ::close(answers[1]);  // the server's copy is its standard output
+        answers[1] = -1;
+        EchoClient client(EchoPlan{.connections = from, .bytes = 64}, server,
+                          /*reset_on_close=*/true);
+        absl::StatusOr<double> before, after;
+        absl::Status s = client.Connect(port, from);
+        if (s.ok()) s = client.RoundTripOnNewest();
+        if (s.ok()) before = ReadServerHeap(server, answers[0]);
+        if (s.ok()) s = before.status();
+        if (s.ok()) s = client.Connect(port, to - from);
+        if (s.ok()) s = client.RoundTripOnNewest();
+        if (s.ok()) after = ReadServerHeap(server, answers[0]);
+        if (s.ok()) s = after.status();
+        if (!s.ok()) return s;
+        return (*after - *before) / static_cast<double>(to - from);
+      });
   ::close(answers[0]);
-  absl::Status exited = AwaitServer(server, server_argv);
-  if (!per_connection.ok()) return per_connection.status();
-  if (!exited.ok()) return exited;
+  if (answers[1] >= 0) ::close(answers[1]);  // the server never started
   return per_connection;
 }
 
@@ -353,27 +360,13 @@ absl::StatusOr<EchoMeasurement> MeasureEcho(
     return absl::InvalidArgumentError(
         "MeasureEcho: needs a server command, connections and bytes");
   }
-  int listen_fd = -1;
-  std::uint16_t port = 0;
-  if (absl::Status s = Listen(listen_fd, port); !s.ok()) {
-    if (listen_fd >= 0) ::close(listen_fd);
-    return s;
-  }
-  const pid_t server = StartServer(server_argv, listen_fd);
-  ::close(listen_fd);
-  if (server < 0) return Errno("fork");
-  absl::StatusOr<EchoMeasurement> measured;
-  {
-    // Destroying the client closes its connections: the server's cue to exit.
-    auto client = std::make_unique<EchoClient>(plan, server);
-    absl::Status connected = client->Connect(port);
-    measured = connected.ok() ? client->Run(budget)
-                              : absl::StatusOr<EchoMeasurement>(connected);
-  }
-  absl::Status exited = AwaitServer(server, server_argv);
-  if (!measured.ok()) return measured.status();
-  if (!exited.ok()) return exited;
-  return measured;
+  return WithServer<EchoMeasurement>(
+      server_argv, -1,
+      [&](pid_t server, std::uint16_t port) -> absl::StatusOr<EchoMeasurement> {
+        auto client = std::make_unique<EchoClient>(plan, server);
+        if (absl::Status s = client->Connect(port); !s.ok()) return s;
+        return client->Run(budget);
+      });
 }
 
 }  // namespace asycamore::bench
