@@ -25,25 +25,39 @@ using report::LinearAxis;
 using report::TickNs;
 using report::XmlEscape;
 
+namespace {
+
+// Returns whether any cell is a chain or idle one (echo has tables of its
+// own, echo_report.cc).
+bool HasLoopCells(const std::vector<Cell>& cells) {
+  return std::any_of(cells.begin(), cells.end(), [](const Cell& cell) {
+    return cell.shape != bench::Shape::kEcho;
+  });
+}
+
+}  // namespace
+
 std::string FormatTable(const Settings& settings, const Machine& machine,
                         const std::vector<Cell>& cells) {
   std::string out;
   absl::StrAppend(&out, "machine: ", report::MachineSummary(machine), "\n");
   absl::StrAppend(&out, "load average: ", machine.load_before, " (start), ",
                   machine.load_after, " (end)\n");
-  absl::StrAppendFormat(
-      &out,
-      "each figure: median of %d repetitions, implementations interleaved "
-      "(forward, reverse, ...); ratios are medians of side-by-side pairs; "
-      "IQR: interquartile range / median; "
-      "ns/event on the %s\n\n",
-      settings.repetitions,
-      settings.time_base == bench::TimeBase::kThreadCpu
-          ? "loop thread's CPU time (--clock=cpu)"
-          : "wall clock (--clock=wall)");
-  absl::StrAppendFormat(&out, "%-6s %6s %4s  %-10s %10s %10s %10s %10s %7s %9s\n",
-                        "shape", "N", "A", "impl", "ns/event", "events/s",
-                        "x raw_epoll", "x raw_poll", "IQR", "allocs/ev");
+  if (HasLoopCells(cells)) {
+    absl::StrAppendFormat(
+        &out,
+        "each figure: median of %d repetitions, implementations interleaved "
+        "(forward, reverse, ...); ratios are medians of side-by-side pairs; "
+        "IQR: interquartile range / median; "
+        "ns/event on the %s\n\n",
+        settings.repetitions,
+        settings.time_base == bench::TimeBase::kThreadCpu
+            ? "loop thread's CPU time (--clock=cpu)"
+            : "wall clock (--clock=wall)");
+    absl::StrAppendFormat(&out, "%-6s %6s %4s  %-10s %10s %10s %10s %10s %7s %9s\n",
+                          "shape", "N", "A", "impl", "ns/event", "events/s",
+                          "x raw_epoll", "x raw_poll", "IQR", "allocs/ev");
+  }
   std::vector<std::string> notes;
   for (const Cell& cell : cells) {
     if (!cell.note.empty()) notes.push_back(cell.note);
@@ -164,9 +178,7 @@ std::string FormatJson(const Settings& settings, const Machine& machine,
 
 std::string FormatMarkdown(const Settings& settings, const Machine& machine,
                            const std::vector<Cell>& cells) {
-  if (std::none_of(cells.begin(), cells.end(), [](const Cell& cell) {
-        return cell.shape != bench::Shape::kEcho;
-      })) {
+  if (!HasLoopCells(cells)) {
     return absl::StrCat("Machine: ", report::MachineSummary(machine),
                         "; load average ", machine.load_before, " (start), ",
                         machine.load_after, " (end); ", machine.date, ".\n",
