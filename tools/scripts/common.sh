@@ -34,6 +34,20 @@ help_first() {
   done
 }
 
+# Splits every "--option=value" argument into "--option" "value" and leaves
+# the result in split_args, so that a script parses one form:
+#   split_option_values "$@"; set -- "${split_args[@]}"
+split_option_values() {
+  split_args=()
+  local arg
+  for arg in "$@"; do
+    case "${arg}" in
+      --*=*) split_args+=("${arg%%=*}" "${arg#*=}") ;;
+      *) split_args+=("${arg}") ;;
+    esac
+  done
+}
+
 bad_option() {
   echo "$(basename "$0"): $*" >&2
   echo >&2

@@ -25,7 +25,7 @@ connection. Builds linux-release first (installing what is missing).
 Output: the table on stdout; <out-dir>/compare.{md,json} (every repetition),
 <out-dir>/echo-counts/ (the strace and callgrind files).
 
-Options:
+Options (--option VALUE or --option=VALUE):
   --connections LIST   connection counts (default 10,100)
   --repetitions N      interleaved repetitions (default 21)
   --time-ms MS         timed part of one run (default 100)
@@ -44,6 +44,8 @@ HELP
 
 # --help comes first, before anything is installed or built.
 help_first "$@"
+split_option_values "$@"
+set -- "${split_args[@]}"
 
 connections=10,100
 repetitions=21

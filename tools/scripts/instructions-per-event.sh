@@ -24,7 +24,7 @@ prints them with their ratio to raw_epoll. Builds linux-release first
 (installing what is missing). Output: the table on stdout and in
 <out-dir>/instructions.md, callgrind's dumps in <out-dir>/callgrind/.
 
-Options:
+Options (--option VALUE or --option=VALUE):
   --sizes LIST       chain socket pairs N (default 100,1000)
   --actives LIST     active chains A (default 1,100)
   --backends LIST    implementations, as asycamore_compare --backends takes
@@ -39,6 +39,8 @@ HELP
 
 # --help comes first, before anything is installed or built.
 help_first "$@"
+split_option_values "$@"
+set -- "${split_args[@]}"
 
 sizes=100,1000
 actives=1,100
