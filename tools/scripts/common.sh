@@ -81,6 +81,7 @@ apt_get() {
 build_release_targets() {
   "${ASYCAMORE_REPO_ROOT}/tools/scripts/install-linux-deps.sh"
   local preset=linux-release
+  # shellcheck disable=SC2034  # read by the caller
   build_dir="${ASYCAMORE_REPO_ROOT}/build/${preset}"
   log "configuring and building ${preset} ($*)"
   (cd "${ASYCAMORE_REPO_ROOT}" && cmake --preset "${preset}" >/dev/null &&
