@@ -20,6 +20,9 @@ packages=(
   # Peers for the backend comparison (optional at build time, installed so
   # that the comparison always includes them).
   libevent-dev libuv1-dev
+  # Counting for the echo and instruction figures (echo-figures.sh,
+  # instructions-per-event.sh): system calls and user-space instructions.
+  strace valgrind
   # The Relacy model checker (header-only) for WakeFlag's memory ordering.
   relacy-dev
 )
