@@ -11,20 +11,21 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "absl/time/time.h"
 #include "asycamore/backend_registry.h"
+#include "cli/program_exit.h"
 #include "http_server.h"
 #include "httpd_options.h"
-#include "program/exit_status.h"
 
 namespace {
 
 constexpr const char* kProgram = "asycamore-httpd";
 
 int Fail(const absl::Status& status) {
-  return asycamore::program::Fail(kProgram, status);
+  return asycamore::cli::Fail(kProgram, status);
 }
 
 }  // namespace
@@ -32,10 +33,10 @@ int Fail(const absl::Status& status) {
 int main(int argc, char** argv) {
   using namespace asycamore;
   absl::StatusOr<HttpdCommandLine> line = ParseHttpdCommandLine(argc, argv);
-  if (!line.ok()) {
-    return program::BadCommandLine(kProgram, line.status(), HttpdUsage());
+  if (std::optional<int> end =
+          cli::EndAfterParsing(kProgram, line, HttpdUsage)) {
+    return *end;
   }
-  if (line->help) return program::PrintUsage(HttpdUsage());
 
   // Signals first: one that arrives while the server starts is not lost.
   absl::StatusOr<std::unique_ptr<EventLoop>> control =

@@ -11,16 +11,17 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_join.h"
 #include "address_probe.h"
+#include "cli/program_exit.h"
 #include "load_engine.h"
 #include "load_options.h"
 #include "load_report.h"
 #include "load_request.h"
-#include "program/exit_status.h"
 #include "progress.h"
 #include "report/files.h"
 #include "report/machine.h"
@@ -31,7 +32,7 @@ namespace {
 constexpr const char* kProgram = "asycamore-load";
 
 int Fail(const absl::Status& status) {
-  return asycamore::program::Fail(kProgram, status);
+  return asycamore::cli::Fail(kProgram, status);
 }
 
 }  // namespace
@@ -39,10 +40,10 @@ int Fail(const absl::Status& status) {
 int main(int argc, char** argv) {
   using namespace asycamore;
   absl::StatusOr<LoadOptions> options = ParseLoadCommandLine(argc, argv);
-  if (!options.ok()) {
-    return program::BadCommandLine(kProgram, options.status(), LoadUsage());
+  if (std::optional<int> end =
+          cli::EndAfterParsing(kProgram, options, LoadUsage)) {
+    return *end;
   }
-  if (options->help) return program::PrintUsage(LoadUsage());
 
   absl::StatusOr<std::vector<SocketAddress>> addresses =
       ResolveHost(options->url.host, options->url.port);
