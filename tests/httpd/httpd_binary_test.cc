@@ -2,17 +2,10 @@
 // SIGTERM shutdown under load (stop accepting, finish the answers owed,
 // exit 0). Its output goes to files named after the test, since ctest runs
 // tests in parallel.
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <fstream>
 #include <memory>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,137 +13,66 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "httpd_client.h"
-
-extern char** environ;
+#include "support/child_process.h"
 
 namespace asycamore {
 namespace {
 
+using testing::ChildOutcome;
+using testing::ChildProcess;
 using testing::ParseAnswers;
 using testing::ParsedAnswers;
 using testing::RawClient;
+using testing::RunChild;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+// Returns the port of the "listening on" line, or 0 when none comes.
+std::uint16_t WaitForPort(const ChildProcess& httpd) {
+  const std::regex line("listening on http://127\\.0\\.0\\.1:([0-9]+)/");
+  std::uint16_t port = 0;
+  httpd.WaitForOut([&](const std::string& out) {
+    std::smatch match;
+    if (!std::regex_search(out, match, line)) return false;
+    port = static_cast<std::uint16_t>(std::stoi(match[1]));
+    return true;
+  }, absl::Seconds(10));
+  return port;
 }
 
-class Httpd {
- public:
-  explicit Httpd(const std::vector<std::string>& args) {
-    const std::string base =
-        ::testing::TempDir() + "httpd_binary_" +
-        ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    out_path_ = base + "_out";
-    err_path_ = base + "_err";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO,
-                                     out_path_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO,
-                                     err_path_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    std::vector<std::string> all = {ASYCAMORE_HTTPD_BINARY};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    EXPECT_EQ(posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(),
-                          environ),
-              0);
-    posix_spawn_file_actions_destroy(&actions);
-  }
-
-  ~Httpd() {
-    if (pid_ > 0 && status_ < 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  // Returns the port from the "listening on" line, or 0 after 10 s.
-  std::uint16_t WaitForPort() {
-    const std::regex line("listening on http://127\\.0\\.0\\.1:([0-9]+)/");
-    const absl::Time deadline = absl::Now() + absl::Seconds(10);
-    while (absl::Now() < deadline) {
-      std::smatch match;
-      const std::string out = ReadAll(out_path_);
-      if (std::regex_search(out, match, line)) {
-        return static_cast<std::uint16_t>(std::stoi(match[1]));
-      }
-      if (Exited(absl::ZeroDuration())) return 0;
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-    return 0;
-  }
-
-  // Waits for the exit for `timeout` at most; true once it exited.
-  bool Exited(absl::Duration timeout) {
-    const absl::Time deadline = absl::Now() + timeout;
-    do {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        status_ = status;
-        return true;
-      }
-      absl::SleepFor(absl::Milliseconds(5));
-    } while (absl::Now() < deadline);
-    return false;
-  }
-
-  int exit_code() const {
-    return status_ >= 0 && WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
-  }
-  pid_t pid() const { return pid_; }
-  std::string out() const { return ReadAll(out_path_); }
-  std::string err() const { return ReadAll(err_path_); }
-
- private:
-  pid_t pid_ = -1;
-  int status_ = -1;
-  std::string out_path_;
-  std::string err_path_;
-};
-
 TEST(HttpdBinary, HelpPrintsTheUsageAndExitsZero) {
-  Httpd httpd({"--help"});
-  ASSERT_TRUE(httpd.Exited(absl::Seconds(10)));
-  EXPECT_EQ(httpd.exit_code(), 0);
-  EXPECT_NE(httpd.out().find("Usage: asycamore-httpd"), std::string::npos);
+  const ChildOutcome outcome = RunChild(ASYCAMORE_HTTPD_BINARY, {"--help"});
+  EXPECT_EQ(outcome.exit_status, 0);
+  EXPECT_NE(outcome.out.find("Usage: asycamore-httpd"), std::string::npos);
 }
 
 TEST(HttpdBinary, BadFlagExitsTwoWithTheUsage) {
-  Httpd httpd({"--threads", "none"});
-  ASSERT_TRUE(httpd.Exited(absl::Seconds(10)));
-  EXPECT_EQ(httpd.exit_code(), 2);
-  EXPECT_NE(httpd.err().find("--threads 'none'"), std::string::npos);
-  EXPECT_NE(httpd.err().find("Usage: asycamore-httpd"), std::string::npos);
+  const ChildOutcome outcome =
+      RunChild(ASYCAMORE_HTTPD_BINARY, {"--threads", "none"});
+  EXPECT_EQ(outcome.exit_status, 2);
+  EXPECT_NE(outcome.err.find("--threads 'none'"), std::string::npos);
+  EXPECT_NE(outcome.err.find("Usage: asycamore-httpd"), std::string::npos);
 }
 
 TEST(HttpdBinary, PortInUseExitsOneNamingTheAddress) {
-  Httpd first({"--port", "0"});
-  const std::uint16_t port = first.WaitForPort();
+  ChildProcess first(ASYCAMORE_HTTPD_BINARY, {"--port", "0"});
+  const std::uint16_t port = WaitForPort(first);
   ASSERT_NE(port, 0) << first.err();
-  Httpd second({"--port", std::to_string(port)});
-  ASSERT_TRUE(second.Exited(absl::Seconds(10)));
-  EXPECT_EQ(second.exit_code(), 1);
-  EXPECT_NE(second.err().find(absl::StrCat("127.0.0.1\", ", port)),
+  const ChildOutcome second =
+      RunChild(ASYCAMORE_HTTPD_BINARY, {"--port", std::to_string(port)});
+  EXPECT_EQ(second.exit_status, 1);
+  EXPECT_NE(second.err.find(absl::StrCat("127.0.0.1\", ", port)),
             std::string::npos)
-      << second.err();
-  ::kill(first.pid(), SIGTERM);
-  ASSERT_TRUE(first.Exited(absl::Seconds(15)));
-  EXPECT_EQ(first.exit_code(), 0);
+      << second.err;
+  first.Signal(SIGTERM);
+  EXPECT_EQ(first.Wait().exit_status, 0);
 }
 
 // Under load, SIGTERM must neither cut an answer short nor lose one the
 // server began: every connection ends at an answer's boundary, a large
 // answer still being sent arrives whole, and the exit status is 0.
 TEST(HttpdBinary, SigtermDuringLoadFinishesInFlightAnswersAndExitsZero) {
-  Httpd httpd({"--port", "0", "--threads", "2", "--drain-timeout", "10s"});
-  const std::uint16_t port = httpd.WaitForPort();
+  ChildProcess httpd(ASYCAMORE_HTTPD_BINARY,
+                     {"--port", "0", "--threads", "2", "--drain-timeout", "10s"});
+  const std::uint16_t port = WaitForPort(httpd);
   ASSERT_NE(port, 0) << httpd.err();
 
   // A large echo the client does not read yet: most of it is queued in
@@ -171,7 +93,7 @@ TEST(HttpdBinary, SigtermDuringLoadFinishesInFlightAnswersAndExitsZero) {
     ASSERT_EQ(clients.back()->ReadAnswers(1).answers.size(), 1u);
   }
   for (auto& client : clients) client->Send(batch);
-  ASSERT_EQ(::kill(httpd.pid(), SIGTERM), 0);
+  httpd.Signal(SIGTERM);
 
   for (auto& client : clients) {
     const ParsedAnswers parsed = ParseAnswers(client->ReadUntilEnd());
@@ -186,8 +108,9 @@ TEST(HttpdBinary, SigtermDuringLoadFinishesInFlightAnswersAndExitsZero) {
   ASSERT_EQ(echoed.answers.size(), 1u);
   EXPECT_EQ(echoed.answers[0].body.size(), big.size());
   echo.reset();
-  ASSERT_TRUE(httpd.Exited(absl::Seconds(20))) << "no exit after SIGTERM";
-  EXPECT_EQ(httpd.exit_code(), 0) << httpd.err();
+  // Bounded by the drain timeout (and, should it hang, by ctest's).
+  const ChildOutcome outcome = httpd.Wait();
+  EXPECT_EQ(outcome.exit_status, 0) << outcome.err;
 }
 
 }  // namespace
