@@ -18,8 +18,7 @@
 //     TIME_WAIT does not block a new bind on Windows, which is what
 //     SO_REUSEADDR is for on POSIX.
 //   - Gathered writes are one WSASend with a WSABUF array.
-#include "asycamore/native_socket.h"  // first: it sets NOMINMAX and
-                                      // WIN32_LEAN_AND_MEAN before <windows.h>
+#include "asycamore/native_socket.h"
 
 #include <winsock2.h>
 #include <ws2tcpip.h>

@@ -50,6 +50,7 @@
 #include "absl/time/time.h"
 #include "asycamore/event.h"
 #include "asycamore/event_loop.h"
+#include "asycamore/export.h"
 #include "asycamore/native_socket.h"
 #include "asycamore/system_error.h"
 #include "asycamore/tcpsocket/owned_socket.h"
@@ -89,7 +90,7 @@ struct AcceptStats {
   std::uint64_t errors = 0;            // other accept failures
 };
 
-class AcceptingSocket : public DispatchTarget {
+class ASYCAMORE_TCPSOCKET_API AcceptingSocket : public DispatchTarget {
  public:
   // Adopts a bound, listening, nonblocking socket (ListenTcp makes one).
   AcceptingSocket(OwnedSocket listener, SocketAddress local_address);
@@ -164,6 +165,7 @@ class AcceptingSocket : public DispatchTarget {
 // with `backlog`. A port outside 0..kMaxPort is refused, not cut to 16 bits.
 // Errors name the call and the input, e.g.
 // `ListenTcp("127.0.0.1", 8080, 128): bind: Address already in use`.
+ASYCAMORE_TCPSOCKET_API
 absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(std::string_view ip,
                                                            int port,
                                                            int backlog);
@@ -189,6 +191,7 @@ struct AcceptResult {
 // `connection_closer`, adopts it into `server_state` and watches it for
 // reading. AcceptingSocket calls this for each readiness event; call it
 // directly only to drive accepting yourself.
+ASYCAMORE_TCPSOCKET_API
 AcceptResult ServerAccept(AcceptingSocket& server_state,
                           ConnectionFactory& connection_factory,
                           ConnectionCloser connection_closer);
