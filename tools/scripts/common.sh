@@ -37,3 +37,36 @@ apt_get() {
   as_root env DEBIAN_FRONTEND=noninteractive \
     apt-get -q -o DPkg::Lock::Timeout=600 "$@"
 }
+
+# The running script, by a path that survives the scripts' `cd`.
+ASYCAMORE_SCRIPT="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+readonly ASYCAMORE_SCRIPT
+
+# Prints the comment block under the running script's shebang -- what it
+# does, its usage, lanes or flags, outputs -- as the script's --help.
+script_usage() {
+  awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' \
+    "${ASYCAMORE_SCRIPT}"
+}
+
+# Prints the usage and exits 0 when -h or --help is among the arguments.
+# Scripts call it first, before they install or build anything.
+exit_on_help() {
+  local arg
+  for arg in "$@"; do
+    case "${arg}" in
+      -h | --help)
+        script_usage
+        exit 0
+        ;;
+    esac
+  done
+}
+
+# Prints the reason, then the usage, on stderr and exits 2 (a bad argument).
+usage_error() {
+  echo "$(basename "$0"): error: $*" >&2
+  echo >&2
+  script_usage >&2
+  exit 2
+}
