@@ -34,7 +34,6 @@ set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-exit_on_help "$@"
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="${ASYCAMORE_REPO_ROOT}"
@@ -56,10 +55,13 @@ readonly stamp="${prefix}/.asycamore-deps-stamp"
 readonly owner_mark="${prefix}/.asycamore-deps-prefix"
 
 force=0
-case "$#:${1:-}" in
-  0:) ;;
-  1:--force) force=1 ;;
-  *) usage_error "unknown arguments: $*" ;;
+case "${1:-}" in
+  "") ;;
+  --force) force=1 ;;
+  *)
+    echo "usage: build-windows-deps.sh [--force]" >&2
+    exit 2
+    ;;
 esac
 
 # Prints the source version of the package that an installed binary package
