@@ -3,6 +3,8 @@
 # asycamore::backends, asycamore::tcpsocket, asycamore::http (when built)
 # and the umbrella asycamore::asycamore. The backends' and the layers'
 # private headers (backends/support, core/internal, */src) are not installed.
+# Also asycamore.pc (AsycamorePkgConfig.cmake) and, for the top-level
+# project, CPack (AsycamorePackage.cmake).
 include(CMakePackageConfigHelpers)
 
 get_property(_asycamore_layers GLOBAL PROPERTY ASYCAMORE_LAYERS)
@@ -26,6 +28,8 @@ configure_package_config_file(
   ${PROJECT_SOURCE_DIR}/cmake/asycamoreConfig.cmake.in
   ${PROJECT_BINARY_DIR}/asycamoreConfig.cmake
   INSTALL_DESTINATION ${_asycamore_cmake_dir})
+# While asycamore is 0.x a minor release may break the API: 0.1.x satisfies
+# find_package(asycamore 0.1), no 0.2 does.
 write_basic_package_version_file(
   ${PROJECT_BINARY_DIR}/asycamoreConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
@@ -33,3 +37,8 @@ install(FILES
   ${PROJECT_BINARY_DIR}/asycamoreConfig.cmake
   ${PROJECT_BINARY_DIR}/asycamoreConfigVersion.cmake
   DESTINATION ${_asycamore_cmake_dir})
+
+include(AsycamorePkgConfig)
+if(PROJECT_IS_TOP_LEVEL)
+  include(AsycamorePackage)
+endif()

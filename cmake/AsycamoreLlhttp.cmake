@@ -95,8 +95,9 @@ macro(asycamore_add_llhttp)
     C_STANDARD_REQUIRED ON
     C_EXTENSIONS OFF
     # Compiled into asycamore_http, which a consumer may link into a
-    # shared library.
-    POSITION_INDEPENDENT_CODE ON)
+    # shared library; and none of its symbols leaves a shared asycamore_http.
+    POSITION_INDEPENDENT_CODE ON
+    C_VISIBILITY_PRESET hidden)
   # Third-party code: its warnings are not ours to fix, and never errors.
   if(MSVC)
     target_compile_options(asycamore_llhttp PRIVATE /w)

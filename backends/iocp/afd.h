@@ -10,8 +10,7 @@
 #ifndef ASYCAMORE_BACKENDS_IOCP_AFD_H_
 #define ASYCAMORE_BACKENDS_IOCP_AFD_H_
 
-#include "asycamore/native_socket.h"  // first: it sets NOMINMAX and
-                                      // WIN32_LEAN_AND_MEAN before <windows.h>
+#include "asycamore/native_socket.h"
 
 #include <winsock2.h>
 #include <windows.h>

@@ -38,8 +38,7 @@
 //    for socket calls, and the backends do not depend on it): WSAENOTSOCK
 //    from select (a registered socket was closed, see above) and WSAEINTR
 //    (an empty wait). Every other failure is returned as a status.
-#include "asycamore/native_socket.h"  // first: it sets NOMINMAX and
-                                      // WIN32_LEAN_AND_MEAN before <windows.h>
+#include "asycamore/native_socket.h"
 
 #include <winsock2.h>
 

@@ -10,8 +10,6 @@
 #include "read_buffer.h"
 
 #ifdef _WIN32
-#include "asycamore/native_socket.h"  // first: NOMINMAX, WIN32_LEAN_AND_MEAN
-
 #include <windows.h>
 #endif
 

@@ -18,22 +18,6 @@ die() {
   exit 1
 }
 
-# For scripts with options: the caller defines `usage` (prints the help).
-# help_first "$@" prints it and exits 0 when any argument asks for help,
-# before anything is installed or built; bad_option exits 2 with a message
-# and the usage on stderr.
-help_first() {
-  local arg
-  for arg in "$@"; do
-    case "${arg}" in
-      -h | --help)
-        usage
-        exit 0
-        ;;
-    esac
-  done
-}
-
 # Splits every "--option=value" argument into "--option" "value" and leaves
 # the result in split_args, so that a script parses one form:
 #   split_option_values "$@"; set -- "${split_args[@]}"
@@ -46,13 +30,6 @@ split_option_values() {
       *) split_args+=("${arg}") ;;
     esac
   done
-}
-
-bad_option() {
-  echo "$(basename "$0"): $*" >&2
-  echo >&2
-  usage >&2
-  exit 2
 }
 
 # Runs a command as root: directly when we are root (CI runs as root), through
@@ -86,4 +63,42 @@ build_release_targets() {
   log "configuring and building ${preset} ($*)"
   (cd "${ASYCAMORE_REPO_ROOT}" && cmake --preset "${preset}" >/dev/null &&
     cmake --build --preset "${preset}" --parallel 2 --target "$@")
+}
+
+# The running script, by a path that survives the scripts' `cd`.
+ASYCAMORE_SCRIPT="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+readonly ASYCAMORE_SCRIPT
+
+# Prints the script's --help: its own `usage` function where it defines one
+# (scripts whose help has computed parts), else the comment block under its
+# shebang -- what it does, its usage, lanes or flags, outputs.
+script_usage() {
+  if declare -F usage >/dev/null; then
+    usage
+    return
+  fi
+  awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' \
+    "${ASYCAMORE_SCRIPT}"
+}
+
+# Prints the usage and exits 0 when -h or --help is among the arguments.
+# Scripts call it first, before they install or build anything.
+exit_on_help() {
+  local arg
+  for arg in "$@"; do
+    case "${arg}" in
+      -h | --help)
+        script_usage
+        exit 0
+        ;;
+    esac
+  done
+}
+
+# Prints the reason, then the usage, on stderr and exits 2 (a bad argument).
+usage_error() {
+  echo "$(basename "$0"): error: $*" >&2
+  echo >&2
+  script_usage >&2
+  exit 2
 }

@@ -63,7 +63,7 @@ EOF
 }
 
 # --help comes first, before anything is installed or built.
-help_first "$@"
+exit_on_help "$@"
 
 smoke=0
 duration=3
@@ -96,11 +96,11 @@ while (($# > 0)); do
     --duration | --repetitions | --connections | --threads | --depths | \
       --server | --server-threads | --server-cpus | --generator-cpus | \
       --out-dir | --preset)
-      (($# >= 2)) || bad_option "${option} needs a value"
+      (($# >= 2)) || usage_error "${option} needs a value"
       value="$2"
       shift 2
       ;;
-    *) bad_option "unknown option '${option}'" ;;
+    *) usage_error "unknown option '${option}'" ;;
   esac
   case "${option}" in
     --duration) duration="${value}" ;;
@@ -114,7 +114,7 @@ while (($# > 0)); do
     --generator-cpus) generator_cpus="${value}" ;;
     --out-dir) out_dir="${value}" ;;
     --preset) preset="${value}" ;;
-    *) bad_option "unknown option '${option}'" ;;
+    *) usage_error "unknown option '${option}'" ;;
   esac
   given["${option}"]=1
 done
@@ -125,25 +125,25 @@ if ((smoke)); then
   [[ -n "${given[--connections]:-}" ]] || connections=8
 fi
 
-positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || bad_option "$1 '$2' is not a positive whole number"; }
+positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage_error "$1 '$2' is not a positive whole number"; }
 positive --duration "${duration}"
 positive --repetitions "${repetitions}"
 positive --connections "${connections}"
 positive --threads "${threads}"
 ((connections >= threads)) ||
-  bad_option "--connections ${connections} is fewer than --threads ${threads}"
+  usage_error "--connections ${connections} is fewer than --threads ${threads}"
 IFS=, read -r -a depth_list <<<"${depths}"
-((${#depth_list[@]} > 0)) || bad_option "--depths is empty"
+((${#depth_list[@]} > 0)) || usage_error "--depths is empty"
 for depth in "${depth_list[@]}"; do positive --depths "${depth}"; done
 case "${server}" in
   nginx) servers=(nginx) ;;
   asycamore-httpd) servers=(asycamore-httpd) ;;
   both) servers=(nginx asycamore-httpd) ;;
-  *) bad_option "--server '${server}' is not nginx, asycamore-httpd or both" ;;
+  *) usage_error "--server '${server}' is not nginx, asycamore-httpd or both" ;;
 esac
 cpu_list='^[0-9]+([-,][0-9]+)*$'
-[[ "${server_cpus}" =~ ${cpu_list} ]] || bad_option "--server-cpus '${server_cpus}' is not a CPU list (1 or 2-3 or 1,3)"
-[[ "${generator_cpus}" =~ ${cpu_list} ]] || bad_option "--generator-cpus '${generator_cpus}' is not a CPU list"
+[[ "${server_cpus}" =~ ${cpu_list} ]] || usage_error "--server-cpus '${server_cpus}' is not a CPU list (1 or 2-3 or 1,3)"
+[[ "${generator_cpus}" =~ ${cpu_list} ]] || usage_error "--generator-cpus '${generator_cpus}' is not a CPU list"
 # The number of CPUs a taskset list names ("2-3,5" is 3).
 cpu_count() {
   local count=0 part

@@ -43,7 +43,7 @@ HELP
 }
 
 # --help comes first, before anything is installed or built.
-help_first "$@"
+exit_on_help "$@"
 split_option_values "$@"
 set -- "${split_args[@]}"
 
@@ -61,7 +61,7 @@ while (($# > 0)); do
       shift
       ;;
     --connections | --repetitions | --time-ms | --round-trips | --idle | --backends | --out-dir)
-      (($# >= 2)) || bad_option "$1 needs a value"
+      (($# >= 2)) || usage_error "$1 needs a value"
       case "$1" in
         --connections) connections=$2 ;;
         --repetitions) repetitions=$2 ;;
@@ -73,7 +73,7 @@ while (($# > 0)); do
       esac
       shift 2
       ;;
-    *) bad_option "unknown option '$1'" ;;
+    *) usage_error "unknown option '$1'" ;;
   esac
 done
 

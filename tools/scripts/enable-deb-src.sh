@@ -16,6 +16,8 @@ set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+exit_on_help "$@"
+(($# == 0)) || usage_error "takes no arguments (got: $*)"
 
 readonly APT_ETC="${ASYCAMORE_APT_ETC:-/etc/apt}" # overridable for testing
 readonly OUR_FILE_BASE="${APT_ETC}/sources.list.d/asycamore-deb-src"

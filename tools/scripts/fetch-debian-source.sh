@@ -28,10 +28,6 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly SCRIPT_DIR
 readonly STAMP_NAME=".asycamore-debian-version"
 
-usage() {
-  echo "usage: $(basename "$0") SOURCE [BINARY]" >&2
-  exit 2
-}
 
 # Prints the source version the installed BINARY was built from, or nothing.
 installed_source_version() {
@@ -52,7 +48,9 @@ apt_knows_source() {
 }
 
 main() {
-  (($# >= 1 && $# <= 2)) || usage
+  exit_on_help "$@"
+  (($# >= 1 && $# <= 2)) || usage_error "wants SOURCE [BINARY], got: $*"
+  [[ $1 != -* && ${2:-} != -* ]] || usage_error "unknown option in: $*"
   local source="$1" binary="${2:-}"
   local parent="${ASYCAMORE_DEPS_SRC_DIR:-${ASYCAMORE_REPO_ROOT}/build/deps/src}"
   local dest="${parent}/${source}"

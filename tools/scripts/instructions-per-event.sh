@@ -38,7 +38,7 @@ HELP
 }
 
 # --help comes first, before anything is installed or built.
-help_first "$@"
+exit_on_help "$@"
 split_option_values "$@"
 set -- "${split_args[@]}"
 
@@ -54,7 +54,7 @@ while (($# > 0)); do
       shift
       ;;
     --sizes | --actives | --backends | --out-dir)
-      (($# >= 2)) || bad_option "$1 needs a value"
+      (($# >= 2)) || usage_error "$1 needs a value"
       case "$1" in
         --sizes) sizes=$2 ;;
         --actives) actives=$2 ;;
@@ -63,7 +63,7 @@ while (($# > 0)); do
       esac
       shift 2
       ;;
-    *) bad_option "unknown option '$1'" ;;
+    *) usage_error "unknown option '$1'" ;;
   esac
 done
 

@@ -73,18 +73,11 @@ readonly prefix="${work}/install"
 readonly stamp="${prefix}/.asycamore-libkqueue-stamp"
 
 deps_only=0
-usage() { echo "usage: libkqueue-lane.sh [--deps-only]  (environment: see the script's header)"; }
-case "${1:-}" in
-  "") ;;
-  --deps-only) deps_only=1 ;;
-  -h | --help)
-    usage
-    exit 0
-    ;;
-  *)
-    usage >&2
-    exit 2
-    ;;
+exit_on_help "$@"
+case "$#:${1:-}" in
+  0:) ;;
+  1:--deps-only) deps_only=1 ;;
+  *) usage_error "unknown arguments: $*" ;;
 esac
 
 skip() {

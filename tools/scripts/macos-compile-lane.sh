@@ -63,10 +63,14 @@ install_llhttp_sources() {
 }
 
 main() {
+  exit_on_help "$@"
   local archs=("$@")
   ((${#archs[@]} > 0)) || archs=(x86_64 arm64)
   local arch
-  for arch in "${archs[@]}"; do macho_header "${arch}" >/dev/null; done
+  for arch in "${archs[@]}"; do
+    [[ ${arch} == x86_64 || ${arch} == arm64 ]] ||
+      usage_error "unknown architecture '${arch}' (x86_64, arm64)"
+  done
 
   "${SCRIPT_DIR}/install-zig.sh" >/dev/null
   "${SCRIPT_DIR}/fetch-debian-source.sh" abseil libabsl-dev >/dev/null

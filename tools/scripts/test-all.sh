@@ -2,9 +2,23 @@
 # The README's test command: installs what is missing, then builds and runs
 # every test lane this Linux machine can run. CI (.ci/run) calls exactly this.
 #
-# Usage: tools/scripts/test-all.sh [lane...]
-#   lanes: linux linux-asan linux-tsan linux-libkqueue linux-fuzz
-#   macos-compile windows-mingw (default: all of them, in that order)
+# Usage: tools/scripts/test-all.sh [-h|--help] [lane...]
+#   Lanes (default: all of them, in this order):
+#     linux            cmake --workflow --preset linux (every test, the
+#                      embedding tests of label `embedding` among them), then
+#                      compare-load.sh --smoke
+#     linux-asan       the same suites under ASan + UBSan (clang)
+#     linux-tsan       conformance, unit and multi-thread tests under TSan
+#     linux-libkqueue  the kqueue backend over libkqueue (libkqueue-lane.sh)
+#     linux-fuzz       each libFuzzer target for a short run (fuzz-lane.sh)
+#     macos-compile    compiled for macOS x86_64 and arm64 with zig, not run
+#     windows-mingw    cross-built with mingw-w64, tests run under Wine
+#   First installs the Debian packages that are missing
+#   (install-linux-deps.sh; each lane's own script installs the rest).
+#   Outputs: the build trees build/<preset>/ (test logs in
+#   build/<preset>/Testing/), build/linux/compare-load-smoke/; a line per
+#   lane with its time. Exit status 0 when every lane passed, 2 for an
+#   unknown lane or flag, otherwise the failing lane's.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
@@ -12,8 +26,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "${ASYCAMORE_REPO_ROOT}"
 
 all_lanes=(linux linux-asan linux-tsan linux-libkqueue linux-fuzz macos-compile windows-mingw)
+exit_on_help "$@"
 lanes=("$@")
 ((${#lanes[@]})) || lanes=("${all_lanes[@]}")
+# Every lane is checked before anything is installed or built.
+for lane in "${lanes[@]}"; do
+  [[ " ${all_lanes[*]} " == *" ${lane} "* ]] ||
+    usage_error "unknown lane '${lane}' (lanes: ${all_lanes[*]})"
+done
 
 # Each lane prints its own timing so a slow lane is easy to spot.
 run_lane() {
@@ -63,7 +83,7 @@ run_lane() {
       # Wine (not on Windows): see the README.
       "${ASYCAMORE_REPO_ROOT}/tools/scripts/windows-lane.sh"
       ;;
-    *) die "unknown lane '${lane}' (lanes: ${all_lanes[*]})" ;;
+    *) usage_error "unknown lane '${lane}'" ;;
   esac
   log "=== lane ${lane} passed in $((SECONDS - started)) s ==="
 }

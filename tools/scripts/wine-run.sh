@@ -30,6 +30,8 @@ set -euo pipefail
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "${script_dir}/../.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "${script_dir}/common.sh"
 
 wine_cmd="${WINE:-wine}"
 wineserver_cmd="${WINESERVER:-wineserver}"
@@ -89,10 +91,12 @@ prepare() {
   exec {fd}>&-
 }
 
+# Only the first argument is the script's: the rest are the program's.
 case "${1:-}" in
-  "")
-    echo "usage: wine-run.sh PROGRAM.exe [ARGS...] | --init | --shutdown" >&2
-    exit 2
+  "") usage_error "no program given" ;;
+  -h | --help)
+    script_usage
+    exit 0
     ;;
   --init)
     prepare
@@ -104,6 +108,7 @@ case "${1:-}" in
     "${wineserver_cmd}" -k </dev/null >/dev/null 2>&1 || true
     exit 0
     ;;
+  -*) usage_error "unknown option '$1'" ;;
 esac
 
 prepare

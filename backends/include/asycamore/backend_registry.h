@@ -19,6 +19,7 @@
 #include "asycamore/dispatcher.h"
 #include "asycamore/event_batch.h"
 #include "asycamore/event_loop.h"
+#include "asycamore/export.h"
 
 namespace asycamore {
 
@@ -37,26 +38,29 @@ struct BackendInfo {
 };
 
 // Returns the compiled backends, most preferred first.
-absl::Span<const BackendInfo> BuiltBackends();
+ASYCAMORE_BACKENDS_API absl::Span<const BackendInfo> BuiltBackends();
 
 // Returns the build's default backend.
-BackendKind DefaultBackend();
+ASYCAMORE_BACKENDS_API BackendKind DefaultBackend();
 
 // Returns the registry entry for `kind`, or an error if it was not built.
+ASYCAMORE_BACKENDS_API
 absl::StatusOr<const BackendInfo*> FindBackend(BackendKind kind);
 
 // Creates a dispatcher of the given kind. Fails if that backend was not
 // built, or cannot run here (the message says why).
+ASYCAMORE_BACKENDS_API
 absl::StatusOr<std::unique_ptr<Dispatcher>> CreateDispatcher(BackendKind kind);
 
 // Creates a dispatcher by name ("epoll", "poll", ...). An empty name picks
 // the build's default. An unknown or unbuilt name gets an error listing the
 // backends this build has.
+ASYCAMORE_BACKENDS_API
 absl::StatusOr<std::unique_ptr<Dispatcher>> CreateDispatcher(
     std::string_view name);
 
 // Returns the built backend names joined by ", " (for messages and usage).
-std::string BuiltBackendNames();
+ASYCAMORE_BACKENDS_API std::string BuiltBackendNames();
 
 struct EventLoopOptions {
   std::string backend = "";  // empty: the build's default backend
@@ -67,6 +71,7 @@ struct EventLoopOptions {
 //
 //   auto loop = asycamore::CreateEventLoop({.backend = "poll"});
 //   if (!loop.ok()) return loop.status();
+ASYCAMORE_BACKENDS_API
 absl::StatusOr<std::unique_ptr<EventLoop>> CreateEventLoop(
     const EventLoopOptions& options = {});
 

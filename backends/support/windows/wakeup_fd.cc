@@ -6,8 +6,7 @@
 //    address receives what it sends, so one socket does both ends.
 //  - No error value is compared: a send that fails because the buffer is
 //    full means a datagram is queued already, and the wait wakes anyway.
-#include "support/wakeup_fd.h"  // first: via native_socket.h it sets
-                                // NOMINMAX and WIN32_LEAN_AND_MEAN
+#include "support/wakeup_fd.h"
 
 #include <winsock2.h>
 #include <ws2tcpip.h>

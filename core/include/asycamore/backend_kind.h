@@ -6,6 +6,8 @@
 #include <optional>
 #include <string_view>
 
+#include "asycamore/export.h"
+
 namespace asycamore {
 
 enum class BackendKind {
@@ -24,10 +26,11 @@ inline constexpr std::array<BackendKind, 5> kAllBackendKinds = {
 
 // Returns the lower-case name used in flags, presets and test names:
 // "select", "poll", "epoll", "kqueue", "iocp".
-std::string_view BackendName(BackendKind kind);
+ASYCAMORE_CORE_API std::string_view BackendName(BackendKind kind);
 
 // Returns the kind with that name, or nullopt for a name asycamore does not
 // know at all (see backend_registry.h for what this build has).
+ASYCAMORE_CORE_API
 std::optional<BackendKind> BackendKindFromName(std::string_view name);
 
 }  // namespace asycamore

@@ -115,6 +115,7 @@
 #include "asycamore/backend_kind.h"
 #include "asycamore/event.h"
 #include "asycamore/event_batch.h"
+#include "asycamore/export.h"
 #include "asycamore/native_socket.h"
 
 #ifdef _WIN32
@@ -125,7 +126,7 @@
 
 namespace asycamore {
 
-class Dispatcher {
+class ASYCAMORE_CORE_API Dispatcher {
  public:
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;

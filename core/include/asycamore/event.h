@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "asycamore/export.h"
 #include "asycamore/native_socket.h"
 
 namespace asycamore {
@@ -39,7 +40,7 @@ constexpr bool IsValidInterest(Interest interest) {
 }
 
 // Returns "read", "write", "read|write" or "none" (for messages).
-const char* InterestName(Interest interest);
+ASYCAMORE_CORE_API const char* InterestName(Interest interest);
 
 // One socket's readiness, as reported by a dispatcher wait.
 //
@@ -66,7 +67,7 @@ struct Event {
 };
 
 // Returns e.g. "Event{socket=5, token=7, readable, writable}".
-std::string DescribeEvent(const Event& event);
+ASYCAMORE_CORE_API std::string DescribeEvent(const Event& event);
 
 }  // namespace asycamore
 

@@ -8,10 +8,11 @@
 #include <memory>
 
 #include "asycamore/event.h"
+#include "asycamore/export.h"
 
 namespace asycamore {
 
-class EventBatch {
+class ASYCAMORE_CORE_API EventBatch {
  public:
   static constexpr std::size_t kDefaultCapacity = 256;
 

@@ -44,6 +44,7 @@
 #include "asycamore/dispatcher.h"
 #include "asycamore/event.h"
 #include "asycamore/event_batch.h"
+#include "asycamore/export.h"
 #include "asycamore/native_socket.h"
 #include "asycamore/timer_queue.h"
 
@@ -63,7 +64,7 @@ class SignalWatcher;  // core/src/signal_watcher.h
 //   std::thread worker([remote] {
 //     if (!remote.Post([] { ... })) { /* the loop was destroyed */ }
 //   });
-class RemoteLoop {
+class ASYCAMORE_CORE_API RemoteLoop {
  public:
   RemoteLoop() = default;
 
@@ -91,7 +92,7 @@ class RemoteLoop {
 // overrides and reads; keeping them makes a port a rename of types, not a
 // rewrite of every target, and marks the two places where the library
 // calls into user code by the seed's contract.
-class DispatchTarget {
+class ASYCAMORE_CORE_API DispatchTarget {
  public:
   virtual ~DispatchTarget() = default;
   // Handles one event. It may register, modify or deregister any socket,
@@ -101,7 +102,7 @@ class DispatchTarget {
 
 // Identifies one registration in an EventLoop. Stays safe to use after the
 // registration ended: calls with it then fail with NotFound.
-class RegistrationHandle {
+class ASYCAMORE_CORE_API RegistrationHandle {
  public:
   RegistrationHandle() = default;
   bool valid() const { return slot_ != kNoSlot; }
@@ -123,7 +124,7 @@ struct IterationResult {
   std::size_t tasks = 0;   // posted tasks run
 };
 
-class EventLoop {
+class ASYCAMORE_CORE_API EventLoop {
  public:
   // Creates a loop on a dispatcher the caller made; CreateEventLoop
   // (backend_registry.h) makes one on a backend chosen by name.

@@ -35,6 +35,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "asycamore/event_loop.h"
+#include "asycamore/export.h"
 
 namespace asycamore {
 
@@ -43,7 +44,7 @@ namespace asycamore {
 using LoopFactory =
     absl::AnyInvocable<absl::StatusOr<std::unique_ptr<EventLoop>>(int index)>;
 
-class LoopGroup {
+class ASYCAMORE_CORE_API LoopGroup {
  public:
   // The most loops a group may have (a bound on a mistyped count).
   static constexpr int kMaxLoops = 1024;

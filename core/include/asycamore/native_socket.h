@@ -8,23 +8,15 @@
 
 #include <cstdint>
 
-#ifdef _WIN32
-// Keep <windows.h> (pulled in by winsock2.h) from defining min/max macros
-// and the rarely used APIs in every file that includes asycamore.
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#include <winsock2.h>
-#endif
-
 namespace asycamore {
 
 #ifdef _WIN32
-using NativeSocket = SOCKET;
-inline constexpr NativeSocket kInvalidSocket = INVALID_SOCKET;
+// SOCKET is UINT_PTR and INVALID_SOCKET is ~0, spelt here without
+// <winsock2.h>: no public header of asycamore includes a Windows header, so
+// the user's NOMINMAX, WIN32_LEAN_AND_MEAN and include order are left as
+// they are (core/src/windows/system_error.cc checks the types match).
+using NativeSocket = std::uintptr_t;
+inline constexpr NativeSocket kInvalidSocket = ~NativeSocket{0};
 #else
 using NativeSocket = int;
 inline constexpr NativeSocket kInvalidSocket = -1;

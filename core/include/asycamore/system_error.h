@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "asycamore/export.h"
 
 namespace asycamore {
 
@@ -20,17 +21,18 @@ inline constexpr SystemError kNoSystemError = 0;
 
 // Returns the calling thread's last system error (errno, or
 // WSAGetLastError() on Windows).
-SystemError LastSystemError();
+ASYCAMORE_CORE_API SystemError LastSystemError();
 
 // Returns the system's text for `code`, e.g. "Connection refused" ("no
 // error" for kNoSystemError).
-std::string SystemErrorText(SystemError code);
+ASYCAMORE_CORE_API std::string SystemErrorText(SystemError code);
 
 // Returns a status whose message is "<what>: <text of code>" (on Windows
 // followed by " (<code>)"); the status code is the one absl::ErrnoToStatus
 // gives the code (on Windows, the code's POSIX twin): EADDRINUSE gives
 // kFailedPrecondition, ECONNREFUSED kUnavailable, ENOBUFS and EMFILE
 // kResourceExhausted.
+ASYCAMORE_CORE_API
 absl::Status SystemErrorStatus(SystemError code, std::string_view what);
 
 #ifdef _WIN32
@@ -39,7 +41,7 @@ absl::Status SystemErrorStatus(SystemError code, std::string_view what);
 // creates a dispatcher or a socket, so users of asycamore's own calls need
 // not. Code that makes its own sockets before that calls it first. Winsock
 // is never shut down (WSACleanup): it lives as long as the process.
-absl::Status EnsureWinsock();
+ASYCAMORE_CORE_API absl::Status EnsureWinsock();
 #endif
 
 }  // namespace asycamore

@@ -15,6 +15,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/time/time.h"
+#include "asycamore/export.h"
 
 namespace asycamore {
 
@@ -23,11 +24,12 @@ using SteadyTime = SteadyClock::time_point;
 
 // Returns `from + delay`, saturated at SteadyTime::max() instead of
 // overflowing (a delay of InfiniteDuration means "never").
+ASYCAMORE_CORE_API
 SteadyTime SaturatingDeadline(SteadyTime from, absl::Duration delay);
 
 // Identifies one timer. Safe to keep after the timer fired or was cancelled:
 // cancelling it then does nothing.
-class TimerId {
+class ASYCAMORE_CORE_API TimerId {
  public:
   TimerId() = default;
   bool valid() const { return slot_ != kNoSlot; }
@@ -43,7 +45,7 @@ class TimerId {
 };
 
 // A point in the order timers were scheduled (TimerQueue::Mark()).
-class TimerMark {
+class ASYCAMORE_CORE_API TimerMark {
  public:
   TimerMark() = default;
 
@@ -53,7 +55,7 @@ class TimerMark {
   std::uint64_t sequence_ = 0;
 };
 
-class TimerQueue {
+class ASYCAMORE_CORE_API TimerQueue {
  public:
   TimerQueue() = default;
   TimerQueue(const TimerQueue&) = delete;

@@ -14,14 +14,14 @@
 //     Winsock about the socket itself (fcntl is POSIX's way), and
 //     getsockopt fails with WSAENOTSOCK for a closed or foreign handle. That
 //     is the one error value compared here.
-#include "asycamore/native_socket.h"  // first: it sets NOMINMAX and
-                                      // WIN32_LEAN_AND_MEAN before <windows.h>
+#include "asycamore/native_socket.h"
 
 #include <winsock2.h>
 #include <windows.h>
 
 #include <cerrno>
 #include <string>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "asycamore/system_error.h"
@@ -29,6 +29,10 @@
 #include "../open_handle.h"
 
 namespace asycamore {
+
+// native_socket.h spells SOCKET without <winsock2.h>; this is the check.
+static_assert(std::is_same_v<NativeSocket, SOCKET>);
+static_assert(kInvalidSocket == INVALID_SOCKET);
 namespace {
 
 // Returns the POSIX errno for a Winsock or Win32 code, or 0 if none fits.

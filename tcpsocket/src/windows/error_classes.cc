@@ -25,8 +25,7 @@
 //     whose peer is gone WSAECONNRESET or WSAECONNABORTED; there is no EPIPE
 //     and no SIGPIPE.
 //   - WSAEMFILE is the only "out of descriptors" code (no ENFILE).
-#include "asycamore/native_socket.h"  // first: it sets NOMINMAX and
-                                      // WIN32_LEAN_AND_MEAN before <windows.h>
+#include "asycamore/native_socket.h"
 
 #include <winsock2.h>
 

@@ -20,8 +20,7 @@
 //   - Gathered writes are one WSASend with a WSABUF array.
 //   - No option spreads connections over listeners sharing a port (there
 //     is no SO_REUSEPORT), so ListenOptions::reuse_port is refused.
-#include "asycamore/native_socket.h"  // first: it sets NOMINMAX and
-                                      // WIN32_LEAN_AND_MEAN before <windows.h>
+#include "asycamore/native_socket.h"
 
 #include <winsock2.h>
 #include <ws2tcpip.h>

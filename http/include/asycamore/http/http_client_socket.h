@@ -80,6 +80,7 @@
 #include "absl/strings/cord.h"
 #include "absl/time/time.h"
 #include "asycamore/event_loop.h"
+#include "asycamore/export.h"
 #include "asycamore/http/http_message.h"
 #include "asycamore/http/response_parser.h"
 #include "asycamore/ring_queue.h"
@@ -111,7 +112,7 @@ struct HttpRequest {
 
 // Returns true for GET, HEAD, PUT, DELETE, OPTIONS and TRACE (RFC 9110
 // 9.2.2): a request the server may have received can be sent again.
-bool IsIdempotent(HttpMethod method);
+ASYCAMORE_HTTP_API bool IsIdempotent(HttpMethod method);
 
 // Yields the next request, or nullopt at the end (the seed's iterable).
 using HttpRequestSource = absl::AnyInvocable<std::optional<HttpRequest>()>;
@@ -134,11 +135,12 @@ enum class HttpErrorClass : std::uint8_t {
 
 // Returns "connect-refused", "connect-timeout", "addresses-exhausted",
 // "connect", "read", "write", "timeout", "parse", "stopped" ("none").
+ASYCAMORE_HTTP_API
 std::string_view HttpErrorClassName(HttpErrorClass error_class);
 
 // Returns true for the connect classes (the connection never carried a
 // request).
-bool IsConnectError(HttpErrorClass error_class);
+ASYCAMORE_HTTP_API bool IsConnectError(HttpErrorClass error_class);
 
 struct HttpClientError {
   HttpErrorClass error_class = HttpErrorClass::kNone;
@@ -209,7 +211,8 @@ using HttpConnectionEndCallback =
 // ResumeSending() (a load generator's schedule).
 using HttpSendGate = absl::AnyInvocable<bool()>;
 
-class HttpClientSocket : public TcpConnection, private HttpResponseHandler {
+class ASYCAMORE_HTTP_API HttpClientSocket : public TcpConnection,
+                                            private HttpResponseHandler {
  public:
   explicit HttpClientSocket(HttpClientOptions options = {});
   // Ends the connection at once without reporting anything more (no

@@ -10,6 +10,8 @@
 #include <span>
 #include <string_view>
 
+#include "asycamore/export.h"
+
 namespace asycamore {
 
 // The methods the HTTP layer treats specially, and kOther for the rest (the
@@ -28,11 +30,11 @@ enum class HttpMethod : std::uint8_t {
 };
 
 // Returns "GET", "HEAD", ...; "OTHER" for kOther.
-std::string_view HttpMethodName(HttpMethod method);
+ASYCAMORE_HTTP_API std::string_view HttpMethodName(HttpMethod method);
 
 // Returns the method named `name` (case-sensitive, as RFC 9110 says), kOther
 // when it is none of the above.
-HttpMethod HttpMethodFromName(std::string_view name);
+ASYCAMORE_HTTP_API HttpMethod HttpMethodFromName(std::string_view name);
 
 struct HttpVersion {
   std::uint8_t major = 1;
@@ -50,6 +52,7 @@ struct HttpHeader {
 
 // Returns the value of the first header named `name` (ASCII case-insensitive),
 // or nullopt.
+ASYCAMORE_HTTP_API
 std::optional<std::string_view> FindHeader(std::span<const HttpHeader> headers,
                                            std::string_view name);
 
@@ -61,7 +64,7 @@ enum class BodyFraming : std::uint8_t {
   kUntilEof,       // a response with neither: the body ends with the connection
 };
 
-std::string_view BodyFramingName(BodyFraming framing);
+ASYCAMORE_HTTP_API std::string_view BodyFramingName(BodyFraming framing);
 
 // What a request and a response share, as a parser's handler sees them. The
 // views point into the parser's buffers: valid during the callback only.
@@ -89,11 +92,11 @@ enum class HttpParseError : std::uint8_t {
   kUsage,               // Feed after Finish, or a callback's misuse
 };
 
-std::string_view HttpParseErrorName(HttpParseError error);
+ASYCAMORE_HTTP_API std::string_view HttpParseErrorName(HttpParseError error);
 
 // Returns the status code a server answers a request parse error with: 431
 // for header limits, 413 for a body too large, 400 for the rest (0 for kNone).
-int ResponseStatusFor(HttpParseError error);
+ASYCAMORE_HTTP_API int ResponseStatusFor(HttpParseError error);
 
 }  // namespace asycamore
 

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "asycamore/export.h"
 #include "asycamore/http/http_message.h"
 
 namespace asycamore {
@@ -17,7 +18,7 @@ namespace http_internal {
 class ParserCore;
 }  // namespace http_internal
 
-class HttpStreamParser {
+class ASYCAMORE_HTTP_API HttpStreamParser {
  public:
   HttpStreamParser(const HttpStreamParser&) = delete;
   HttpStreamParser& operator=(const HttpStreamParser&) = delete;

@@ -24,6 +24,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "asycamore/export.h"
 #include "asycamore/http/http_message.h"
 
 namespace asycamore {
@@ -42,6 +43,7 @@ struct HttpRequestSpec {
 // Returns the request's bytes: start line, Host, the headers, Content-Length
 // when there is a body or the method is POST, PUT or PATCH, the blank line and
 // the body.
+ASYCAMORE_HTTP_API
 absl::StatusOr<std::string> BuildHttpRequest(const HttpRequestSpec& spec);
 
 struct HttpResponseSpec {
@@ -59,11 +61,12 @@ struct HttpResponseSpec {
 };
 
 // Appends the response's status line and header section to `out`.
+ASYCAMORE_HTTP_API
 absl::Status AppendHttpResponseHead(const HttpResponseSpec& spec,
                                     std::string& out);
 
 // Returns the reason phrase RFC 9110 gives `status`, or "Unknown".
-std::string_view StandardReasonPhrase(int status);
+ASYCAMORE_HTTP_API std::string_view StandardReasonPhrase(int status);
 
 }  // namespace asycamore
 

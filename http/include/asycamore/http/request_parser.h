@@ -42,6 +42,7 @@
 #include <span>
 #include <string_view>
 
+#include "asycamore/export.h"
 #include "asycamore/http/http_message.h"
 #include "asycamore/http/http_stream_parser.h"
 
@@ -54,7 +55,7 @@ struct HttpRequestView : HttpMessageView {
   std::string_view target;       // the request-target, e.g. "/plaintext?x=1"
 };
 
-class HttpRequestHandler {
+class ASYCAMORE_HTTP_API HttpRequestHandler {
  public:
   virtual ~HttpRequestHandler() = default;
   // Called for each complete request, in order.
@@ -67,7 +68,7 @@ struct HttpRequestParserOptions {
   std::uint64_t max_body_bytes = 1024 * 1024;
 };
 
-class HttpRequestParser : public HttpStreamParser {
+class ASYCAMORE_HTTP_API HttpRequestParser : public HttpStreamParser {
  public:
   // `handler` must outlive the parser. Feed, Finish, Reset and the state
   // accessors are HttpStreamParser's.

@@ -53,6 +53,7 @@
 #include <span>
 #include <string_view>
 
+#include "asycamore/export.h"
 #include "asycamore/http/http_message.h"
 #include "asycamore/http/http_stream_parser.h"
 
@@ -68,7 +69,7 @@ struct HttpResponseView : HttpMessageView {
   bool upgraded = false;
 };
 
-class HttpResponseHandler {
+class ASYCAMORE_HTTP_API HttpResponseHandler {
  public:
   virtual ~HttpResponseHandler() = default;
 
@@ -99,7 +100,7 @@ struct HttpResponseParserOptions {
   bool keep_body = true;     // body in the view
 };
 
-class HttpResponseParser : public HttpStreamParser {
+class ASYCAMORE_HTTP_API HttpResponseParser : public HttpStreamParser {
  public:
   // `handler` must outlive the parser. Feed, Finish, Reset and the state
   // accessors are HttpStreamParser's.

@@ -60,6 +60,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "asycamore/event_loop.h"
+#include "asycamore/export.h"
 #include "asycamore/http/http_client_socket.h"
 #include "asycamore/loop_group.h"
 #include "asycamore/tcpsocket/socket_address.h"
@@ -146,6 +147,7 @@ struct MultipleClientsResult {
 // Runs the clients until the run stops (see above) and returns the counts.
 // Fails before anything starts when the options are out of range (naming
 // them) or a loop cannot be made.
+ASYCAMORE_HTTP_API
 absl::StatusOr<MultipleClientsResult> StartMultipleClients(
     MultipleClientsOptions options);
 

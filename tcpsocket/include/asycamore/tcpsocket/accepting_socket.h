@@ -58,6 +58,7 @@
 #include "absl/time/time.h"
 #include "asycamore/event.h"
 #include "asycamore/event_loop.h"
+#include "asycamore/export.h"
 #include "asycamore/native_socket.h"
 #include "asycamore/system_error.h"
 #include "asycamore/tcpsocket/listen_options.h"
@@ -133,7 +134,7 @@ struct AcceptResult {
   bool no_delay_failed = false;
 };
 
-class AcceptingSocket : public DispatchTarget {
+class ASYCAMORE_TCPSOCKET_API AcceptingSocket : public DispatchTarget {
  public:
   // Adopts a bound, listening, nonblocking socket (ListenTcp makes one);
   // `options` are the ones it was made with (no_delay applies to each
@@ -243,9 +244,11 @@ class AcceptingSocket : public DispatchTarget {
 // are refused. Errors name the call and the input (the backlog, then each
 // option that is on), e.g.
 // `ListenTcp("127.0.0.1", 8080, 511, reuse_port): bind: Address already in use`.
+ASYCAMORE_TCPSOCKET_API
 absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(
     std::string_view ip, int port, const ListenOptions& options = {});
 // The seed's form: ListenTcp(ip, port, {.backlog = backlog}).
+ASYCAMORE_TCPSOCKET_API
 absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(std::string_view ip,
                                                            int port,
                                                            int backlog);
@@ -256,6 +259,7 @@ absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(std::string_view ip,
 // reading (after TCP_NODELAY, if its ListenOptions ask for it).
 // AcceptingSocket calls this for each readiness event; call it directly only
 // to drive accepting yourself.
+ASYCAMORE_TCPSOCKET_API
 AcceptResult ServerAccept(AcceptingSocket& server_state,
                           ConnectionFactory& connection_factory,
                           ConnectionCloser connection_closer);

@@ -42,6 +42,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "asycamore/event_loop.h"
+#include "asycamore/export.h"
 #include "asycamore/tcpsocket/socket_address.h"
 #include "asycamore/tcpsocket/tcp_connection.h"
 
@@ -57,6 +58,7 @@ struct ConnectOptions {
 // the connect cannot even start: the target is not kClosed, no socket could
 // be created, or the loop refused the socket. A refused or failed connect is
 // not an error here: it is reported through dispatch_event.
+ASYCAMORE_TCPSOCKET_API
 absl::Status ConnectTcp(EventLoop& loop, TcpConnection& target,
                         const SocketAddress& address,
                         const ConnectOptions& options = {});

@@ -39,6 +39,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "asycamore/export.h"
 #include "asycamore/tcpsocket/io_step.h"
 #include "asycamore/tcpsocket/socket_reader.h"
 #include "asycamore/tcpsocket/tcp_connection.h"
@@ -67,7 +68,7 @@ struct DataReaderOptions {
   absl::AnyInvocable<void(const IoStep&)> on_error = nullptr;
 };
 
-class DataReader {
+class ASYCAMORE_TCPSOCKET_API DataReader {
  public:
   DataReader(TcpConnection& connection, DataCallback for_each,
              DataReaderOptions options = {});

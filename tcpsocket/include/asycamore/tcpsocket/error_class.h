@@ -19,6 +19,7 @@
 
 #include "absl/status/status.h"
 #include "absl/types/span.h"
+#include "asycamore/export.h"
 #include "asycamore/system_error.h"
 
 namespace asycamore {
@@ -63,19 +64,19 @@ enum class ErrorClass : std::uint8_t {
 // A connect failure the caller may retry later on a new connection:
 //   ClassifyError(SocketOp::kConnect, connection.connect_error()) ==
 //       ErrorClass::kAddressesExhausted
-ErrorClass ClassifyError(SocketOp op, SystemError code);
+ASYCAMORE_TCPSOCKET_API ErrorClass ClassifyError(SocketOp op, SystemError code);
 
 // Returns "would-block", "interrupted", ... (for messages and test names).
-std::string_view ErrorClassName(ErrorClass error_class);
+ASYCAMORE_TCPSOCKET_API std::string_view ErrorClassName(ErrorClass error_class);
 // Returns "read", "write", "connect", "connect-check" or "accept".
-std::string_view SocketOpName(SocketOp op);
+ASYCAMORE_TCPSOCKET_API std::string_view SocketOpName(SocketOp op);
 
 // Returns the symbolic name of a code the table knows ("ECONNREFUSED"), or
 // the number as text.
-std::string SystemErrorName(SystemError code);
+ASYCAMORE_TCPSOCKET_API std::string SystemErrorName(SystemError code);
 
 // Returns the code a connect that ran out of time reports (ETIMEDOUT).
-SystemError TimedOutError();
+ASYCAMORE_TCPSOCKET_API SystemError TimedOutError();
 
 // Returns the system code that stands for a failure reported only as a
 // status, such as the loop refusing to watch a socket, so that it can be
@@ -83,6 +84,7 @@ SystemError TimedOutError();
 // kResourceExhausted gives ENOBUFS, kPermissionDenied EPERM,
 // kFailedPrecondition EBADF, anything else EINVAL (the WSA codes on
 // Windows); an OK status gives kNoSystemError.
+ASYCAMORE_TCPSOCKET_API
 SystemError SystemErrorForStatus(const absl::Status& status);
 
 // One row of the classification table. The table lists every code the
@@ -96,7 +98,7 @@ struct ErrorClassEntry {
 
 // Returns the classification table of this OS family, so tests can check
 // that every code the code names is covered.
-absl::Span<const ErrorClassEntry> ErrorClassTable();
+ASYCAMORE_TCPSOCKET_API absl::Span<const ErrorClassEntry> ErrorClassTable();
 
 }  // namespace asycamore
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "asycamore/export.h"
 #include "asycamore/native_socket.h"
 #include "asycamore/tcpsocket/error_class.h"
 #include "asycamore/tcpsocket/socket_ops.h"
@@ -38,13 +39,15 @@ struct IoStep {
 static_assert(std::is_trivially_copyable_v<IoStep>);
 
 // Returns "ok", "would-block", "no-buffers", "end" or "error".
-std::string_view IoStatusName(IoStatus status);
+ASYCAMORE_TCPSOCKET_API std::string_view IoStatusName(IoStatus status);
 
 // Reads once into `buffer` (retrying EINTR) and classifies the outcome.
+ASYCAMORE_TCPSOCKET_API
 IoStep ReceiveStep(NativeSocket socket, void* buffer, std::size_t size);
 
 // Sends `count` buffers with one call (retrying EINTR) and classifies the
 // outcome. A short write is kOk with fewer bytes than offered.
+ASYCAMORE_TCPSOCKET_API
 IoStep SendStep(NativeSocket socket, const ConstBuffer* buffers,
                 std::size_t count);
 

@@ -22,6 +22,8 @@
 #ifndef ASYCAMORE_TCPSOCKET_LISTEN_OPTIONS_H_
 #define ASYCAMORE_TCPSOCKET_LISTEN_OPTIONS_H_
 
+#include "asycamore/export.h"
+
 namespace asycamore {
 
 struct ListenOptions {
@@ -40,7 +42,7 @@ struct ListenOptions {
 
 // Returns whether ListenOptions::reuse_port is available on this OS, i.e.
 // whether listeners sharing a port get the connections spread over them.
-bool ReusePortSpreadsConnections();
+ASYCAMORE_TCPSOCKET_API bool ReusePortSpreadsConnections();
 
 }  // namespace asycamore
 

@@ -47,6 +47,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
+#include "asycamore/export.h"
 #include "asycamore/loop_group.h"
 #include "asycamore/tcpsocket/accepting_socket.h"
 #include "asycamore/tcpsocket/listen_options.h"
@@ -60,7 +61,7 @@ enum class Spreading : std::uint8_t {
 };
 
 // "handoff" or "reuseport".
-std::string_view SpreadingName(Spreading spreading);
+ASYCAMORE_TCPSOCKET_API std::string_view SpreadingName(Spreading spreading);
 
 struct MultiLoopOptions {
   Spreading spreading = Spreading::kHandOff;
@@ -76,7 +77,7 @@ struct MultiLoopOptions {
 using ConnectionFactoryMaker =
     absl::AnyInvocable<ConnectionFactory(int index)>;
 
-class MultiLoopServer {
+class ASYCAMORE_TCPSOCKET_API MultiLoopServer {
  public:
   // Listens on `ip`:`port` (0: a free port, the same on every listener) and
   // starts one AcceptingSocket on every loop of `group`, which must not be

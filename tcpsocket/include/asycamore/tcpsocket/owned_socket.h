@@ -11,11 +11,12 @@
 #ifndef ASYCAMORE_TCPSOCKET_OWNED_SOCKET_H_
 #define ASYCAMORE_TCPSOCKET_OWNED_SOCKET_H_
 
+#include "asycamore/export.h"
 #include "asycamore/native_socket.h"
 
 namespace asycamore {
 
-class OwnedSocket {
+class ASYCAMORE_TCPSOCKET_API OwnedSocket {
  public:
   OwnedSocket() = default;
   // Adopts `socket` (kInvalidSocket: owns nothing).

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "asycamore/export.h"
 #include "asycamore/native_socket.h"
 #include "asycamore/system_error.h"
 
@@ -19,11 +20,11 @@ struct SockErr {
 
 // Reads and clears the error pending on `socket` (SO_ERROR). If getsockopt
 // itself fails (a closed descriptor), returns that failure instead.
-SockErr GetSockErr(NativeSocket socket);
+ASYCAMORE_TCPSOCKET_API SockErr GetSockErr(NativeSocket socket);
 
 // Returns why `connection`'s connect failed (the code was kept when the
 // connect result was read), or else the error pending on its socket.
-SockErr GetSockErr(const TcpConnection& connection);
+ASYCAMORE_TCPSOCKET_API SockErr GetSockErr(const TcpConnection& connection);
 
 }  // namespace asycamore
 

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "asycamore/export.h"
 
 namespace asycamore {
 
@@ -17,9 +18,10 @@ inline constexpr int kMaxPort = 65535;
 
 // Parses a decimal port number ("8080"; 0 to 65535, digits only), e.g. a
 // command-line flag. Anything else gets InvalidArgument naming the input.
+ASYCAMORE_TCPSOCKET_API
 absl::StatusOr<std::uint16_t> ParsePort(std::string_view text);
 
-class SocketAddress {
+class ASYCAMORE_TCPSOCKET_API SocketAddress {
  public:
   enum class Family : std::uint8_t { kUnspecified, kIpv4, kIpv6 };
 

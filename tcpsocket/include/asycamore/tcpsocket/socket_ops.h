@@ -12,6 +12,7 @@
 
 #include <cstddef>
 
+#include "asycamore/export.h"
 #include "asycamore/native_socket.h"
 #include "asycamore/system_error.h"
 #include "asycamore/tcpsocket/socket_address.h"
@@ -67,10 +68,10 @@ struct SocketOps {
 inline constexpr std::size_t kMaxSendBuffers = 64;
 
 // Returns the table of real system calls for this OS.
-const SocketOps& SystemSocketOps();
+ASYCAMORE_TCPSOCKET_API const SocketOps& SystemSocketOps();
 
 namespace internal {
-extern const SocketOps* current_socket_ops;
+extern ASYCAMORE_TCPSOCKET_API const SocketOps* current_socket_ops;
 }  // namespace internal
 
 // Returns the table the drivers use now.
@@ -81,7 +82,7 @@ inline const SocketOps& CurrentSocketOps() {
 // Swaps in `ops` for the lifetime of the object (tests only). Not
 // thread-safe: create it on the thread running the loops, while no other
 // thread makes socket calls through the table.
-class ScopedSocketOps {
+class ASYCAMORE_TCPSOCKET_API ScopedSocketOps {
  public:
   explicit ScopedSocketOps(const SocketOps& ops)
       : previous_(internal::current_socket_ops) {

@@ -20,12 +20,13 @@
 #include <memory>
 #include <string_view>
 
+#include "asycamore/export.h"
 #include "asycamore/native_socket.h"
 #include "asycamore/tcpsocket/io_step.h"
 
 namespace asycamore {
 
-class SocketReader {
+class ASYCAMORE_TCPSOCKET_API SocketReader {
  public:
   static constexpr std::size_t kDefaultBufferSize = 8192;
 

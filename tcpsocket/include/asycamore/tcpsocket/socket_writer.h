@@ -18,12 +18,13 @@
 #include <cstddef>
 #include <string_view>
 
+#include "asycamore/export.h"
 #include "asycamore/native_socket.h"
 #include "asycamore/tcpsocket/io_step.h"
 
 namespace asycamore {
 
-class SocketWriter {
+class ASYCAMORE_TCPSOCKET_API SocketWriter {
  public:
   SocketWriter() = default;
   // Starts sending `bytes`; they must stay valid until done() or Reset.

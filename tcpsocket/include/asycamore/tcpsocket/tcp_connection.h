@@ -92,6 +92,7 @@
 #include "absl/time/time.h"
 #include "asycamore/event.h"
 #include "asycamore/event_loop.h"
+#include "asycamore/export.h"
 #include "asycamore/native_socket.h"
 #include "asycamore/system_error.h"
 #include "asycamore/tcpsocket/owned_socket.h"
@@ -109,6 +110,7 @@ enum class ConnectionState : std::uint8_t {
 };
 
 // Returns "closed", "connecting", "connected", "closing" or "fin-sent".
+ASYCAMORE_TCPSOCKET_API
 std::string_view ConnectionStateName(ConnectionState state);
 
 class TcpConnection;
@@ -144,7 +146,7 @@ namespace internal {
 class ConnectDriver;
 
 // What the connection tells the WriteIterable feeding it (one at a time).
-class WriteObserver {
+class ASYCAMORE_TCPSOCKET_API WriteObserver {
  public:
   virtual ~WriteObserver() = default;
   // A send call is about to offer the bytes at positions [from, to).
@@ -160,7 +162,7 @@ class WriteObserver {
 };
 }  // namespace internal
 
-class TcpConnection : public DispatchTarget {
+class ASYCAMORE_TCPSOCKET_API TcpConnection : public DispatchTarget {
  public:
   // Creates a connection without a socket (kClosed); ConnectTcp gives it
   // one and a loop.

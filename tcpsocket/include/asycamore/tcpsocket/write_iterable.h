@@ -69,6 +69,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/strings/cord.h"
+#include "asycamore/export.h"
 #include "asycamore/ring_queue.h"
 #include "asycamore/system_error.h"
 #include "asycamore/tcpsocket/tcp_connection.h"
@@ -102,7 +103,7 @@ struct WriteFlags {
 using ItemSource = absl::AnyInvocable<std::optional<WriteItem>()>;
 
 // Returns a source that yields `items` in order.
-ItemSource ItemsFrom(std::vector<WriteItem> items);
+ASYCAMORE_TCPSOCKET_API ItemSource ItemsFrom(std::vector<WriteItem> items);
 
 using WriteCallback = absl::AnyInvocable<void(const WriteItem&, WriteFlags)>;
 
@@ -124,7 +125,7 @@ struct WriteOptions {
   absl::AnyInvocable<bool()> may_take = nullptr;
 };
 
-class WriteIterable : private internal::WriteObserver {
+class ASYCAMORE_TCPSOCKET_API WriteIterable : private internal::WriteObserver {
  public:
   // Prepares to write `items` to `connection`. Nothing is taken or sent
   // until the first OnWritable().

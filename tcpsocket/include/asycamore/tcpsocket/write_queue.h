@@ -23,12 +23,13 @@
 #include <string_view>
 
 #include "absl/strings/cord.h"
+#include "asycamore/export.h"
 #include "asycamore/ring_queue.h"
 #include "asycamore/tcpsocket/socket_ops.h"
 
 namespace asycamore {
 
-class WriteQueue {
+class ASYCAMORE_TCPSOCKET_API WriteQueue {
  public:
   WriteQueue() = default;
   WriteQueue(const WriteQueue&) = delete;

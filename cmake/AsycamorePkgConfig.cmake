@@ -1,0 +1,87 @@
+# asycamore.pc, for builds that do not use CMake. From the layers built
+# (the ASYCAMORE_LAYERS property, cmake/AsycamoreLayers.cmake) and what each
+# links: the abseil targets become abseil's own pkg-config modules
+# (absl::cord -> absl_cord, which Debian's libabsl-dev ships). A static build
+# needs every one of them at link time, so all go in Requires; a shared
+# build only those the public headers use (INTERFACE_LINK_LIBRARIES), the
+# rest in Requires.private.
+get_property(_pc_layers GLOBAL PROPERTY ASYCAMORE_LAYERS)
+set(_pc_libs "")
+set(_pc_public "")
+set(_pc_all "")
+set(_pc_static OFF)
+# Dependents first, for a static link: http, tcpsocket, backends, core.
+list(REVERSE _pc_layers)
+foreach(_layer IN LISTS _pc_layers)
+  get_target_property(_name ${_layer} OUTPUT_NAME)
+  if(NOT _name)
+    set(_name ${_layer})
+  endif()
+  string(APPEND _pc_libs " -l${_name}")
+  get_target_property(_type ${_layer} TYPE)
+  if(_type STREQUAL "STATIC_LIBRARY")
+    set(_pc_static ON)
+  endif()
+  get_target_property(_interface ${_layer} INTERFACE_LINK_LIBRARIES)
+  get_target_property(_direct ${_layer} LINK_LIBRARIES)
+  foreach(_link IN LISTS _interface)
+    if(_link MATCHES "^absl::(.*)$")
+      list(APPEND _pc_public absl_${CMAKE_MATCH_1})
+    endif()
+  endforeach()
+  foreach(_link IN LISTS _direct)
+    if(_link MATCHES "^absl::(.*)$")
+      list(APPEND _pc_all absl_${CMAKE_MATCH_1})
+    endif()
+  endforeach()
+endforeach()
+if(_pc_static)
+  set(_pc_public ${_pc_all})
+endif()
+list(REMOVE_DUPLICATES _pc_public)
+list(REMOVE_DUPLICATES _pc_all)
+set(_pc_private ${_pc_all})
+list(REMOVE_ITEM _pc_private ${_pc_public})
+# Each at least the abseil this build was configured with (when it came
+# from find_package: a parent's add_subdirectory(abseil) has no version).
+if(DEFINED absl_VERSION AND NOT absl_VERSION STREQUAL "")
+  list(TRANSFORM _pc_public APPEND " >= ${absl_VERSION}")
+  list(TRANSFORM _pc_private APPEND " >= ${absl_VERSION}")
+endif()
+list(JOIN _pc_public ", " _pc_requires)
+list(JOIN _pc_private ", " _pc_requires_private)
+
+string(APPEND _pc_libs " ${CMAKE_THREAD_LIBS_INIT}")
+set(_pc_cflags "")
+if(WIN32)
+  string(APPEND _pc_libs " -lws2_32")
+  if(_pc_static)
+    string(APPEND _pc_cflags " -DASYCAMORE_STATIC")
+  endif()
+endif()
+string(STRIP "${_pc_libs}" _pc_libs)
+list(JOIN ASYCAMORE_BACKENDS " " _pc_backends)
+
+set(_pc_dir ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(_pc_prefix "${CMAKE_INSTALL_PREFIX}")
+else()
+  # ${pcfiledir}/../.. (or ../../.. for lib/<multiarch>): the prefix is
+  # wherever the tree was installed, unpacked or copied.
+  file(RELATIVE_PATH _pc_up "/root/${_pc_dir}" "/root")
+  set(_pc_prefix "\${pcfiledir}/${_pc_up}")
+  string(REGEX REPLACE "/$" "" _pc_prefix "${_pc_prefix}")
+endif()
+foreach(_kind libdir includedir)
+  string(TOUPPER "${_kind}" _upper)
+  set(_value "${CMAKE_INSTALL_${_upper}}")
+  if(IS_ABSOLUTE "${_value}")
+    set(_pc_${_kind} "${_value}")
+  else()
+    set(_pc_${_kind} "\${prefix}/${_value}")
+  endif()
+endforeach()
+
+configure_file(${PROJECT_SOURCE_DIR}/cmake/asycamore.pc.in
+  ${PROJECT_BINARY_DIR}/asycamore.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/asycamore.pc DESTINATION ${_pc_dir})
