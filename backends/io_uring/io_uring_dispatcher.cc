@@ -38,6 +38,12 @@
 //  - Completions that make no event (a cancelled poll's, a stale one's) may
 //    end the system wait early: the Wait waits again for the rest of its
 //    timeout (support/wait_timeout.h).
+//  - Closing a ring makes the kernel post task work (TWA_SIGNAL) to each
+//    thread that used it, which interrupts that thread's next blocking
+//    system call with EINTR, whatever it is: another backend's infinite
+//    wait, a sleep. So the destructor cancels every request, reaps the
+//    completions, and keeps the quiet ring open for the next dispatcher
+//    made on this thread (a few per thread; closed when the thread ends).
 //  - Error values compared here (the backends do not use the tcpsocket
 //    layer's classification): EINTR and ETIME from the wait (an empty
 //    wait), EBUSY and EAGAIN from a submission (reap, then retry), ECANCELED
@@ -57,6 +63,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "asycamore/system_error.h"
 #include "support/readiness.h"
 #include "support/wait_timeout.h"
@@ -66,6 +73,44 @@ namespace asycamore {
 namespace {
 
 std::atomic<int> simulated_setup_error{0};
+
+// Quiet rings kept open for reuse on this thread (see the quirks).
+struct RingPool {
+  static constexpr std::size_t kMax = 4;
+  struct Entry {
+    unsigned sq_entries = 0;
+    io_uring ring{};
+  };
+  ~RingPool() {
+    for (Entry& entry : entries) io_uring_queue_exit(&entry.ring);
+    gone = true;
+  }
+  std::vector<Entry> entries;
+  static thread_local bool gone;  // trivially destructible: safe to read late
+};
+thread_local bool RingPool::gone = false;
+thread_local RingPool ring_pool;
+
+bool TakePooledRing(unsigned sq_entries, io_uring& ring) {
+  if (RingPool::gone) return false;
+  for (std::size_t i = 0; i < ring_pool.entries.size(); ++i) {
+    if (ring_pool.entries[i].sq_entries != sq_entries) continue;
+    ring = ring_pool.entries[i].ring;
+    ring_pool.entries.erase(ring_pool.entries.begin() +
+                            static_cast<std::ptrdiff_t>(i));
+    return true;
+  }
+  return false;
+}
+
+// Keeps `ring` (quiet: no request in flight, queues empty) or closes it.
+void ReleaseRing(unsigned sq_entries, io_uring& ring, bool quiet) {
+  if (quiet && !RingPool::gone && ring_pool.entries.size() < RingPool::kMax) {
+    ring_pool.entries.push_back({sq_entries, ring});
+    return;
+  }
+  io_uring_queue_exit(&ring);
+}
 
 // user_data: the top two bits say whose completion it is.
 constexpr int kOwnerShift = 62;
@@ -144,11 +189,18 @@ class IoUringDispatcher final : public Dispatcher {
       : Dispatcher(BackendKind::kIoUring, ClosedHandles::kByBase),
         options_(options) {}
   ~IoUringDispatcher() override {
-    if (ring_open_) io_uring_queue_exit(&ring_);
+    if (!ring_open_) return;
+    const bool quiet = CancelEverything();
+    ReleaseRing(options_.sq_entries, ring_, quiet);
   }
 
   absl::Status Open() {
     if (absl::Status s = wakeup_.Open(); !s.ok()) return s;
+    if (simulated_setup_error.load() == 0 &&
+        TakePooledRing(options_.sq_entries, ring_)) {
+      ring_open_ = true;
+      return Start();
+    }
     io_uring_params params{};
     // Completions need not interrupt the loop thread (it enters the kernel
     // to wait anyway); IORING_SQ_TASKRUN says when a zero-timeout wait must
@@ -166,10 +218,16 @@ class IoUringDispatcher final : public Dispatcher {
     }
     if (r < 0) return SetupErrorStatus(-r);
     ring_open_ = true;
-    if ((params.features & IORING_FEAT_NODROP) == 0) {
+    return Start();
+  }
+
+  // Arms the wake-up on a new or pooled ring, and finds out whether the
+  // kernel has multishot polls.
+  absl::Status Start() {
+    if ((ring_.features & IORING_FEAT_NODROP) == 0) {
       return absl::UnavailableError(kNoDropMissing);
     }
-    if ((params.features & IORING_FEAT_CQE_SKIP) != 0) {
+    if ((ring_.features & IORING_FEAT_CQE_SKIP) != 0) {
       skip_success_ = IOSQE_CQE_SKIP_SUCCESS;
     }
     // Multishot where the kernel has it: a kernel without it refuses the
@@ -182,6 +240,7 @@ class IoUringDispatcher final : public Dispatcher {
       if (io_uring_peek_cqe(&ring_, &cqe) == 0 && cqe->user_data == kWakeData &&
           cqe->res == -EINVAL) {
         io_uring_cqe_seen(&ring_, cqe);
+        --in_flight_;
         multishot_ = false;
         if (absl::Status s = ArmWake(); !s.ok()) return s;
       }
@@ -238,6 +297,7 @@ class IoUringDispatcher final : public Dispatcher {
     if (!slot.armed) return absl::OkStatus();
     slot.armed = false;
     if (slot.pending_epoch == submit_epoch_) {
+      --in_flight_;  // the POLL_ADD never reaches the kernel
       io_uring_prep_nop(slot.pending_add);
       SetControl(slot.pending_add);
       slot.pending_epoch = 0;
@@ -312,6 +372,7 @@ class IoUringDispatcher final : public Dispatcher {
     io_uring_sqe* sqe = nullptr;
     if (absl::Status s = NextSqe(sqe); !s.ok()) return s;
     PrepareAdd(sqe, fd, mask, slot.serial);
+    ++in_flight_;
     slot.armed = true;
     slot.pending_add = sqe;
     slot.pending_epoch = submit_epoch_;
@@ -341,6 +402,7 @@ class IoUringDispatcher final : public Dispatcher {
       io_uring_prep_poll_add(sqe, wakeup_.read_fd(), POLLIN);
     }
     sqe->user_data = kWakeData;
+    ++in_flight_;
     wake_armed_ = true;
     return absl::OkStatus();
   }
@@ -432,8 +494,10 @@ class IoUringDispatcher final : public Dispatcher {
 
   void Complete(const io_uring_cqe& cqe) {
     const std::uint64_t owner = cqe.user_data >> kOwnerShift;
+    const bool ended = (cqe.flags & IORING_CQE_F_MORE) == 0;
+    if (ended && (owner == kPollOwner || owner == kWakeOwner)) --in_flight_;
     if (owner == kWakeOwner) {
-      if ((cqe.flags & IORING_CQE_F_MORE) == 0) wake_armed_ = false;
+      if (ended) wake_armed_ = false;
       wakeup_.Drain();
       woken_ = true;
       return;
@@ -446,7 +510,7 @@ class IoUringDispatcher final : public Dispatcher {
         slot.serial != ((cqe.user_data >> 32) & kSerialMask)) {
       return;  // a removed, replaced or earlier socket's request
     }
-    if ((cqe.flags & IORING_CQE_F_MORE) == 0) slot.armed = false;
+    if (ended) slot.armed = false;
     std::uint32_t bits = 0;
     if (cqe.res > 0) bits = static_cast<std::uint32_t>(cqe.res);
     if (cqe.res < 0 && cqe.res != -ECANCELED) bits = POLLERR;  // EBADF, ...
@@ -518,12 +582,42 @@ class IoUringDispatcher final : public Dispatcher {
     return status;
   }
 
+  // Cancels every request and reaps the completions here. Closing a ring
+  // with requests in flight makes the kernel cancel them later and post
+  // their completions as task work to this thread, which interrupts its next
+  // blocking system call (EINTR), whatever that is: another backend's wait,
+  // a test's sleep.
+  // Returns whether the ring is quiet now.
+  bool CancelEverything() {
+    for (std::size_t fd = 0; fd < slots_.size(); ++fd) {
+      if (slots_[fd].armed) {
+        (void)RemoveFromBackend(static_cast<int>(fd), Interest::kNone);
+      }
+    }
+    io_uring_sqe* sqe = nullptr;
+    if (wake_armed_ && NextSqe(sqe).ok()) {
+      io_uring_prep_poll_remove(sqe, kWakeData);
+      SetControl(sqe);
+    }
+    const absl::Time deadline = absl::Now() + absl::Seconds(1);
+    while (in_flight_ > 0 && absl::Now() < deadline) {
+      if (!SubmitAndWait(absl::Milliseconds(10)).ok()) break;
+      Reap();
+    }
+    if (io_uring_sq_ready(&ring_) > 0 && Submit().ok()) Reap();
+    return in_flight_ == 0 && io_uring_sq_ready(&ring_) == 0 &&
+           io_uring_cq_ready(&ring_) == 0;
+  }
+
   io_uring_testing::RingOptions options_;
   io_uring ring_{};
   bool ring_open_ = false;
   bool multishot_ = false;
   unsigned skip_success_ = 0;  // IOSQE_CQE_SKIP_SUCCESS where supported
   std::uint64_t submit_epoch_ = 1;
+  // Poll requests queued or in the kernel, whether current or stale: each
+  // ends with one completion without IORING_CQE_F_MORE.
+  std::int64_t in_flight_ = 0;
   WakeupFd wakeup_;
   bool wake_armed_ = false;
   bool woken_ = false;  // a wake-up was reaped; the next Wait returns
