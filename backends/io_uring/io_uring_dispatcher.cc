@@ -44,6 +44,8 @@
 //    wait, a sleep. So the destructor cancels every request, reaps the
 //    completions, and keeps the quiet ring open for the next dispatcher
 //    made on this thread (a few per thread; closed when the thread ends).
+//    A forked child inherits the pool but shares those rings' queues with
+//    its parent, so a ring is reused only by the process that pooled it.
 //  - Error values compared here (the backends do not use the tcpsocket
 //    layer's classification): EINTR and ETIME from the wait (an empty
 //    wait), EBUSY and EAGAIN from a submission (reap, then retry), ECANCELED
@@ -53,6 +55,7 @@
 
 #include <liburing.h>
 #include <poll.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -79,6 +82,7 @@ struct RingPool {
   static constexpr std::size_t kMax = 4;
   struct Entry {
     unsigned sq_entries = 0;
+    pid_t owner = 0;
     io_uring ring{};
   };
   ~RingPool() {
@@ -92,9 +96,13 @@ thread_local bool RingPool::gone = false;
 thread_local RingPool ring_pool;
 
 bool TakePooledRing(unsigned sq_entries, io_uring& ring) {
-  if (RingPool::gone) return false;
+  if (RingPool::gone || ring_pool.entries.empty()) return false;
+  const pid_t self = ::getpid();
   for (std::size_t i = 0; i < ring_pool.entries.size(); ++i) {
-    if (ring_pool.entries[i].sq_entries != sq_entries) continue;
+    if (ring_pool.entries[i].sq_entries != sq_entries ||
+        ring_pool.entries[i].owner != self) {
+      continue;
+    }
     ring = ring_pool.entries[i].ring;
     ring_pool.entries.erase(ring_pool.entries.begin() +
                             static_cast<std::ptrdiff_t>(i));
@@ -106,7 +114,7 @@ bool TakePooledRing(unsigned sq_entries, io_uring& ring) {
 // Keeps `ring` (quiet: no request in flight, queues empty) or closes it.
 void ReleaseRing(unsigned sq_entries, io_uring& ring, bool quiet) {
   if (quiet && !RingPool::gone && ring_pool.entries.size() < RingPool::kMax) {
-    ring_pool.entries.push_back({sq_entries, ring});
+    ring_pool.entries.push_back({sq_entries, ::getpid(), ring});
     return;
   }
   io_uring_queue_exit(&ring);
