@@ -1,8 +1,8 @@
 // The io_uring backend's own cases, beyond the conformance suite (which also
 // runs on it): the ring's limits and the life of its poll requests. Each
-// runs with multishot polls and with one-shot polls (the pre-5.13 path,
-// forced), on a ring of 4 SQ entries (32 CQ entries), so that a handful of
-// sockets fills both queues.
+// runs with the default one-shot polls and with sockets on multishot polls
+// (RingOptions::multishot), on a ring of 4 SQ entries (32 CQ entries), so
+// that a handful of sockets fills both queues.
 #include <poll.h>
 #include <unistd.h>
 
@@ -96,7 +96,7 @@ TEST_P(IoUringRingTest, AStillReadableSocketIsReportedOnEveryWaitUntilRead) {
 
 TEST_P(IoUringRingTest, PollsEndedByACompletionQueueOverflowAreArmedAgain) {
   // 100 ready sockets complete 100 polls into a CQ of 32 entries before the
-  // first Wait reaps: the kernel keeps the rest (IORING_FEAT_NODROP) and
+  // first Wait reaps: the kernel keeps the rest (IORING_FEAT_NODROP), and
   // ends the multishot polls that did not fit (no IORING_CQE_F_MORE). Each
   // must be reported, and armed again: after a read, new data on every
   // socket is reported too.
