@@ -557,12 +557,7 @@ class IoUringDispatcher final : public Dispatcher {
       slot.in_ready = false;
       const Registration* registration = FindRegistration(fd);
       if (!slot.registered || registration == nullptr) continue;
-      NativeReadiness readiness;
-      readiness.readable = (slot.ready & POLLIN) != 0;
-      readiness.writable = (slot.ready & POLLOUT) != 0;
-      readiness.error = (slot.ready & (POLLERR | POLLNVAL)) != 0;
-      readiness.hangup = (slot.ready & POLLRDHUP) != 0;
-      readiness.closed = (slot.ready & POLLHUP) != 0;
+      const NativeReadiness readiness = PollBitsReadiness(slot.ready);
       slot.ready = 0;
       const bool pushed = PushNormalizedEvent(
           fd, registration->interest, registration->token, readiness, batch);

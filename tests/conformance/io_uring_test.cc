@@ -38,20 +38,20 @@ class IoUringRingTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(dispatcher.ok()) << dispatcher.status();
     dispatcher_ = *std::move(dispatcher);
   }
+  // The sockets go after the dispatcher (its polls hold them open).
   void TearDown() override {
     dispatcher_.reset();
-    for (NativeSocket socket : owned_) CloseSocket(socket);
+    for (const SocketPair& pair : pairs_) ClosePair(pair);
+    for (NativeSocket socket : peers_) CloseSocket(socket);
   }
 
-  SocketPair Pair() {
-    SocketPair pair = MakeSocketPair();
-    owned_.push_back(pair.first);
-    owned_.push_back(pair.second);
+  // A pair closed at tear-down.
+  SocketPair Pair() { return pairs_.emplace_back(MakeSocketPair()); }
+  // A pair whose first socket the test closes itself.
+  SocketPair PairClosedByTheTest() {
+    const SocketPair pair = MakeSocketPair();
+    peers_.push_back(pair.second);
     return pair;
-  }
-  void CloseOwned(NativeSocket socket) {
-    std::erase(owned_, socket);
-    CloseSocket(socket);
   }
 
   // Waits until every socket of `expected` was reported (or 5 s passed);
@@ -71,7 +71,8 @@ class IoUringRingTest : public ::testing::TestWithParam<std::string> {
 
   std::unique_ptr<Dispatcher> dispatcher_;
   EventBatch batch_{256};
-  std::vector<NativeSocket> owned_;
+  std::vector<SocketPair> pairs_;
+  std::vector<NativeSocket> peers_;
 };
 
 TEST_P(IoUringRingTest, AStillReadableSocketIsReportedOnEveryWaitUntilRead) {
@@ -160,8 +161,7 @@ TEST_P(IoUringRingTest, MoreChangesThanSqEntriesInOneIterationAllTakeEffect) {
 }
 
 TEST_P(IoUringRingTest, RemoveCloseAndReuseOfTheNumberInOneIterationDropsOldCompletions) {
-  SocketPair old_pair = MakeSocketPair();
-  owned_.push_back(old_pair.second);
+  SocketPair old_pair = PairClosedByTheTest();
   ASSERT_TRUE(dispatcher_->Add(old_pair.first, Interest::kRead, 1).ok());
   ASSERT_EQ(SendBytes(old_pair.second, "x", 1), 1);
   ASSERT_EQ(Collect({old_pair.first}).count(old_pair.first), 1u);
@@ -190,8 +190,7 @@ TEST_P(IoUringRingTest, RemoveCloseAndReuseOfTheNumberInOneIterationDropsOldComp
 }
 
 TEST_P(IoUringRingTest, ASocketClosedBeforeRemoveStaysOpenUntilRemoveCancelsItsPoll) {
-  SocketPair pair = MakeSocketPair();
-  owned_.push_back(pair.second);
+  SocketPair pair = PairClosedByTheTest();
   ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
   ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
   CloseSocket(pair.first);  // misuse: the poll request still holds the file
