@@ -76,15 +76,15 @@
 //             socket, re-armed
 //             after delivery
 //   io_uring  emulated level:   open-file limit    POLLRDHUP,      O(ready)
-//             one POLL_ADD per                     POLLHUP
-//             socket (multi-
-//             shot where the
-//             kernel has it),
-//             re-checked or
-//             re-armed after
-//             delivery; Add/
-//             Modify/Remove
-//             are queued and
+//             one one-shot                         POLLHUP
+//             POLL_ADD per
+//             socket, re-armed
+//             after delivery
+//             (multishot only
+//             for the wake-
+//             up); Add/Modify/
+//             Remove are
+//             queued and
 //             submitted with
 //             the next Wait
 //
