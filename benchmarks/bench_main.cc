@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   asycamore::bench::RegisterPingPongBenchmarks();
   asycamore::bench::RegisterMemoryBenchmarks();
   asycamore::bench::RegisterConnectionMemoryBenchmarks();
+  asycamore::bench::RegisterClassifyBenchmarks();
+  asycamore::bench::RegisterWriteQueueBenchmarks();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   benchmark::RunSpecifiedBenchmarks();

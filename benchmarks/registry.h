@@ -23,6 +23,10 @@ void RegisterPingPongBenchmarks();
 void RegisterMemoryBenchmarks();
 // connection_memory/<backend>/N:<n>: heap per idle accepted connection.
 void RegisterConnectionMemoryBenchmarks();
+// classify/<op>/<code>: ClassifyError on and off its fast path.
+void RegisterClassifyBenchmarks();
+// write_queue/short_writes/chunks:<n>: building sends from a chunked Cord.
+void RegisterWriteQueueBenchmarks();
 
 // Returns the names of the asycamore backends this build has and that can
 // run here, in preference order.

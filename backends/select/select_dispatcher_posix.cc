@@ -8,10 +8,12 @@
 //  - select() fails the whole call with EBADF when one watched descriptor
 //    was closed. The wait then finds the closed ones, reports each as an
 //    error event (until it is removed), and selects again without them so
-//    the other sockets are still served. The base class checks at Add that
-//    a descriptor is open (ClosedHandles::kByBase, one fcntl); Modify does
-//    not (a system call per interest change, for what the wait finds
-//    anyway).
+//    the other sockets are still served. The closed ones take their turn in
+//    the same round-robin scan as the ready ones (below): reported ahead of
+//    the scan, as many of them as the batch holds starved every ready
+//    socket. The base class checks at Add that a descriptor is open
+//    (ClosedHandles::kByBase, one fcntl); Modify does not (a system call per
+//    interest change, for what the wait finds anyway).
 //  - select() has no hangup flag: a peer's FIN shows as readable and the
 //    zero-byte read tells. Exceptional conditions (TCP urgent data) are not
 //    watched.
@@ -47,6 +49,7 @@ class SelectDispatcher final : public Dispatcher {
       : Dispatcher(BackendKind::kSelect, ClosedHandles::kByBase) {
     FD_ZERO(&read_set_);
     FD_ZERO(&write_set_);
+    FD_ZERO(&closed_set_);
   }
 
   absl::Status Open() {
@@ -82,6 +85,7 @@ class SelectDispatcher final : public Dispatcher {
   absl::Status RemoveFromBackend(NativeSocket socket, Interest) override {
     FD_CLR(socket, &read_set_);
     FD_CLR(socket, &write_set_);
+    FD_CLR(socket, &closed_set_);
     closed_.erase(std::remove(closed_.begin(), closed_.end(), socket),
                   closed_.end());
     if (socket == max_fd_) {
@@ -118,6 +122,7 @@ class SelectDispatcher final : public Dispatcher {
   fd_set write_set_;
   int max_fd_ = -1;            // highest registered descriptor
   std::vector<int> closed_;    // registered but closed, found after EBADF
+  fd_set closed_set_;          // the same descriptors, for the scan
   int cursor_ = 0;
 };
 
@@ -142,9 +147,11 @@ int SelectDispatcher::Select(fd_set& readable, fd_set& writable,
 
 void SelectDispatcher::FindClosedDescriptors() {
   closed_.clear();
+  FD_ZERO(&closed_set_);
   for (int fd = 0; fd <= max_fd_; ++fd) {
     if (FindRegistration(fd) != nullptr && !IsOpenHandle(fd)) {
       closed_.push_back(fd);
+      FD_SET(fd, &closed_set_);
     }
   }
 }
@@ -167,14 +174,6 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
     if (errno == EINTR) return absl::OkStatus();
     return SystemErrorStatus(errno, "select");
   }
-  for (int fd : closed_) {
-    if (batch.full()) break;
-    NativeReadiness readiness;
-    readiness.error = true;
-    const Registration& registration = *FindRegistration(fd);
-    PushNormalizedEvent(fd, registration.interest, registration.token,
-                        readiness, batch);
-  }
   // `ready` counts the set bits, so the scan below can stop when it
   // reaches zero. The wake-up descriptor's bit is counted here and cleared,
   // so the scan does not count it a second time (it did once, and then
@@ -185,13 +184,17 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
     FD_CLR(wakeup_.read_fd(), &readable);
     --ready;
   }
+  // Closed descriptors (never in the sets select saw) are scanned with the
+  // ready ones, so they take turns for the batch instead of going first.
+  int left = ready + static_cast<int>(closed_.size());
   const int span = max_fd_ + 1;
-  for (int scanned = 0; scanned < span && ready > 0; ++scanned) {
+  for (int scanned = 0; scanned < span && left > 0; ++scanned) {
     const int fd = (cursor_ + scanned) % span;
     const bool is_readable = FD_ISSET(fd, &readable);
     const bool is_writable = FD_ISSET(fd, &writable);
-    if (!is_readable && !is_writable) continue;
-    ready -= (is_readable ? 1 : 0) + (is_writable ? 1 : 0);
+    const bool is_closed = FD_ISSET(fd, &closed_set_);
+    if (!is_readable && !is_writable && !is_closed) continue;
+    left -= (is_readable ? 1 : 0) + (is_writable ? 1 : 0) + (is_closed ? 1 : 0);
     const Registration* registration = FindRegistration(fd);
     if (registration == nullptr) continue;  // never: the sets hold only those
     if (batch.full()) {
@@ -201,6 +204,7 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
     NativeReadiness readiness;
     readiness.readable = is_readable;
     readiness.writable = is_writable;
+    readiness.error = is_closed;
     PushNormalizedEvent(fd, registration->interest, registration->token,
                         readiness, batch);
   }

@@ -7,7 +7,15 @@
 namespace asycamore::bench {
 
 const char* ShapeName(Shape shape) {
-  return shape == Shape::kChain ? "chain" : "idle";
+  switch (shape) {
+    case Shape::kChain:
+      return "chain";
+    case Shape::kIdle:
+      return "idle";
+    case Shape::kEcho:
+      return "echo";
+  }
+  return "?";
 }
 
 ChainPlan MakeChainPlan(const SocketPairs& pairs, std::size_t active,

@@ -31,9 +31,11 @@
 
 namespace asycamore::bench {
 
-enum class Shape { kChain, kIdle };
+// kEcho is not a chain: the comparison's echo workload
+// (workloads/echo_measure.h) shares the cells and the report.
+enum class Shape { kChain, kIdle, kEcho };
 
-// Returns "chain" or "idle".
+// Returns "chain", "idle" or "echo".
 const char* ShapeName(Shape shape);
 
 struct ChainPlan {

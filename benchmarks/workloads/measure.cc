@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "workloads/alloc_counter.h"
+#include "workloads/callgrind_seam.h"
 
 namespace asycamore::bench {
 namespace {
@@ -54,6 +55,8 @@ absl::StatusOr<Measurement> Measure(const RunnerInfo& runner,
   } while (Clock::now() < warm_until);
 
   Measurement m;
+  const bool counted = UnderValgrind();
+  if (counted) BeginCountedSection();
   const AllocationCounts before = CurrentAllocations();
   const double cpu_start = ThreadCpuNs();
   const auto start = Clock::now();
@@ -72,6 +75,15 @@ absl::StatusOr<Measurement> Measure(const RunnerInfo& runner,
                               now - start)
                               .count());
   m.allocations = CurrentAllocations().allocations - before.allocations;
+  if (counted) {
+    // "chain N=100 A=1 impl=epoll events=1234" (idle: N idle sockets).
+    const std::size_t n = plan.shape == Shape::kIdle ? plan.watch_fds.size() - 1
+                                                     : plan.watch_fds.size();
+    std::string label = absl::StrCat(ShapeName(plan.shape), " N=", n);
+    if (plan.shape == Shape::kChain) absl::StrAppend(&label, " A=", plan.active);
+    EndCountedSection(absl::StrCat(label, " impl=", runner.name,
+                                   " events=", m.events));
+  }
   return m;
 }
 

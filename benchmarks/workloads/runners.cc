@@ -5,6 +5,14 @@
 namespace asycamore::bench {
 namespace {
 
+// The echo workload runs on Linux only (echo_measure.h): elsewhere no
+// runner has an echo server.
+#ifdef ASYCAMORE_BENCH_HAVE_ECHO
+#define ASYCAMORE_BENCH_ECHO_SERVER(serve) serve
+#else
+#define ASYCAMORE_BENCH_ECHO_SERVER(serve) nullptr
+#endif
+
 std::vector<RunnerInfo> BuildRunners() {
   std::vector<RunnerInfo> runners;
   for (const BackendInfo& backend : BuiltBackends()) {
@@ -23,20 +31,26 @@ std::vector<RunnerInfo> BuildRunners() {
     info.create = [name](const ChainPlan& plan) {
       return CreateAsycamoreRunner(name, plan);
     };
+#ifdef ASYCAMORE_BENCH_HAVE_ECHO_SERVICE
+    info.serve_echo = [name](int listen_fd) {
+      return ServeEchoAsycamore(name, listen_fd);
+    };
+#endif
     runners.push_back(std::move(info));
   }
 #ifdef ASYCAMORE_BENCH_HAVE_LIBEVENT
   runners.push_back({"libevent", RunnerKind::kPeer, "raw_epoll", 0,
-                     LibeventDetail(), CreateLibeventRunner});
+                     LibeventDetail(), CreateLibeventRunner,
+                     ASYCAMORE_BENCH_ECHO_SERVER(ServeEchoLibevent)});
 #endif
 #ifdef ASYCAMORE_BENCH_HAVE_LIBUV
   runners.push_back({"libuv", RunnerKind::kPeer, "raw_epoll", 0, LibuvDetail(),
-                     CreateLibuvRunner});
+                     CreateLibuvRunner, ASYCAMORE_BENCH_ECHO_SERVER(ServeEchoLibuv)});
 #endif
 #ifdef ASYCAMORE_BENCH_HAVE_RAW_EPOLL
   runners.push_back({"raw_epoll", RunnerKind::kFloor, "raw_epoll", 0,
                      "hand-written epoll_wait loop, level-triggered",
-                     CreateRawEpollRunner});
+                     CreateRawEpollRunner, ServeEchoRawEpoll});
 #endif
   runners.push_back({"raw_poll", RunnerKind::kFloor, "raw_poll", 0,
                      "hand-written poll() loop over a fixed pollfd array",

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "workloads/chain.h"
 
@@ -29,6 +30,11 @@ struct RunnerInfo {
   absl::AnyInvocable<absl::StatusOr<std::unique_ptr<ChainRunner>>(
       const ChainPlan&) const>
       create = nullptr;
+  // The echo workload's server (workloads/echo_measure.h) on a bound,
+  // listening, nonblocking socket it takes over: serves until at least one
+  // connection was accepted and every accepted one has closed. nullptr:
+  // this implementation has no echo server (raw_poll).
+  absl::AnyInvocable<absl::Status(int listen_fd) const> serve_echo = nullptr;
 };
 
 // Returns the runners this build has: backends in preference order, then
@@ -54,6 +60,12 @@ absl::StatusOr<std::unique_ptr<ChainRunner>> CreateLibeventRunner(
 absl::StatusOr<std::unique_ptr<ChainRunner>> CreateLibuvRunner(
     const ChainPlan& plan);
 std::string LibeventDetail();
+
+// The echo servers, one file each (echo_*.cc); see RunnerInfo::serve_echo.
+absl::Status ServeEchoAsycamore(const std::string& backend, int listen_fd);
+absl::Status ServeEchoRawEpoll(int listen_fd);
+absl::Status ServeEchoLibevent(int listen_fd);
+absl::Status ServeEchoLibuv(int listen_fd);
 std::string LibuvDetail();
 
 }  // namespace asycamore::bench

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "loop_control.h"
+#include "signal_watcher.h"
 
 namespace asycamore {
 
@@ -27,10 +28,27 @@ EventLoop::EventLoop(std::unique_ptr<Dispatcher> dispatcher,
       control_(std::make_shared<internal::LoopControl>(dispatcher_.get())) {}
 
 EventLoop::~EventLoop() {
+  // Signals first: the watcher deregisters its pipe from this live loop.
+  signals_.reset();
   // From here on no Post/Wake/Stop touches the dispatcher (destroyed after
   // this body). The tasks never run; destroying them may post (refused).
   std::vector<internal::LoopControl::Task> unrun = control_->Close();
   unrun.clear();
+}
+
+absl::Status EventLoop::OnSignal(int signal,
+                                 absl::AnyInvocable<void()> callback) {
+  if (signals_ == nullptr) {
+    signals_ = std::make_unique<internal::SignalWatcher>(*this);
+  }
+  return signals_->Watch(signal, std::move(callback));
+}
+
+absl::Status EventLoop::CancelSignal(int signal) {
+  if (signals_ == nullptr) {
+    signals_ = std::make_unique<internal::SignalWatcher>(*this);
+  }
+  return signals_->Cancel(signal);
 }
 
 EventLoop::Slot* EventLoop::FindLive(RegistrationHandle handle) {

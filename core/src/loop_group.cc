@@ -3,12 +3,21 @@
 // thread either sees the flag before it waits or is woken out of the wait.
 #include "asycamore/loop_group.h"
 
+#include <system_error>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "asycamore/internal/absl_string_view.h"
 
 namespace asycamore {
+namespace {
+
+// The group whose thread this is (Join refuses to wait for itself). Set by
+// the thread itself: the std::thread objects in threads_ are still being
+// written by Start when the first threads run, so they cannot be read here.
+thread_local const LoopGroup* group_of_this_thread = nullptr;
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<LoopGroup>> LoopGroup::Create(
     int count, LoopFactory factory) {
@@ -59,15 +68,26 @@ absl::Status LoopGroup::Start() {
     return absl::FailedPreconditionError(
         "LoopGroup::Start: the group was stopped");
   }
-  started_ = true;
   threads_.reserve(loops_.size());
   for (int i = 0; i < size(); ++i) {
-    threads_.emplace_back([this, i] { RunThread(i); });
+    try {
+      threads_.emplace_back([this, i] { RunThread(i); });
+    } catch (const std::system_error& error) {
+      // All or none: stop and join the threads that did start.
+      Stop();
+      for (std::thread& thread : threads_) thread.join();
+      threads_.clear();
+      return absl::ResourceExhaustedError(
+          absl::StrCat("LoopGroup::Start: thread ", i, " of ", size(), ": ",
+                       error.what()));
+    }
   }
+  started_ = true;
   return absl::OkStatus();
 }
 
 void LoopGroup::RunThread(int index) {
+  group_of_this_thread = this;
   EventLoop& loop = *loops_[index];
   while (!stopping()) {
     absl::StatusOr<IterationResult> result =
@@ -93,9 +113,15 @@ void LoopGroup::Stop() {
 }
 
 absl::Status LoopGroup::Join() {
+  if (group_of_this_thread == this) {
+    return absl::FailedPreconditionError(
+        "LoopGroup::Join: called on one of the group's own threads (it "
+        "would wait for itself); call Stop() there and Join from outside");
+  }
   for (std::thread& thread : threads_) {
     if (thread.joinable()) thread.join();
   }
+  joined_ = true;
   std::lock_guard<std::mutex> lock(error_mutex_);
   return first_error_;
 }

@@ -105,10 +105,20 @@ absl::Status LlhttpParser::Feed(std::string_view data) {
     }
     const bool started_in_headers = in_headers_;
     call_begin_ = p;
-    const llhttp_errno_t err =
-        llhttp_execute(&parser_, p, static_cast<std::size_t>(end - p));
+    // In a header section, llhttp gets at most one byte past the limit:
+    // whatever it would find further on (a malformation, too many fields, a
+    // body too large) comes after the limit was passed, and must not be
+    // reported instead of it, or the error would depend on how the stream
+    // was cut into reads.
+    std::size_t length = static_cast<std::size_t>(end - p);
+    if (started_in_headers) {
+      length = static_cast<std::size_t>(std::min<std::uint64_t>(
+          length, limits_.max_header_bytes - header_bytes_ + 1));
+    }
+    const llhttp_errno_t err = llhttp_execute(&parser_, p, length);
     if (error_ != HttpParseError::kNone) return status_;  // a callback failed
-    const char* stop = err == HPE_OK ? end : llhttp_get_error_pos(&parser_);
+    const char* stop =
+        err == HPE_OK ? p + length : llhttp_get_error_pos(&parser_);
     if (err != HPE_OK && err != HPE_PAUSED && err != HPE_PAUSED_UPGRADE) {
       const std::uint64_t at = fed_ + static_cast<std::uint64_t>(stop - p);
       return Fail(HttpParseError::kMalformed,

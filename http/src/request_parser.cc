@@ -28,6 +28,13 @@ class RequestParserCore final : public http_internal::ParserCore {
   bool OnMessageBegin(http_internal::LlhttpParser&) override { return true; }
 
   bool OnHeadersComplete(http_internal::LlhttpParser& parser) override {
+    if (parser.target().empty()) {
+      // llhttp 8.1 lets "CONNECT \r\n" through with no target at all.
+      parser.Fail(HttpParseError::kMalformed,
+                  "the request line has no request-target",
+                  parser.message_offset());
+      return false;
+    }
     if (parser.declared_length() > max_body_bytes_) {
       // Refused before a byte of it is read, so the server can answer 413
       // at once.

@@ -3,6 +3,8 @@
 #include <memory>
 #include <optional>
 
+#include "absl/strings/str_format.h"
+
 #include "llhttp_parser.h"
 
 namespace asycamore {
@@ -38,6 +40,15 @@ class ResponseParserCore final : public http_internal::ParserCore {
 
   bool OnHeadersComplete(http_internal::LlhttpParser& parser) override {
     const int status = parser.status_code();
+    // llhttp 8.1 takes one to three digits; RFC 9112 4 says three, so "1"
+    // and "099" are no status at all (and must not answer a request).
+    if (status < 100) {
+      parser.Fail(HttpParseError::kMalformed,
+                  absl::StrFormat("the status code %d is not three digits",
+                                  status),
+                  parser.message_offset());
+      return false;
+    }
     interim_ = status / 100 == 1 && status != 101;
     upgraded_ = status == 101 ||
                 (request_method_ == HttpMethod::kConnect && status / 100 == 2);

@@ -13,6 +13,7 @@
 #include "asycamore/native_socket.h"
 #include "asycamore/system_error.h"
 #include "asycamore/tcpsocket/connect_tcp.h"
+#include "asycamore/tcpsocket/listen_options.h"
 #include "asycamore/tcpsocket/socket_address.h"
 #include "asycamore/tcpsocket/tcp_connection.h"
 
@@ -23,11 +24,11 @@ namespace asycamore::internal {
 // Defined in socket_address.cc.
 std::string EscapedForMessage(std::string_view input);
 
-// Sets the listening options of this OS, binds `socket` to `address` and
-// listens with `backlog`. The message names the failing call only; ListenTcp
-// adds the input.
+// Sets this OS's listening options and `options`, binds `socket` to
+// `address` and listens with options.backlog. The message names the failing
+// call only; ListenTcp checks the options first and adds the input.
 absl::Status PrepareListener(NativeSocket socket, const SocketAddress& address,
-                             int backlog);
+                             const ListenOptions& options);
 
 // Runs the connect rules of connect_tcp.h on a TcpConnection (a friend of
 // it). Defined in connect_tcp.cc.

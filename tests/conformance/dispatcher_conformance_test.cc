@@ -649,6 +649,35 @@ TEST_P(DispatcherConformance, ClosingWithoutRemovingStillServesOthers) {
   EXPECT_FALSE(dispatcher_->IsRegistered(doomed.first));
 }
 
+TEST_P(DispatcherConformance, SocketsClosedBeforeRemoveDoNotStarveAReadySocketWithASmallBatch) {
+  // select reported the descriptors it had found closed first on every
+  // wait, before scanning for ready ones: with as many closed descriptors
+  // as the batch holds, a healthy ready socket was never reported.
+  std::vector<SocketPair> doomed;
+  for (int i = 0; i < 3; ++i) {
+    doomed.push_back(Pair());
+    ASSERT_TRUE(dispatcher_->Add(doomed.back().first, Interest::kRead,
+                                 static_cast<std::uint64_t>(10 + i)).ok());
+  }
+  SocketPair healthy = Pair();  // numbered after the closed ones
+  ASSERT_TRUE(dispatcher_->Add(healthy.first, Interest::kRead, 1).ok());
+  for (const SocketPair& pair : doomed) {
+    CloseOwned(pair.first);  // misuse: closed before Remove
+  }
+  ASSERT_EQ(SendBytes(healthy.second, "x", 1), 1);
+  EventBatch small(2);
+  bool served = false;
+  for (int round = 0; round < 20 && !served; ++round) {
+    ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(100), small).ok());
+    for (const Event& event : small) served |= event.token == 1u;
+  }
+  EXPECT_TRUE(served) << "the closed sockets took every wait's batch";
+  for (const SocketPair& pair : doomed) {
+    (void)dispatcher_->Remove(pair.first);  // may say it was closed first
+    EXPECT_FALSE(dispatcher_->IsRegistered(pair.first));
+  }
+}
+
 // Opens a temporary regular file (deleted when closed) as a NativeSocket
 // value, as a caller that mixed up its handles would pass it.
 class TemporaryFile {

@@ -88,6 +88,47 @@ TEST_P(LoopGroupTest, StoppedFromAnotherThreadWhileBusyJoinsInTheDestructor) {
   EXPECT_GE(ticks.load(), 20);
 }
 
+// The shape of a signal-driven shutdown: the controlling thread waits in
+// Join while another thread decides to stop.
+TEST_P(LoopGroupTest, StopFromAnotherThreadEndsAJoinAlreadyWaiting) {
+  auto group = LoopGroup::Create(3, Factory());
+  ASSERT_TRUE(group.ok()) << group.status();
+  ASSERT_TRUE((*group)->Start().ok());
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE((*group)->Post(i, [&ran] { ran.fetch_add(1); }));
+  }
+  std::thread stopper([raw = group->get(), &ran] {
+    while (ran.load() < 3) std::this_thread::yield();
+    raw->Stop();
+  });
+  const absl::Status joined = (*group)->Join();
+  stopper.join();
+  EXPECT_TRUE(joined.ok()) << joined;
+  EXPECT_FALSE((*group)->running());
+  EXPECT_EQ(ran.load(), 3);
+}
+
+// Join on one of the group's threads used to wait for itself (std::thread
+// reports that as an exception); it is refused with a status instead.
+TEST_P(LoopGroupTest, JoinFromALoopsOwnThreadIsRefusedInsteadOfWaitingForItself) {
+  auto group = LoopGroup::Create(2, Factory());
+  ASSERT_TRUE(group.ok()) << group.status();
+  LoopGroup* raw = group->get();
+  absl::Status from_inside;
+  absl::Notification done;
+  ASSERT_TRUE(raw->Post(1, [raw, &from_inside, &done] {
+    from_inside = raw->Join();
+    raw->Stop();
+    done.Notify();
+  }));
+  ASSERT_TRUE(raw->Start().ok());
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  EXPECT_TRUE(raw->Join().ok());
+  EXPECT_EQ(from_inside.code(), absl::StatusCode::kFailedPrecondition)
+      << from_inside;
+}
+
 TEST_P(LoopGroupTest, StopBeforeStartMeansTheThreadsNeverRun) {
   auto group = LoopGroup::Create(2, Factory());
   ASSERT_TRUE(group.ok()) << group.status();

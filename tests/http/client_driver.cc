@@ -91,11 +91,12 @@ void ClientDriver::StartConnection() {
   }
 }
 
-bool ClientDriver::Run(absl::Duration timeout) {
+bool ClientDriver::Run(absl::Duration timeout, std::uint64_t* turns) {
   StartConnection();
   return RunUntil(
       loop_,
-      [this] {
+      [this, turns] {
+        if (turns != nullptr) ++*turns;
         return start_failed_ ||
                (!socket_.running() &&
                 (finished_ == requests_.size() || started_ >= max_connections_));

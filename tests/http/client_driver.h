@@ -42,8 +42,9 @@ class ClientDriver {
 
   // Starts and iterates the loop until every request ended for good or the
   // connections ran out (then the rest stay handed back); returns whether
-  // all ended within `timeout`.
-  bool Run(absl::Duration timeout = absl::Seconds(20));
+  // all ended within `timeout`. Counts the loop's turns into `turns`.
+  bool Run(absl::Duration timeout = absl::Seconds(20),
+           std::uint64_t* turns = nullptr);
 
   // Checks that each request ended exactly once for good, that the handed
   // back ones were taken again, and that the socket's counts add up.

@@ -147,6 +147,46 @@ TEST(HttpRequestParser, HeaderBytesPastTheLimitAnswer431) {
             "stream: the header section passed max_header_bytes (27)");
 }
 
+// Found by fuzz/http_request_stream_fuzzer: fed whole, llhttp ran past the
+// limit to a malformed byte further on and that was reported (400) instead
+// of the limit (431), so the answer depended on how reads cut the stream.
+// Short fields keep the stored text under the limit, so only the raw byte
+// count can catch it.
+TEST(HttpRequestParser, MalformationPastTheHeaderLimitIsReportedAsTheLimitWhateverTheReads) {
+  std::string fields;
+  for (int i = 0; i < 40; ++i) fields += "A: 1\r\n";  // 240 bytes, 80 stored
+  const Outcome o = ParseEveryWay("GET / HTTP/1.1\r\n" + fields + "B: 2\rX\r\n\r\n",
+                                  {.max_header_bytes = 200});
+  EXPECT_EQ(o.error, HttpParseError::kHeadersTooLarge) << o;
+  EXPECT_EQ(o.status,
+            "RESOURCE_EXHAUSTED: HttpRequestParser: request headers too large "
+            "at byte 200 of the stream: the header section passed "
+            "max_header_bytes (200)");
+  // The same with too many fields, and with a body too large, found past
+  // the limit.
+  const Outcome count = ParseEveryWay("GET / HTTP/1.1\r\n" + fields + "\r\n",
+                                      {.max_header_bytes = 200, .max_header_count = 35});
+  EXPECT_EQ(count.error, HttpParseError::kHeadersTooLarge) << count;
+  const Outcome body = ParseEveryWay(
+      "POST / HTTP/1.1\r\n" + fields + "Content-Length: 99\r\n\r\n",
+      {.max_header_bytes = 200, .max_body_bytes = 10});
+  EXPECT_EQ(body.error, HttpParseError::kHeadersTooLarge) << body;
+}
+
+// Found by fuzz/http_request_stream_fuzzer: llhttp 8.1 parses "CONNECT "
+// followed by the line's end as a request with an empty target, which a
+// server would have routed (or tunnelled) nowhere.
+TEST(HttpRequestParser, ConnectWithNoRequestTargetIsMalformed) {
+  const Outcome o = ParseEveryWay(
+      "GET / HTTP/1.1\r\n\r\nCONNECT \r\n\r\nexample.com\r\n\r\n");
+  EXPECT_EQ(o.error, HttpParseError::kMalformed) << o;
+  EXPECT_EQ(o.events.size(), 1u) << "the good request before it is delivered";
+  EXPECT_EQ(ResponseStatusFor(o.error), 400);
+  EXPECT_EQ(o.status,
+            "INVALID_ARGUMENT: HttpRequestParser: request malformed at byte 18 "
+            "of the stream: the request line has no request-target");
+}
+
 TEST(HttpRequestParser, MoreHeaderFieldsThanTheLimitAnswer431) {
   const Outcome o =
       ParseEveryWay("GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n",

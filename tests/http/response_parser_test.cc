@@ -366,6 +366,27 @@ TEST(HttpResponseParser, MalformedResponsesStopTheParserNamingTheByte) {
   }
 }
 
+// Found by fuzz/http_response_stream_fuzzer: llhttp 8.1 takes a status of
+// one or two digits, so "HTTP/1.1 1 00Continue" answered a request with
+// status 1 (neither interim nor a valid final response).
+TEST(HttpResponseParser, StatusCodeOfFewerThanThreeDigitsIsMalformed) {
+  for (const std::string status : {"1", "20", "099"}) {
+    SCOPED_TRACE(status);
+    const Outcome o = ParseEveryWay(
+        "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 " + status +
+            " 00Continue\r\n\r\n",
+        kGets);
+    EXPECT_EQ(o.error, HttpParseError::kMalformed) << o;
+    EXPECT_EQ(o.events.size(), 1u) << "the good response before it is delivered";
+    EXPECT_NE(o.status.find(absl::StrFormat(
+                  "response malformed at byte 38 of the stream: the status "
+                  "code %d is not three digits",
+                  std::stoi(status))),
+              std::string::npos)
+        << o.status;
+  }
+}
+
 TEST(HttpResponseParser, ResponseWithNoRequestOutstandingIsAnError) {
   const Outcome o = ParseEveryWay(
       "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"

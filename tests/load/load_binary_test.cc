@@ -1,72 +1,21 @@
 // The asycamore-load program itself, run as a child process: the exit
 // statuses and where the messages go (the parser's cases are in
 // load_options_test.cc).
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <fstream>
-#include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "asycamore/tcpsocket/accepting_socket.h"
 #include "gtest/gtest.h"
+#include "support/child_process.h"
 #include "test_http_server.h"
-
-extern char** environ;
 
 namespace asycamore {
 namespace {
 
-struct Outcome {
-  int exit_status = -1;
-  std::string out = {};
-  std::string err = {};
-};
+using Outcome = testing::ChildOutcome;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Runs asycamore-load with `args`, its stdout and stderr in files.
 Outcome RunLoad(const std::vector<std::string>& args) {
-  // ctest runs each test in its own process, several at once: the files
-  // are named after the test, or one test reads another's messages.
-  const std::string base =
-      ::testing::TempDir() + "load_binary_" +
-      ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  const std::string out_path = base + "_out";
-  const std::string err_path = base + "_err";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<std::string> all = {ASYCAMORE_LOAD_BINARY};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  Outcome outcome;
-  const int spawned =
-      posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  EXPECT_EQ(spawned, 0) << "cannot start " << argv[0];
-  if (spawned != 0) return outcome;
-  int status = 0;
-  EXPECT_EQ(waitpid(pid, &status, 0), pid);
-  if (WIFEXITED(status)) outcome.exit_status = WEXITSTATUS(status);
-  outcome.out = ReadAll(out_path);
-  outcome.err = ReadAll(err_path);
-  return outcome;
+  return testing::RunChild(ASYCAMORE_LOAD_BINARY, args);
 }
 
 TEST(LoadBinary, ABadFlagExitsTwoWithTheMistakeAndTheUsageOnStderr) {
@@ -111,7 +60,8 @@ TEST(LoadBinary, AFixedCountIsAnsweredExactlyAcrossReconnects) {
   EXPECT_NE(o.out.find("200: 1234"), std::string::npos) << o.out;
   EXPECT_EQ(server.server().requests(), 1234u);
   EXPECT_GT(server.server().connections(), 1234u / 5 - 1);
-  EXPECT_NE(ReadAll(json).find("\"responses\""), std::string::npos);
+  EXPECT_NE(testing::ReadWholeFile(json).find("\"responses\""),
+            std::string::npos);
 }
 
 // The server's connections never answer: with -d the requests in flight

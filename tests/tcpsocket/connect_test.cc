@@ -1,5 +1,7 @@
 // ConnectTcp on every backend: the seed's connect rules.
+#include <functional>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "asycamore/tcpsocket/tcpsocket.h"
@@ -90,6 +92,57 @@ TEST_P(ConnectTcpTest, ImmediateConnectIsReportedOnceOnTheNextIteration) {
     ASSERT_TRUE(loop().Iterate(absl::Milliseconds(10)).ok());
   }
   EXPECT_EQ(client.events.size(), 1u);
+}
+
+// A target that runs a hook on its first event.
+class HookTarget : public DispatchTarget {
+ public:
+  void dispatch_event(const Event&) override {
+    if (on_event) std::exchange(on_event, nullptr)();
+  }
+  std::function<void()> on_event;
+};
+
+TEST_P(ConnectTcpTest, ImmediateConnectStartedInsideDispatchEventIsDeliveredInALaterIterate) {
+  // The zero-delay timer that delivers an immediate result fired in the
+  // timer phase of the very pass whose dispatch phase started the connect.
+  StartServer();
+  for (const bool refused : {false, true}) {
+    SCOPED_TRACE(refused ? "an immediate refusal" : "an immediate connect");
+    FaultInjector faults;
+    faults.connect = [&](NativeSocket socket, const SocketAddress& address) {
+      if (refused) return testing::CodeNamed("ECONNREFUSED");
+      return ConnectAndWait(faults.real, socket, address);
+    };
+    const testing::SocketPair trigger = testing::MakeSocketPair();
+    HookTarget target;
+    absl::StatusOr<RegistrationHandle> handle =
+        loop().Register(trigger.first, Interest::kRead, &target);
+    ASSERT_TRUE(handle.ok()) << handle.status();
+    int pass = 0;
+    int started_in = 0;
+    int delivered_in = 0;
+    RecordingConnection client;
+    client.on_event = [&](RecordingConnection&, const Event&) {
+      if (delivered_in == 0) delivered_in = pass;
+    };
+    target.on_event = [&] {
+      EXPECT_TRUE(loop().Deregister(*handle).ok());
+      started_in = pass;
+      EXPECT_TRUE(ConnectTcp(loop(), client, ServerAddress()).ok());
+    };
+    ASSERT_EQ(testing::SendBytes(trigger.second, "x", 1), 1);
+    while (delivered_in == 0 && pass < 100) {
+      ++pass;
+      ASSERT_TRUE(loop().Iterate(absl::Milliseconds(50)).ok());
+    }
+    testing::ClosePair(trigger);
+    ASSERT_NE(started_in, 0) << "the trigger's event never came";
+    EXPECT_EQ(faults.connect_calls, 1u);
+    EXPECT_EQ(client.events.size(), 1u);
+    EXPECT_GT(delivered_in, started_in) << "in the pass that started it";
+    (void)client.Abort();
+  }
 }
 
 TEST_P(ConnectTcpTest, LoopbackConnectSucceedsWhicheverWayTheKernelReportsIt) {

@@ -205,6 +205,52 @@ TEST_P(ConnectionWriteTest, DestroyingAConnectionWithAPendingRetryTimerCancelsIt
   EXPECT_TRUE(pair.peer->ended);  // the destructor closed the socket
 }
 
+TEST_P(ConnectionWriteTest, NoBuffersInTheReaderAndTheWriterArmOneTimerThatTheDestructorCancels) {
+  // WriteIterable and DataReader each kept an ENOBUFS retry timer in one
+  // slot: a second shortage overwrote the first timer without cancelling
+  // it, the destructor cancelled only the last, and the first fired into
+  // freed memory. Both drivers now share the connection's one timer.
+  ConnectionOptions options;
+  options.no_buffers_backoff = absl::Milliseconds(30);
+  ConnectionPair pair = MakeConnectionPair(loop(), std::move(options));
+  FaultInjector faults;
+  faults.send = [&](NativeSocket, const ConstBuffer*, std::size_t) {
+    return IoResult{0, CodeNamed("ENOBUFS")};
+  };
+  faults.receive = [&](NativeSocket, void*, std::size_t) {
+    return IoResult{0, CodeNamed("ENOBUFS")};
+  };
+  DataReader reader(*pair.connection, nullptr);
+  ASSERT_TRUE(reader.Start().ok());
+  pair.connection->on_event = [&](testing::RecordingConnection&,
+                                  const Event& event) {
+    if (event.readable) reader.OnReadable();
+  };
+  std::vector<WriteItem> items;
+  items.emplace_back("waits for memory", 0);
+  auto writer = std::make_unique<WriteIterable>(
+      *pair.connection, ItemsFrom(std::move(items)), nullptr);
+  EXPECT_EQ(writer->OnWritable(), WriteProgress::kWriting);
+  ASSERT_GE(faults.send_calls, 1u);
+  EXPECT_EQ(loop().timer_count(), 1u);
+  // The reader's shortage comes while the writer's retry is pending (the
+  // retry itself meets the shortage again and waits once more).
+  ASSERT_EQ(testing::SendBytes(pair.peer->socket, "x", 1), 1);
+  ASSERT_TRUE(RunUntil(loop(), [&] {
+    EXPECT_LE(loop().timer_count(), 1u);
+    return faults.receive_calls >= 1;
+  }));
+  EXPECT_EQ(loop().timer_count(), 1u) << "one retry timer per connection";
+  EXPECT_FALSE(pair.connection->watching_read());
+  EXPECT_FALSE(pair.connection->watching_write());
+  writer.reset();
+  pair.connection.reset();  // ASan catches a timer firing into it
+  EXPECT_EQ(loop().timer_count(), 0u);
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(loop().Iterate(absl::Milliseconds(20)).ok());
+  }
+}
+
 TEST_P(ConnectionWriteTest, SendAfterTheWriteSideIsShutIsRefusedAndQueuesNothing) {
   ConnectionPair pair = MakeConnectionPair(loop());
   ASSERT_TRUE(pair.connection->Shutdown().ok());

@@ -1,7 +1,8 @@
 // The README's tcpsocket example: an echo server and a client on one loop.
-// The server echoes with backpressure (it stops reading while its write
-// queue is above the high watermark) and, at the client's end, flushes its
-// replies before it closes. The client sends a few lines and a payload far
+// The server is asycamore-echo's EchoConnection (tools/echo/echo_service.h):
+// it echoes with backpressure (it stops reading while its write queue is
+// above the high watermark) and, at the client's end, flushes its replies
+// before it closes. The client sends a few lines and a payload far
 // bigger than the socket buffers with WriteIterable, half-closes once they
 // are sent, and reads the echo until the server's end. The program exits 0
 // when every byte came back.
@@ -14,26 +15,9 @@
 #include "asycamore/backend_registry.h"
 #include "asycamore/event_loop.h"
 #include "asycamore/tcpsocket/tcpsocket.h"
+#include "echo_service.h"
 
 using namespace asycamore;
-
-// Server side: echo whatever arrives, in order.
-class EchoConnection : public TcpConnection {
- public:
-  EchoConnection(EventLoop& loop, OwnedSocket socket, ConnectionCloser closer)
-      : TcpConnection(
-            loop, std::move(socket), std::move(closer),
-            {.on_write_blocked = [](TcpConnection& c) { c.PauseReading(); },
-             .on_drained = [](TcpConnection& c) { c.ResumeReading(); }}),
-        reader_(*this, [this](std::string_view data) { (void)Send(data); }) {}
-
-  void dispatch_event(const Event& event) override {
-    if (event.readable) reader_.OnReadable();  // at the end: flush, FIN, close
-  }
-
- private:
-  DataReader reader_;
-};
 
 // Client side: connect, send the items, half-close, read the echo.
 class EchoClient : public TcpConnection {
@@ -80,11 +64,7 @@ int main() {
     std::fprintf(stderr, "%s\n", server.status().ToString().c_str());
     return 1;
   }
-  (*server)->Start(*loop, [](OwnedSocket socket, AcceptingSocket& server_state,
-                             ConnectionCloser connection_closer) {
-    return std::make_unique<EchoConnection>(
-        *server_state.loop(), std::move(socket), std::move(connection_closer));
-  }).IgnoreError();
+  (*server)->Start(*loop, EchoConnectionFactory()).IgnoreError();
 
   std::vector<WriteItem> items;
   std::string expected;

@@ -11,6 +11,8 @@
 // Flags are absl flags, parsed here rather than by absl::ParseCommandLine so
 // that every mistake (unknown flag, bad value, unknown backend) exits with
 // status 2 after a message and the usage.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -27,6 +29,8 @@
 #include "absl/strings/str_split.h"
 #include "asycamore/backend_registry.h"
 #include "comparison.h"
+#include "workloads/echo_measure.h"
+#include "workloads/heap_reporter.h"
 #include "report.h"
 #include "workloads/fd_budget.h"
 #include "workloads/runners.h"
@@ -38,7 +42,9 @@ ABSL_FLAG(std::string, backends, "",
           "always added, since every figure is a ratio to them");
 ABSL_FLAG(std::string, workloads, "chain,idle",
           "which workloads: chain (libevent bench.c: N pairs, A chains), "
-          "idle (one active socket among N idle ones)");
+          "idle (one active socket among N idle ones), echo (N loopback TCP "
+          "connections bouncing a message off each implementation's echo "
+          "server in its own process, one client for all; Linux)");
 ABSL_FLAG(std::string, chain_sizes, "100,1000,10000",
           "chain: socket pairs N (clamped to what the open-file limit allows)");
 ABSL_FLAG(std::string, actives, "1,100", "chain: active chains A");
@@ -70,6 +76,31 @@ ABSL_FLAG(std::string, clock, "cpu",
           "out time spent preempted on a busy machine; the workloads never "
           "block, so on an idle machine it equals the wall time); wall: by "
           "the wall clock");
+ABSL_FLAG(std::string, echo_connections, "10,100",
+          "echo: connections N, each with one message in flight");
+ABSL_FLAG(int, echo_bytes, 64, "echo: bytes per message");
+ABSL_FLAG(int, echo_time_ms, 100,
+          "echo: timed part of one run, in ms (after --warmup_ms); echo "
+          "figures are the client's wall time per round trip and the server "
+          "process's CPU time per round trip, whatever --clock says");
+ABSL_FLAG(bool, echo_counts, false,
+          "echo: also count each server's system calls (strace -f -c) and "
+          "user-space instructions (valgrind --tool=callgrind) per round "
+          "trip, from two runs of R and 2R round trips (R: "
+          "--echo_count_round_trips); their files go to <out_dir>/echo-counts");
+ABSL_FLAG(int, echo_count_round_trips, 5000,
+          "echo: R for --echo_counts");
+ABSL_FLAG(int, echo_idle_connections, 5000,
+          "echo: with --echo_counts, also each server's heap in use per idle "
+          "connection (glibc's mallinfo2 in the server), from N/5 to N idle "
+          "connections; 0: not");
+ABSL_FLAG(bool, serve_echo_heap, false,
+          "internal, with --serve_echo: answer SIGUSR1 with the heap in use "
+          "on standard output");
+ABSL_FLAG(std::string, serve_echo, "",
+          "internal: serve echo as this implementation on descriptor 3 until "
+          "the last connection closes (the echo workload starts this binary "
+          "so, possibly under strace or valgrind)");
 ABSL_FLAG(bool, progress, true, "show progress on stderr");
 ABSL_FLAG(bool, list, false, "list the implementations this build has and exit");
 
@@ -184,6 +215,34 @@ std::vector<std::size_t> ParseSizes(const char* flag, const std::string& text) {
   return sizes;
 }
 
+// The path of this binary, which the echo workload starts as its server.
+std::string SelfPath() {
+  char path[4096];
+  const ssize_t length = ::readlink("/proc/self/exe", path, sizeof path - 1);
+  if (length <= 0) return "asycamore_compare";
+  return std::string(path, static_cast<std::size_t>(length));
+}
+
+// --serve_echo: one echo server on kEchoListenFd; returns the exit status.
+int ServeEcho(const std::string& name) {
+  const bench::RunnerInfo* runner = bench::FindRunner(name);
+  if (runner == nullptr || !runner->serve_echo) {
+    UsageError(absl::StrCat("--serve_echo: '", name, "' has no echo server"));
+  }
+  if (absl::GetFlag(FLAGS_serve_echo_heap)) {
+    if (absl::Status s = bench::StartHeapReporter(); !s.ok()) {
+      std::fprintf(stderr, "%s: %s\n", kProgram, s.ToString().c_str());
+      return 1;
+    }
+  }
+  if (absl::Status s = runner->serve_echo(bench::kEchoListenFd); !s.ok()) {
+    std::fprintf(stderr, "%s --serve_echo=%s: %s\n", kProgram, name.c_str(),
+                 s.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
+
 compare::Settings MakeSettings(const std::set<std::string>& given) {
   const bool smoke = absl::GetFlag(FLAGS_smoke);
   auto pick = [&](const char* name, auto flag_value, auto smoke_value) {
@@ -235,12 +294,42 @@ compare::Settings MakeSettings(const std::set<std::string>& given) {
       settings.chain = true;
     } else if (w == "idle") {
       settings.idle = true;
+    } else if (w == "echo") {
+#ifndef ASYCAMORE_BENCH_HAVE_ECHO
+      UsageError("--workloads: echo needs Linux (its client is an epoll loop)");
+#endif
+      settings.echo = true;
     } else {
       UsageError(absl::StrCat("--workloads: unknown workload '", w,
-                              "' (known: chain, idle)"));
+                              "' (known: chain, idle, echo)"));
     }
   }
-  if (!settings.chain && !settings.idle) UsageError("--workloads is empty");
+  if (!settings.chain && !settings.idle && !settings.echo) {
+    UsageError("--workloads is empty");
+  }
+  settings.echo_connections = ParseSizes(
+      "echo_connections",
+      pick("echo_connections", absl::GetFlag(FLAGS_echo_connections),
+           std::string("10")));
+  const int echo_bytes = absl::GetFlag(FLAGS_echo_bytes);
+  const int echo_time_ms = pick("echo_time_ms", absl::GetFlag(FLAGS_echo_time_ms), 10);
+  const int echo_round_trips = pick(
+      "echo_count_round_trips", absl::GetFlag(FLAGS_echo_count_round_trips), 200);
+  if (echo_bytes < 1 || echo_bytes > 65536) {
+    UsageError("--echo_bytes must be 1..65536");
+  }
+  if (echo_time_ms < 1) UsageError("--echo_time_ms must be at least 1");
+  if (echo_round_trips < 1) UsageError("--echo_count_round_trips must be at least 1");
+  settings.echo_bytes = static_cast<std::size_t>(echo_bytes);
+  settings.echo_time = absl::Milliseconds(echo_time_ms);
+  settings.echo_counts = absl::GetFlag(FLAGS_echo_counts);
+  settings.echo_count_round_trips = static_cast<std::uint64_t>(echo_round_trips);
+  const int idle = pick("echo_idle_connections",
+                        absl::GetFlag(FLAGS_echo_idle_connections), 250);
+  if (idle != 0 && idle < 5) UsageError("--echo_idle_connections must be 0 or at least 5");
+  settings.echo_idle_connections = static_cast<std::size_t>(idle);
+  settings.scratch_dir = absl::StrCat(absl::GetFlag(FLAGS_out_dir), "/echo-counts");
+  settings.self_path = SelfPath();
 
   settings.chain_sizes = ParseSizes(
       "chain_sizes", pick("chain_sizes", absl::GetFlag(FLAGS_chain_sizes),
@@ -280,6 +369,9 @@ compare::Settings MakeSettings(const std::set<std::string>& given) {
 int main(int argc, char** argv) {
   const std::set<std::string> given = ParseFlags(argc, argv);
   bench::RaiseOpenFileLimit();
+  if (const std::string serve = absl::GetFlag(FLAGS_serve_echo); !serve.empty()) {
+    return ServeEcho(serve);
+  }
   if (absl::GetFlag(FLAGS_list)) {
     for (const bench::RunnerInfo& r : bench::AllRunners()) {
       std::printf("%-10s %-8s floor=%-9s %s\n", r.name.c_str(),

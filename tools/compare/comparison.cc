@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "workloads/alloc_counter.h"
+#include "workloads/echo_measure.h"
 #include "workloads/fd_budget.h"
 #include "workloads/measure.h"
 #include "workloads/socket_pairs.h"
@@ -33,19 +35,21 @@ double InterquartileRange(std::vector<double> values) {
   return values[(3 * last + 2) / 4] - values[last / 4];
 }
 
-// Returns the median over repetitions of result[r] / floor[r]: each ratio
+// Returns the median over repetitions of values[r] / floor[r]: each ratio
 // compares two measurements taken next to each other.
-double PairedRatio(const ImplResult& result, const ImplResult* floor) {
-  if (floor == nullptr || !floor->skipped.empty()) return 0;
+double PairedRatio(const std::vector<double>& values,
+                   const std::vector<double>& floor) {
   std::vector<double> ratios;
-  const std::size_t reps =
-      std::min(result.ns_per_event.size(), floor->ns_per_event.size());
+  const std::size_t reps = std::min(values.size(), floor.size());
   for (std::size_t r = 0; r < reps; ++r) {
-    if (floor->ns_per_event[r] > 0) {
-      ratios.push_back(result.ns_per_event[r] / floor->ns_per_event[r]);
-    }
+    if (floor[r] > 0) ratios.push_back(values[r] / floor[r]);
   }
   return Median(ratios);
+}
+
+double PairedRatio(const ImplResult& result, const ImplResult* floor) {
+  if (floor == nullptr || !floor->skipped.empty()) return 0;
+  return PairedRatio(result.ns_per_event, floor->ns_per_event);
 }
 
 class Progress {
@@ -90,7 +94,119 @@ std::uint64_t WritesPerRound(const Settings& settings, const Cell& cell) {
   return bench::DefaultWritesPerRound(cell.n, cell.active);
 }
 
-absl::Status RunCell(const Settings& settings, Cell& cell, Progress& progress) {
+// Calls measure(result, index, repetition) for every implementation of
+// `cell` that can run it, per repetition, alternating forward and reverse
+// order (A B C, C B A, ...) so that slow drift of the machine hits every
+// implementation alike. A failure names the cell and the implementation.
+template <typename MeasureOne>
+absl::Status Interleaved(const Settings& settings, Cell& cell,
+                         MeasureOne measure) {
+  const std::size_t count = cell.results.size();
+  for (int rep = 0; rep < settings.repetitions; ++rep) {
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t i = rep % 2 == 0 ? k : count - 1 - k;
+      ImplResult& result = cell.results[i];
+      if (!result.skipped.empty()) continue;
+      if (absl::Status s = measure(result, i, rep); !s.ok()) {
+        return absl::Status(s.code(), absl::StrCat(cell.Label(), ", ",
+                                                   result.name, ": ",
+                                                   s.message()));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> EchoServerArgv(const Settings& settings,
+                                        const std::string& name) {
+  return {settings.self_path, absl::StrCat("--serve_echo=", name)};
+}
+
+// The echo workload: per repetition every implementation's server in its
+// own process, interleaved like the chain cells; then, with echo_counts,
+// its system calls and instructions per round trip.
+absl::Status RunEchoCell(const Settings& settings, Cell& cell,
+                         Progress& progress, bool first_echo_cell) {
+#ifndef ASYCAMORE_BENCH_HAVE_ECHO
+  (void)settings;
+  (void)cell;
+  (void)progress;
+  (void)first_echo_cell;
+  return absl::UnimplementedError(
+      "the echo workload needs Linux (its client is an epoll loop)");
+#else
+  cell.results.clear();
+  for (const bench::RunnerInfo* runner : settings.runners) {
+    ImplResult result;
+    result.name = runner->name;
+    result.kind = runner->kind;
+    result.floor = "raw_epoll";
+    if (!runner->serve_echo) {
+      result.skipped = absl::StrCat(runner->name, " has no echo server");
+    }
+    cell.results.push_back(std::move(result));
+  }
+  const bench::EchoPlan plan{.connections = cell.n, .bytes = settings.echo_bytes};
+  const bench::EchoBudget budget{.warmup = settings.warmup,
+                                 .min_time = settings.echo_time};
+  absl::Status measured = Interleaved(
+      settings, cell, [&](ImplResult& result, std::size_t, int rep) {
+        absl::StatusOr<bench::EchoMeasurement> m = bench::MeasureEcho(
+            EchoServerArgv(settings, result.name), plan, budget);
+        if (!m.ok()) return m.status();
+        result.ns_per_event.push_back(m->wall_ns_per_round_trip());
+        result.wall_ns_per_event.push_back(m->wall_ns_per_round_trip());
+        result.server_cpu_ns_per_event.push_back(
+            m->server_cpu_ns_per_round_trip());
+        progress.Step(cell, rep, settings.repetitions, result.name,
+                      absl::StrFormat("%.0f round trips/s",
+                                      1e9 / m->wall_ns_per_round_trip()));
+        return absl::OkStatus();
+      });
+  if (!measured.ok()) return measured;
+  if (settings.echo_counts) {
+    std::error_code error;
+    std::filesystem::create_directories(settings.scratch_dir, error);
+    for (ImplResult& result : cell.results) {
+      if (!result.skipped.empty()) continue;
+      absl::StatusOr<EchoCounts> counts = CountEcho(
+          EchoServerArgv(settings, result.name), plan,
+          settings.echo_count_round_trips, settings.scratch_dir,
+          absl::StrCat("echo-", result.name, "-N", cell.n));
+      if (!counts.ok()) {
+        return absl::Status(counts.status().code(),
+                            absl::StrCat(cell.Label(), ", ", result.name,
+                                         " counting: ", counts.status().message()));
+      }
+      result.counts = *std::move(counts);
+      if (first_echo_cell && settings.echo_idle_connections > 0) {
+        std::vector<std::string> argv = EchoServerArgv(settings, result.name);
+        argv.push_back("--serve_echo_heap");
+        absl::StatusOr<double> heap = bench::MeasureEchoIdleHeap(
+            argv, settings.echo_idle_connections / 5,
+            settings.echo_idle_connections);
+        if (!heap.ok()) {
+          return absl::Status(heap.status().code(),
+                              absl::StrCat(result.name, " idle heap: ",
+                                           heap.status().message()));
+        }
+        result.counts.idle_heap_bytes = *heap;
+      }
+      progress.Step(cell, settings.repetitions - 1, settings.repetitions,
+                    result.name, "counted");
+    }
+  }
+  Summarise(cell);
+  progress.CellDone(cell);
+  return absl::OkStatus();
+#endif
+}
+
+absl::Status RunCell(const Settings& settings, Cell& cell, Progress& progress,
+                     bool first_echo_cell) {
+  if (cell.shape == bench::Shape::kEcho) {
+    return RunEchoCell(settings, cell, progress, first_echo_cell);
+  }
   const std::size_t pairs_needed =
       cell.shape == bench::Shape::kChain ? cell.n : 1 + (cell.n + 1) / 2;
   absl::StatusOr<bench::SocketPairs> pairs =
@@ -117,30 +233,23 @@ absl::Status RunCell(const Settings& settings, Cell& cell, Progress& progress) {
     cell.results.push_back(std::move(result));
   }
 
-  const std::size_t count = settings.runners.size();
-  for (int rep = 0; rep < settings.repetitions; ++rep) {
-    for (std::size_t k = 0; k < count; ++k) {
-      const std::size_t i = rep % 2 == 0 ? k : count - 1 - k;
-      ImplResult& result = cell.results[i];
-      if (!result.skipped.empty()) continue;
-      absl::StatusOr<bench::Measurement> m =
-          bench::Measure(*settings.runners[i], plan, settings.min_time,
-                         settings.warmup);
-      if (!m.ok()) {
-        return absl::Status(m.status().code(),
-                            absl::StrCat(cell.Label(), ", ", result.name, ": ",
-                                         m.status().message()));
-      }
-      result.ns_per_event.push_back(m->ns_per_event(settings.time_base));
-      result.wall_ns_per_event.push_back(
-          m->ns_per_event(bench::TimeBase::kWall));
-      result.allocations_per_event +=
-          m->allocations_per_event() / settings.repetitions;
-      progress.Step(cell, rep, settings.repetitions, result.name,
-                    absl::StrFormat("%.1f ns/event",
-                                  m->ns_per_event(settings.time_base)));
-    }
-  }
+  absl::Status measured = Interleaved(
+      settings, cell, [&](ImplResult& result, std::size_t i, int rep) {
+        absl::StatusOr<bench::Measurement> m =
+            bench::Measure(*settings.runners[i], plan, settings.min_time,
+                           settings.warmup);
+        if (!m.ok()) return m.status();
+        result.ns_per_event.push_back(m->ns_per_event(settings.time_base));
+        result.wall_ns_per_event.push_back(
+            m->ns_per_event(bench::TimeBase::kWall));
+        result.allocations_per_event +=
+            m->allocations_per_event() / settings.repetitions;
+        progress.Step(cell, rep, settings.repetitions, result.name,
+                      absl::StrFormat("%.1f ns/event",
+                                      m->ns_per_event(settings.time_base)));
+        return absl::OkStatus();
+      });
+  if (!measured.ok()) return measured;
   Summarise(cell);
   progress.CellDone(cell);
   return absl::OkStatus();
@@ -190,19 +299,38 @@ std::vector<Cell> PlanCells(const Settings& settings) {
       cells.push_back(std::move(cell));
     }
   }
+  if (settings.echo) {
+    for (std::size_t connections : settings.echo_connections) {
+      Cell cell;
+      cell.shape = bench::Shape::kEcho;
+      cell.requested_n = cell.n = connections;
+      cells.push_back(std::move(cell));
+    }
+  }
   return cells;
 }
 
 std::size_t CountMeasurements(const Settings& settings,
                               const std::vector<Cell>& cells) {
-  return cells.size() * settings.runners.size() *
-         static_cast<std::size_t>(settings.repetitions);
+  std::size_t total = cells.size() * settings.runners.size() *
+                      static_cast<std::size_t>(settings.repetitions);
+  for (const Cell& cell : cells) {
+    if (cell.shape == bench::Shape::kEcho && settings.echo_counts) {
+      total += settings.runners.size();
+    }
+  }
+  return total;
 }
 
 absl::Status Run(const Settings& settings, std::vector<Cell>& cells) {
   Progress progress(settings.progress, CountMeasurements(settings, cells));
+  bool first_echo_cell = true;
   for (Cell& cell : cells) {
-    if (absl::Status s = RunCell(settings, cell, progress); !s.ok()) return s;
+    if (absl::Status s = RunCell(settings, cell, progress, first_echo_cell);
+        !s.ok()) {
+      return s;
+    }
+    if (cell.shape == bench::Shape::kEcho) first_echo_cell = false;
   }
   return absl::OkStatus();
 }
@@ -223,6 +351,13 @@ void Summarise(Cell& cell) {
                         : 0;
     result.ratio_raw_epoll = PairedRatio(result, raw_epoll);
     result.ratio_raw_poll = PairedRatio(result, raw_poll);
+    if (!result.server_cpu_ns_per_event.empty()) {
+      result.median_server_cpu_ns = Median(result.server_cpu_ns_per_event);
+      if (raw_epoll != nullptr && raw_epoll->skipped.empty()) {
+        result.server_cpu_ratio_raw_epoll = PairedRatio(
+            result.server_cpu_ns_per_event, raw_epoll->server_cpu_ns_per_event);
+      }
+    }
   }
 }
 

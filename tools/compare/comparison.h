@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "echo_counts.h"
 #include "workloads/chain.h"
 #include "workloads/measure.h"
 #include "workloads/runners.h"
@@ -31,6 +32,18 @@ struct Settings {
   absl::Duration warmup = absl::Milliseconds(5);
   bench::TimeBase time_base = bench::TimeBase::kThreadCpu;
   bool progress = true;
+  // The echo workload (workloads/echo_measure.h): N = connections.
+  bool echo = false;
+  std::vector<std::size_t> echo_connections;
+  std::size_t echo_bytes = 64;
+  absl::Duration echo_time = absl::Milliseconds(100);  // timed part of a run
+  bool echo_counts = false;  // also system calls and instructions (strace, callgrind)
+  std::uint64_t echo_count_round_trips = 5000;  // R of echo_counts.h
+  // With echo_counts: heap per idle connection, from N/5 to N idle
+  // connections (MeasureEchoIdleHeap), once per implementation; 0: not.
+  std::size_t echo_idle_connections = 5000;
+  std::string self_path;     // this binary: the echo server runs it in its serve mode
+  std::string scratch_dir;   // where echo_counts' strace/callgrind files go
 };
 
 // The statistics of one implementation in one cell.
@@ -49,6 +62,12 @@ struct ImplResult {
   double spread = 0;                // interquartile range / median of ns_per_event
   double ratio_raw_epoll = 0;       // median of paired per-repetition ratios
   double ratio_raw_poll = 0;
+  // Echo only (ns_per_event is then the client's wall time per round trip,
+  // whatever --clock says): the server process's CPU time per round trip.
+  std::vector<double> server_cpu_ns_per_event;  // one per repetition
+  double median_server_cpu_ns = 0;
+  double server_cpu_ratio_raw_epoll = 0;
+  EchoCounts counts;  // with Settings::echo_counts
   double ratio_floor() const {
     return floor == "raw_poll" ? ratio_raw_poll : ratio_raw_epoll;
   }

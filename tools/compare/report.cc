@@ -25,28 +25,48 @@ using report::LinearAxis;
 using report::TickNs;
 using report::XmlEscape;
 
+namespace {
+
+// Returns whether any cell is a chain or idle one (echo has tables of its
+// own, echo_report.cc).
+bool HasLoopCells(const std::vector<Cell>& cells) {
+  return std::any_of(cells.begin(), cells.end(), [](const Cell& cell) {
+    return cell.shape != bench::Shape::kEcho;
+  });
+}
+
+}  // namespace
+
 std::string FormatTable(const Settings& settings, const Machine& machine,
                         const std::vector<Cell>& cells) {
   std::string out;
   absl::StrAppend(&out, "machine: ", report::MachineSummary(machine), "\n");
   absl::StrAppend(&out, "load average: ", machine.load_before, " (start), ",
                   machine.load_after, " (end)\n");
-  absl::StrAppendFormat(
-      &out,
-      "each figure: median of %d repetitions, implementations interleaved "
-      "(forward, reverse, ...); ratios are medians of side-by-side pairs; "
-      "IQR: interquartile range / median; "
-      "ns/event on the %s\n\n",
-      settings.repetitions,
-      settings.time_base == bench::TimeBase::kThreadCpu
-          ? "loop thread's CPU time (--clock=cpu)"
-          : "wall clock (--clock=wall)");
-  absl::StrAppendFormat(&out, "%-6s %6s %4s  %-10s %10s %10s %10s %10s %7s %9s\n",
-                        "shape", "N", "A", "impl", "ns/event", "events/s",
-                        "x raw_epoll", "x raw_poll", "IQR", "allocs/ev");
+  if (HasLoopCells(cells)) {
+    absl::StrAppendFormat(
+        &out,
+        "each figure: median of %d repetitions, implementations interleaved "
+        "(forward, reverse, ...); ratios are medians of side-by-side pairs; "
+        "IQR: interquartile range / median; "
+        "ns/event on the %s\n\n",
+        settings.repetitions,
+        settings.time_base == bench::TimeBase::kThreadCpu
+            ? "loop thread's CPU time (--clock=cpu)"
+            : "wall clock (--clock=wall)");
+    absl::StrAppendFormat(&out, "%-6s %6s %4s  %-10s %10s %10s %10s %10s %7s %9s\n",
+                          "shape", "N", "A", "impl", "ns/event", "events/s",
+                          "x raw_epoll", "x raw_poll", "IQR", "allocs/ev");
+  }
   std::vector<std::string> notes;
   for (const Cell& cell : cells) {
     if (!cell.note.empty()) notes.push_back(cell.note);
+    if (cell.shape == bench::Shape::kEcho) {
+      for (const ImplResult& r : cell.results) {
+        if (!r.skipped.empty()) notes.push_back(absl::StrCat(cell.Label(), ": ", r.skipped));
+      }
+      continue;  // FormatEchoTable shows them
+    }
     for (const ImplResult& r : cell.results) {
       const std::string active =
           cell.shape == bench::Shape::kChain ? absl::StrCat(cell.active) : "-";
@@ -69,6 +89,7 @@ std::string FormatTable(const Settings& settings, const Machine& machine,
           100 * r.spread, allocs);
     }
   }
+  absl::StrAppend(&out, FormatEchoTable(settings, cells));
   for (const std::string& missing : bench::MissingPeers()) {
     notes.push_back(missing);
   }
@@ -144,7 +165,8 @@ std::string FormatJson(const Settings& settings, const Machine& machine,
                 ? JsonNumber(r.allocations_per_event)
                 : "null",
             ", \"repetitions_ns_per_event\": [", absl::StrJoin(reps, ", "),
-            "]}");
+            "]", cell.shape == bench::Shape::kEcho ? EchoJsonMembers(r) : "",
+            "}");
       }
       absl::StrAppend(&out, i + 1 < cell.results.size() ? "," : "", "\n");
     }
@@ -156,6 +178,12 @@ std::string FormatJson(const Settings& settings, const Machine& machine,
 
 std::string FormatMarkdown(const Settings& settings, const Machine& machine,
                            const std::vector<Cell>& cells) {
+  if (!HasLoopCells(cells)) {
+    return absl::StrCat("Machine: ", report::MachineSummary(machine),
+                        "; load average ", machine.load_before, " (start), ",
+                        machine.load_after, " (end); ", machine.date, ".\n",
+                        FormatEchoMarkdown(settings, cells));
+  }
   std::vector<const bench::RunnerInfo*> shown;
   std::vector<const bench::RunnerInfo*> floors;
   for (const bench::RunnerInfo* r : settings.runners) {
@@ -182,6 +210,7 @@ std::string FormatMarkdown(const Settings& settings, const Machine& machine,
   }
   absl::StrAppend(&out, "\n");
   for (const Cell& cell : cells) {
+    if (cell.shape == bench::Shape::kEcho) continue;  // FormatEchoMarkdown
     absl::StrAppend(&out, "| ", bench::ShapeName(cell.shape), " | ",
                     cell.n == cell.requested_n
                         ? absl::StrCat(cell.n)
@@ -213,6 +242,7 @@ std::string FormatMarkdown(const Settings& settings, const Machine& machine,
     }
     absl::StrAppend(&out, "\n");
   }
+  absl::StrAppend(&out, FormatEchoMarkdown(settings, cells));
   return out;
 }
 
@@ -245,6 +275,7 @@ struct Group {
 std::string FormatSvg(const Machine& machine, const std::vector<Cell>& cells) {
   std::vector<Group> groups;
   for (const Cell& cell : cells) {
+    if (cell.shape == bench::Shape::kEcho) continue;  // tables only
     const std::size_t active =
         cell.shape == bench::Shape::kChain ? cell.active : 0;
     auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {

@@ -25,6 +25,16 @@ using report::WriteFile;
 std::string FormatTable(const Settings& settings, const Machine& machine,
                         const std::vector<Cell>& cells);
 
+// The echo cells (echo_report.cc): a table of round trips/s, server CPU,
+// system calls and instructions per round trip, each with its ratio to
+// raw_epoll; and the same as Markdown. Empty when there are no echo cells.
+std::string FormatEchoTable(const Settings& settings,
+                            const std::vector<Cell>& cells);
+std::string FormatEchoMarkdown(const Settings& settings,
+                               const std::vector<Cell>& cells);
+// The echo fields of one result, as JSON members (", \"server_cpu...").
+std::string EchoJsonMembers(const ImplResult& result);
+
 // Returns the whole run as JSON.
 std::string FormatJson(const Settings& settings, const Machine& machine,
                        const std::vector<Cell>& cells);

@@ -11,11 +11,13 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_join.h"
 #include "address_probe.h"
+#include "cli/program_exit.h"
 #include "load_engine.h"
 #include "load_options.h"
 #include "load_report.h"
@@ -30,9 +32,7 @@ namespace {
 constexpr const char* kProgram = "asycamore-load";
 
 int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "%s: %s\n", kProgram,
-               std::string(status.message()).c_str());
-  return 1;
+  return asycamore::cli::Fail(kProgram, status);
 }
 
 }  // namespace
@@ -40,15 +40,9 @@ int Fail(const absl::Status& status) {
 int main(int argc, char** argv) {
   using namespace asycamore;
   absl::StatusOr<LoadOptions> options = ParseLoadCommandLine(argc, argv);
-  if (!options.ok()) {
-    std::fprintf(stderr, "%s: %s\n\n%s", kProgram,
-                 std::string(options.status().message()).c_str(),
-                 LoadUsage().c_str());
-    return 2;
-  }
-  if (options->help) {
-    std::fputs(LoadUsage().c_str(), stdout);
-    return 0;
+  if (std::optional<int> end =
+          cli::EndAfterParsing(kProgram, options, LoadUsage)) {
+    return *end;
   }
 
   absl::StatusOr<std::vector<SocketAddress>> addresses =

@@ -18,14 +18,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "${ASYCAMORE_REPO_ROOT}"
 
 # The same packages as the tests (the peers libevent and libuv included).
-"${ASYCAMORE_REPO_ROOT}/tools/scripts/install-linux-deps.sh"
-
-preset=linux-release
-build_dir="build/${preset}"
-log "configuring and building ${preset} (asycamore_compare, asycamore_benchmarks)"
-cmake --preset "${preset}" >/dev/null
-cmake --build --preset "${preset}" --parallel 2 \
-  --target asycamore_compare asycamore_benchmarks
+build_release_targets asycamore_compare asycamore_benchmarks
 
 log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)" \
   "(other work on the machine makes the figures noisy)"

@@ -59,22 +59,8 @@ server did not answer, 2 for a bad option.
 EOF
 }
 
-bad_option() {
-  echo "$(basename "$0"): $*" >&2
-  echo >&2
-  usage >&2
-  exit 2
-}
-
 # --help comes first, before anything is installed or built.
-for arg in "$@"; do
-  case "${arg}" in
-    -h | --help)
-      usage
-      exit 0
-      ;;
-  esac
-done
+help_first "$@"
 
 smoke=0
 duration=3

@@ -11,9 +11,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 packages=(
   cmake ninja-build g++ pkg-config
-  # The sanitizer preset builds with clang; its ASan/UBSan runtimes live in
-  # libclang-rt-14-dev on Debian 12.
-  clang libclang-rt-14-dev
+  # The sanitizer presets build with clang; its ASan/UBSan runtimes and
+  # libFuzzer (the linux-fuzz lane) live in libclang-rt-14-dev on Debian 12.
+  clang clang-14 libclang-rt-14-dev
   libabsl-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
   # llhttp's C sources for the HTTP layer (cmake/AsycamoreLlhttp.cmake).
   node-llhttp
@@ -22,6 +22,9 @@ packages=(
   # Peers for the backend comparison (optional at build time, installed so
   # that the comparison always includes them).
   libevent-dev libuv1-dev
+  # Counting for the echo and instruction figures (echo-figures.sh,
+  # instructions-per-event.sh): system calls and user-space instructions.
+  strace valgrind
   # The Relacy model checker (header-only) for WakeFlag's memory ordering.
   relacy-dev
 )

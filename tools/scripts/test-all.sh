@@ -3,15 +3,15 @@
 # every test lane this Linux machine can run. CI (.ci/run) calls exactly this.
 #
 # Usage: tools/scripts/test-all.sh [lane...]
-#   lanes: linux linux-asan linux-tsan linux-libkqueue macos-compile
-#   windows-mingw (default: all of them, in that order)
+#   lanes: linux linux-asan linux-tsan linux-libkqueue linux-fuzz
+#   macos-compile windows-mingw (default: all of them, in that order)
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "${ASYCAMORE_REPO_ROOT}"
 
-all_lanes=(linux linux-asan linux-tsan linux-libkqueue macos-compile windows-mingw)
+all_lanes=(linux linux-asan linux-tsan linux-libkqueue linux-fuzz macos-compile windows-mingw)
 lanes=("$@")
 ((${#lanes[@]})) || lanes=("${all_lanes[@]}")
 
@@ -34,8 +34,9 @@ run_lane() {
     linux-tsan)
       # ThreadSanitizer over the conformance suite (every backend: the
       # cross-thread, loop-lifetime, wake-up and LoopGroup tests among it),
-      # the unit tests and StartMultipleClients' multi-thread runs (label
-      # `threads`); its build preset compiles only those binaries.
+      # the unit tests, StartMultipleClients' multi-thread runs and the
+      # multi-loop servers (label `threads`); its build preset compiles only
+      # those binaries.
       cmake --workflow --preset linux-tsan
       ;;
     linux-libkqueue)
@@ -43,6 +44,13 @@ run_lane() {
       # emulation over epoll), not on a BSD or macOS kernel: see the README.
       # Skipped, with the reason, where libkqueue's sources cannot be had.
       "${ASYCAMORE_REPO_ROOT}/tools/scripts/libkqueue-lane.sh"
+      ;;
+    linux-fuzz)
+      # libFuzzer (clang, ASan + UBSan) on the HTTP response and request
+      # streams, SocketAddress::Parse and asycamore-load's URL and flags:
+      # the seeds replayed, then 25 s of fuzzing per target (fuzz-lane.sh
+      # --help; the longer run is one command there).
+      "${ASYCAMORE_REPO_ROOT}/tools/scripts/fuzz-lane.sh" --no-deps
       ;;
     macos-compile)
       # kqueue, poll and select compiled against real macOS headers (x86_64

@@ -113,7 +113,8 @@
 // stops the other sockets from being served, and Remove() always forgets it
 // (returning FailedPrecondition or the system's EBADF to say it was closed
 // first). Until then: poll and select report it as an error event on every
-// wait, and accept a Modify of it; epoll and kqueue refuse the Modify
+// wait (in turn with the ready sockets, so a small batch is not theirs
+// alone), and accept a Modify of it; epoll and kqueue refuse the Modify
 // (EBADF) and drop the socket silently (closing removes it from the kernel
 // set, unless a duplicate of the descriptor is still open: then epoll keeps
 // reporting it to nobody, so remove before close); iocp accepts the Modify,

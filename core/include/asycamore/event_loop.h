@@ -50,7 +50,8 @@
 namespace asycamore {
 
 namespace internal {
-class LoopControl;  // core/src/loop_control.h
+class LoopControl;    // core/src/loop_control.h
+class SignalWatcher;  // core/src/signal_watcher.h
 }  // namespace internal
 
 // A handle on an EventLoop for other threads: copyable, and safe to use at
@@ -204,6 +205,22 @@ class EventLoop {
   // once (see "Stop() before Run()" above). Thread-safe, like Post().
   void Stop();
 
+  // Runs `callback` on this loop's thread, in an iteration after `signal`
+  // was delivered to the process, never inside the signal handler (POSIX:
+  // the handler writes to a self-pipe the loop watches; Windows: SIGINT is
+  // Ctrl+C and SIGBREAK Ctrl+Break from the console, other numbers are
+  // refused). Deliveries close together may run it once, as POSIX signals
+  // coalesce. One loop per process owns a signal: claiming one that a loop
+  // (this one included) owns fails with AlreadyExists naming the signal.
+  // The handler replaces the signal's disposition (it does not chain to the
+  // one before) until CancelSignal or the loop's destruction restores it.
+  // While it owns a signal the loop keeps a registration, so Run() waits
+  // for it. The loop's thread only.
+  absl::Status OnSignal(int signal, absl::AnyInvocable<void()> callback);
+  // Gives `signal` up and restores the disposition it had before OnSignal;
+  // NotFound unless this loop owns it. A callback may cancel its own signal.
+  absl::Status CancelSignal(int signal);
+
   // The loop's thread only; from other threads use remote(). The
   // dispatcher itself is not handed out: a socket added or removed behind
   // the loop's back would break the slot bookkeeping above.
@@ -241,6 +258,9 @@ class EventLoop {
   bool iterating_ = false;
   // Shared with every RemoteLoop; outlives the loop (loop_control.h).
   std::shared_ptr<internal::LoopControl> control_;
+  // Made by the first OnSignal; gives its signals up first thing in the
+  // destructor.
+  std::unique_ptr<internal::SignalWatcher> signals_;
 };
 
 }  // namespace asycamore

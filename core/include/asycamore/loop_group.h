@@ -75,8 +75,14 @@ class LoopGroup {
   }
 
   // Starts one thread per loop. Fails (starting nothing) when already
-  // started, or after Stop().
+  // started, or after Stop(). When the system refuses a thread, the ones
+  // already started are stopped and joined and the error is returned: the
+  // group runs all its loops or none.
   absl::Status Start();
+  // Whether Start() succeeded, and whether the threads may still run
+  // (started and not joined yet). The controlling thread only.
+  bool started() const { return started_; }
+  bool running() const { return started_ && !joined_; }
 
   // Asks every thread to return after its current iteration. Any thread;
   // safe to call again, before Start (the threads then never run) and from
@@ -87,6 +93,8 @@ class LoopGroup {
   // Waits for every thread to return (call Stop first, or something that
   // calls it; otherwise Join waits until then). Returns the first error an
   // Iterate returned on any loop (that loop's thread stopped there), or OK.
+  // Called on one of the group's own threads it would wait for itself: it
+  // fails with FailedPrecondition instead, joining nothing.
   absl::Status Join();
 
  private:
@@ -98,6 +106,7 @@ class LoopGroup {
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};
   bool started_ = false;
+  bool joined_ = false;
   // std::mutex: TSan sees it (Debian's absl::Mutex lacks its annotations).
   std::mutex error_mutex_;
   absl::Status first_error_;  // guarded by error_mutex_

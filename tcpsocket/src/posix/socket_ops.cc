@@ -11,6 +11,9 @@
 //     which set nonblocking and close-on-exec atomically; elsewhere fcntl
 //     follows the call (a fork in between could leak the descriptor into a
 //     child, which is acceptable where there is no alternative).
+//   - Only Linux, DragonFly (SO_REUSEPORT) and FreeBSD (SO_REUSEPORT_LB)
+//     spread connections over listeners sharing a port; macOS and the other
+//     BSDs accept the option but do not, so reuse_port is refused there.
 //   - EINTR from close() must not lead to a second close: on Linux the
 //     descriptor is already gone and its number may be reused.
 #include <arpa/inet.h>
@@ -28,6 +31,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "asycamore/system_error.h"
+#include "asycamore/tcpsocket/listen_options.h"
 #include "asycamore/tcpsocket/socket_address.h"
 #include "asycamore/tcpsocket/socket_control.h"
 #include "asycamore/tcpsocket/socket_ops.h"
@@ -139,6 +143,18 @@ SystemError PosixCheckConnected(NativeSocket socket) {
   return 0;
 }
 
+// The option that spreads connections over listeners sharing a port:
+// Linux and DragonFly balance SO_REUSEPORT listeners, FreeBSD needs
+// SO_REUSEPORT_LB (its SO_REUSEPORT, like macOS's and the other BSDs', only
+// lets the sockets bind).
+#if defined(__linux__) || defined(__DragonFly__)
+#define ASYCAMORE_REUSE_PORT_OPTION SO_REUSEPORT
+constexpr const char* kReusePortName = "SO_REUSEPORT";
+#elif defined(__FreeBSD__) && defined(SO_REUSEPORT_LB)
+#define ASYCAMORE_REUSE_PORT_OPTION SO_REUSEPORT_LB
+constexpr const char* kReusePortName = "SO_REUSEPORT_LB";
+#endif
+
 constexpr SocketOps kPosixSocketOps = {
     .receive = PosixReceive,
     .send = PosixSend,
@@ -163,6 +179,14 @@ absl::StatusOr<SocketAddress> NameOf(
 }  // namespace
 
 const SocketOps& SystemSocketOps() { return kPosixSocketOps; }
+
+bool ReusePortSpreadsConnections() {
+#ifdef ASYCAMORE_REUSE_PORT_OPTION
+  return true;
+#else
+  return false;
+#endif
+}
 
 namespace internal {
 const SocketOps* current_socket_ops = &kPosixSocketOps;
@@ -237,7 +261,7 @@ namespace internal {
 
 // Used by ListenTcp (accepting_socket.cc), declared in internal.h.
 absl::Status PrepareListener(NativeSocket socket, const SocketAddress& address,
-                             int backlog) {
+                             const ListenOptions& options) {
   // POSIX: SO_REUSEADDR lets a restarted server bind while old connections
   // sit in TIME_WAIT. (Windows would use SO_EXCLUSIVEADDRUSE instead: there
   // SO_REUSEADDR lets another process steal a bound port.)
@@ -245,11 +269,32 @@ absl::Status PrepareListener(NativeSocket socket, const SocketAddress& address,
   if (::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0) {
     return SystemErrorStatus(errno, "setsockopt(SO_REUSEADDR)");
   }
+  if (options.reuse_port) {
+#ifdef ASYCAMORE_REUSE_PORT_OPTION
+    if (::setsockopt(socket, SOL_SOCKET, ASYCAMORE_REUSE_PORT_OPTION, &on,
+                     sizeof(on)) != 0) {
+      return SystemErrorStatus(
+          errno, absl::StrCat("setsockopt(", kReusePortName, ")"));
+    }
+#else
+    return absl::UnimplementedError(
+        "setsockopt(SO_REUSEPORT): this OS does not spread connections over "
+        "listeners sharing a port; hand accepted sockets to the loops instead");
+#endif
+  }
+  if (address.family() == SocketAddress::Family::kIpv6) {
+    const int v6_only = options.dual_stack ? 0 : 1;
+    if (::setsockopt(socket, IPPROTO_IPV6, IPV6_V6ONLY, &v6_only,
+                     sizeof(v6_only)) != 0) {
+      return SystemErrorStatus(
+          errno, absl::StrCat("setsockopt(IPV6_V6ONLY ", v6_only, ")"));
+    }
+  }
   if (::bind(socket, static_cast<const sockaddr*>(address.sockaddr_data()),
              static_cast<socklen_t>(address.sockaddr_size())) != 0) {
     return SystemErrorStatus(errno, "bind");
   }
-  if (::listen(socket, backlog) != 0) {
+  if (::listen(socket, options.backlog) != 0) {
     return SystemErrorStatus(errno, "listen");
   }
   return absl::OkStatus();

@@ -18,6 +18,8 @@
 //     TIME_WAIT does not block a new bind on Windows, which is what
 //     SO_REUSEADDR is for on POSIX.
 //   - Gathered writes are one WSASend with a WSABUF array.
+//   - No option spreads connections over listeners sharing a port (there
+//     is no SO_REUSEPORT), so ListenOptions::reuse_port is refused.
 #include "asycamore/native_socket.h"  // first: it sets NOMINMAX and
                                       // WIN32_LEAN_AND_MEAN before <windows.h>
 
@@ -31,6 +33,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "asycamore/system_error.h"
+#include "asycamore/tcpsocket/listen_options.h"
 #include "asycamore/tcpsocket/socket_address.h"
 #include "asycamore/tcpsocket/socket_control.h"
 #include "asycamore/tcpsocket/socket_ops.h"
@@ -146,6 +149,8 @@ absl::StatusOr<SocketAddress> NameOf(int(WSAAPI* call)(SOCKET, sockaddr*,
 
 const SocketOps& SystemSocketOps() { return kWindowsSocketOps; }
 
+bool ReusePortSpreadsConnections() { return false; }
+
 namespace internal {
 const SocketOps* current_socket_ops = &kWindowsSocketOps;
 }  // namespace internal
@@ -219,7 +224,13 @@ namespace internal {
 
 // Used by ListenTcp (accepting_socket.cc), declared in internal.h.
 absl::Status PrepareListener(NativeSocket socket, const SocketAddress& address,
-                             int backlog) {
+                             const ListenOptions& options) {
+  if (options.reuse_port) {
+    return absl::UnimplementedError(
+        "setsockopt(SO_REUSEPORT): Windows has no option that spreads "
+        "connections over listeners sharing a port; hand accepted sockets "
+        "to the loops instead");
+  }
   // Windows: SO_EXCLUSIVEADDRUSE, not SO_REUSEADDR (see the file comment).
   const BOOL on = TRUE;
   if (::setsockopt(socket, SOL_SOCKET, SO_EXCLUSIVEADDRUSE,
@@ -227,11 +238,21 @@ absl::Status PrepareListener(NativeSocket socket, const SocketAddress& address,
     return SystemErrorStatus(::WSAGetLastError(),
                              "setsockopt(SO_EXCLUSIVEADDRUSE)");
   }
+  if (address.family() == SocketAddress::Family::kIpv6) {
+    const DWORD v6_only = options.dual_stack ? 0 : 1;
+    if (::setsockopt(socket, IPPROTO_IPV6, IPV6_V6ONLY,
+                     reinterpret_cast<const char*>(&v6_only),
+                     sizeof(v6_only)) != 0) {
+      return SystemErrorStatus(
+          ::WSAGetLastError(),
+          absl::StrCat("setsockopt(IPV6_V6ONLY ", v6_only, ")"));
+    }
+  }
   if (::bind(socket, static_cast<const sockaddr*>(address.sockaddr_data()),
              static_cast<int>(address.sockaddr_size())) != 0) {
     return SystemErrorStatus(::WSAGetLastError(), "bind");
   }
-  if (::listen(socket, backlog) != 0) {
+  if (::listen(socket, options.backlog) != 0) {
     return SystemErrorStatus(::WSAGetLastError(), "listen");
   }
   return absl::OkStatus();

@@ -1,6 +1,6 @@
 // ListenTcp, AcceptingSocket and ServerAccept: the seed's server side.
 //
-//   auto server = ListenTcp("127.0.0.1", 0, 128);            // port 0: any
+//   auto server = ListenTcp("127.0.0.1", 0, {.no_delay = true});  // port 0: any
 //   if (!server.ok()) return server.status();
 //   (*server)->Start(loop, [](OwnedSocket socket, AcceptingSocket& server_state,
 //                             ConnectionCloser connection_closer) {
@@ -20,6 +20,14 @@
 // destroys it on a later loop turn (never inside the connection's own
 // calls). Destroy the AcceptingSocket before its loop, on the loop's
 // thread.
+//
+// Several loops (multi_loop_server.h does this for a LoopGroup): either
+// one AcceptingSocket per loop, each with its own SO_REUSEPORT listener on
+// the same port (the kernel picks the listener), or one listener that hands
+// each accepted socket to the next loop's AcceptingSocket in turn
+// (HandOffTo; those are made without a listener of their own and serve
+// what they are handed, AdoptAccepted). Each AcceptingSocket, and the
+// connections it owns, belongs to its own loop's thread.
 //
 // Accepting is bounded and never spins:
 //   - at most `max_accepts_per_event` accepts per readiness event, so a
@@ -52,6 +60,7 @@
 #include "asycamore/event_loop.h"
 #include "asycamore/native_socket.h"
 #include "asycamore/system_error.h"
+#include "asycamore/tcpsocket/listen_options.h"
 #include "asycamore/tcpsocket/owned_socket.h"
 #include "asycamore/tcpsocket/socket_address.h"
 #include "asycamore/tcpsocket/tcp_connection.h"
@@ -87,12 +96,52 @@ struct AcceptStats {
   std::uint64_t rejected = 0;          // factory returned none, or registering failed
   std::uint64_t exhaustion_pauses = 0; // times accepting stopped (EMFILE...)
   std::uint64_t errors = 0;            // other accept failures
+  // Accepted sockets that refused TCP_NODELAY (ListenOptions::no_delay);
+  // they are served anyway, with Nagle's algorithm on.
+  std::uint64_t no_delay_failures = 0;
+  // Hand-off (HandOffTo): sockets posted to another loop's server, and
+  // sockets closed because that loop was gone (never leaked).
+  std::uint64_t handed_off = 0;
+  std::uint64_t hand_off_refused = 0;
+};
+
+// Where a hand-off listener sends accepted sockets (HandOffTo): a server
+// started on that loop, and the loop's handle.
+struct HandOffTarget {
+  RemoteLoop loop;
+  std::weak_ptr<AcceptingSocket> server;
+};
+
+// What one ServerAccept call did.
+enum class AcceptStatus : std::uint8_t {
+  kAccepted,           // `connection` was made and adopted
+  kWouldBlock,         // no connection is waiting
+  kRetry,              // that connection died queued, or EINTR: try again
+  kRejected,           // the factory refused it or it could not be watched
+  kOutOfDescriptors,   // EMFILE, ENFILE, ENOBUFS, ENOMEM: back off
+  kError,              // any other failure of accept
+  kHandedOff,          // posted to another loop's server (HandOffTo)
+  kHandOffRefused,     // that loop was gone: the socket was closed
+};
+
+struct AcceptResult {
+  AcceptStatus status = AcceptStatus::kWouldBlock;
+  SystemError error = kNoSystemError;
+  TcpConnection* connection = nullptr;  // on kAccepted, owned by server_state
+  // ListenOptions::no_delay was asked for and setsockopt refused it (the
+  // connection went on with Nagle's algorithm).
+  bool no_delay_failed = false;
 };
 
 class AcceptingSocket : public DispatchTarget {
  public:
-  // Adopts a bound, listening, nonblocking socket (ListenTcp makes one).
-  AcceptingSocket(OwnedSocket listener, SocketAddress local_address);
+  // Adopts a bound, listening, nonblocking socket (ListenTcp makes one);
+  // `options` are the ones it was made with (no_delay applies to each
+  // accepted socket). Without a listener (OwnedSocket()) it only serves
+  // sockets handed to it (AdoptAccepted); `local_address` then names the
+  // listener that hands them on.
+  AcceptingSocket(OwnedSocket listener, SocketAddress local_address,
+                  const ListenOptions& options = {});
   // Stops accepting, destroys the connections it owns (without calling
   // their closers) and closes the listening socket.
   ~AcceptingSocket() override;
@@ -101,12 +150,29 @@ class AcceptingSocket : public DispatchTarget {
   AcceptingSocket& operator=(const AcceptingSocket&) = delete;
 
   // Starts accepting on `loop`: each connection is built by `factory` and
-  // starts watched for reading.
+  // starts watched for reading. Without a listener it starts taking
+  // handed-over sockets only.
   absl::Status Start(EventLoop& loop, ConnectionFactory factory,
                      const AcceptOptions& options = {});
 
   // Stops accepting (the listening socket stays open; Start again resumes).
+  // A stopped server also refuses handed-over sockets (AdoptAccepted).
   void Stop();
+
+  // From now on, hands each socket it accepts to the next of `targets` in
+  // turn (round-robin, this server may be one of them and then serves it at
+  // once): posted through the target's loop, served there by
+  // AdoptAccepted. A socket whose loop is gone (Post refused), or whose
+  // server is gone by the time the task runs, is closed, never leaked; the
+  // first is counted in hand_off_refused. Empty: serve every socket here
+  // again. The loop's thread only.
+  void HandOffTo(std::vector<HandOffTarget> targets);
+
+  // Serves a socket accepted elsewhere as if it was accepted here:
+  // TCP_NODELAY if this server's options ask for it, the factory, adoption,
+  // watching; counted in stats(). Refused (kRejected, the socket closes)
+  // unless the server is started. The loop's thread only.
+  AcceptResult AdoptAccepted(OwnedSocket socket);
 
   // Closes every connection this server owns with Close(timeout): each
   // flushes its queue, sends the FIN and waits for its peer's end at most
@@ -117,6 +183,7 @@ class AcceptingSocket : public DispatchTarget {
 
   NativeSocket socket() const { return listener_.get(); }
   const SocketAddress& local_address() const { return local_address_; }
+  const ListenOptions& listen_options() const { return listen_options_; }
   std::uint16_t local_port() const { return local_address_.port(); }
   EventLoop* loop() const { return loop_; }
   bool accepting() const { return started_; }
@@ -134,6 +201,9 @@ class AcceptingSocket : public DispatchTarget {
   void Pause();
   void Resume();
   std::vector<TcpConnection*> OpenConnections() const;
+  // Accepts one socket and hands it to the next hand-off target.
+  AcceptResult AcceptAndHandOff();
+  void Count(const AcceptResult& result);
   // Takes ownership of a connection the factory made.
   TcpConnection* Adopt(std::unique_ptr<TcpConnection> connection);
   // Moves a closed connection to the graveyard, emptied on a later turn.
@@ -142,6 +212,7 @@ class AcceptingSocket : public DispatchTarget {
 
   OwnedSocket listener_;
   SocketAddress local_address_;
+  ListenOptions listen_options_;
   EventLoop* loop_ = nullptr;
   ConnectionFactory factory_;
   AcceptOptions options_;
@@ -151,6 +222,12 @@ class AcceptingSocket : public DispatchTarget {
   TimerId resume_timer_;
   TimerId bury_timer_;
   AcceptStats stats_;
+  struct HandOff {
+    HandOffTarget target;
+    bool here = false;  // the target is this server
+  };
+  std::vector<HandOff> hand_off_;
+  std::size_t next_hand_off_ = 0;
   // The connections it owns, by address (a hash map, defined in the .cc so
   // that this header does not carry one into every user's translation unit).
   struct Connections;
@@ -160,35 +237,25 @@ class AcceptingSocket : public DispatchTarget {
 
 // Creates a listening TCP socket on `ip` (numeric IPv4 or IPv6, "::1"
 // included) and `port` (0 picks a free port; read it from local_port()):
-// nonblocking, close-on-exec, SO_REUSEADDR on POSIX, then bind and listen
-// with `backlog`. A port outside 0..kMaxPort is refused, not cut to 16 bits.
-// Errors name the call and the input, e.g.
-// `ListenTcp("127.0.0.1", 8080, 128): bind: Address already in use`.
+// nonblocking, close-on-exec, SO_REUSEADDR on POSIX, the options of
+// listen_options.h, then bind and listen with options.backlog. A port
+// outside 0..kMaxPort, a negative backlog and dual_stack on an IPv4 address
+// are refused. Errors name the call and the input (the backlog, then each
+// option that is on), e.g.
+// `ListenTcp("127.0.0.1", 8080, 511, reuse_port): bind: Address already in use`.
+absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(
+    std::string_view ip, int port, const ListenOptions& options = {});
+// The seed's form: ListenTcp(ip, port, {.backlog = backlog}).
 absl::StatusOr<std::unique_ptr<AcceptingSocket>> ListenTcp(std::string_view ip,
                                                            int port,
                                                            int backlog);
 
-// What one ServerAccept call did.
-enum class AcceptStatus : std::uint8_t {
-  kAccepted,           // `connection` was made and adopted
-  kWouldBlock,         // no connection is waiting
-  kRetry,              // that connection died queued, or EINTR: try again
-  kRejected,           // the factory refused it or it could not be watched
-  kOutOfDescriptors,   // EMFILE, ENFILE, ENOBUFS, ENOMEM: back off
-  kError,              // any other failure of accept
-};
-
-struct AcceptResult {
-  AcceptStatus status = AcceptStatus::kWouldBlock;
-  SystemError error = kNoSystemError;
-  TcpConnection* connection = nullptr;  // on kAccepted, owned by server_state
-};
-
 // Accepts one connection on `server_state`'s listener (the seed's
 // server_accept), builds it with `connection_factory`, hands it
 // `connection_closer`, adopts it into `server_state` and watches it for
-// reading. AcceptingSocket calls this for each readiness event; call it
-// directly only to drive accepting yourself.
+// reading (after TCP_NODELAY, if its ListenOptions ask for it).
+// AcceptingSocket calls this for each readiness event; call it directly only
+// to drive accepting yourself.
 AcceptResult ServerAccept(AcceptingSocket& server_state,
                           ConnectionFactory& connection_factory,
                           ConnectionCloser connection_closer);

@@ -10,6 +10,8 @@
 #include "asycamore/tcpsocket/data_reader.h"
 #include "asycamore/tcpsocket/error_class.h"
 #include "asycamore/tcpsocket/io_step.h"
+#include "asycamore/tcpsocket/listen_options.h"
+#include "asycamore/tcpsocket/multi_loop_server.h"
 #include "asycamore/tcpsocket/owned_socket.h"
 #include "asycamore/tcpsocket/sock_err.h"
 #include "asycamore/tcpsocket/socket_address.h"

@@ -1,0 +1,183 @@
+#include "echo_options.h"
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
+#include "asycamore/backend_kind.h"
+#include "asycamore/backend_registry.h"
+#include "asycamore/tcpsocket/socket_address.h"
+
+namespace asycamore {
+namespace {
+
+// The library's calls take std::string_view, a distinct type from Debian's
+// absl::string_view.
+std::string_view StdView(absl::string_view text) {
+  return std::string_view(text.data(), text.size());
+}
+
+absl::Status Bad(absl::string_view spelling, absl::string_view value,
+                 absl::string_view why) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(spelling, " '", absl::CHexEscape(value), "': ", why));
+}
+
+// Sets `field` to the whole number given, if it is within lowest..highest.
+absl::Status SetCount(absl::string_view spelling, absl::string_view value,
+                      int lowest, int highest, int& field) {
+  int n = 0;
+  if (!absl::SimpleAtoi(value, &n) || n < lowest || n > highest) {
+    return Bad(
+        spelling, value,
+        absl::StrCat("must be a whole number from ", lowest, " to ", highest));
+  }
+  field = n;
+  return absl::OkStatus();
+}
+
+absl::Status SetBackend(absl::string_view spelling, absl::string_view value,
+                        std::string& field) {
+  const std::optional<BackendKind> kind = BackendKindFromName(StdView(value));
+  if (!kind.has_value() || !FindBackend(*kind).ok()) {
+    return Bad(spelling, value,
+               absl::StrCat("this build has ", BuiltBackendNames()));
+  }
+  field = std::string(value);
+  return absl::OkStatus();
+}
+
+absl::Status SetAddress(absl::string_view spelling, absl::string_view value,
+                        std::string& field) {
+  absl::StatusOr<SocketAddress> parsed =
+      SocketAddress::Parse(StdView(value), 0);
+  if (!parsed.ok()) {
+    return Bad(spelling, value, "must be a numeric IPv4 or IPv6 address");
+  }
+  field = std::string(value);
+  return absl::OkStatus();
+}
+
+absl::Status SetSpreading(absl::string_view spelling, absl::string_view value,
+                          Spreading& field) {
+  for (Spreading s : {Spreading::kHandOff, Spreading::kReusePort}) {
+    if (StdView(value) == SpreadingName(s)) {
+      field = s;
+      return absl::OkStatus();
+    }
+  }
+  return Bad(spelling, value, "must be handoff or reuseport");
+}
+
+// Applies one flag; `spelling` is how it was written ("--port").
+absl::Status Apply(absl::string_view name, absl::string_view spelling,
+                   absl::string_view value, EchoOptions& options) {
+  if (name == "port") {
+    absl::StatusOr<std::uint16_t> port = ParsePort(StdView(value));
+    if (!port.ok()) {
+      return Bad(spelling, value,
+                 absl::StrCat("not a port number (0 to ", kMaxPort, ")"));
+    }
+    options.port = *port;
+    return absl::OkStatus();
+  }
+  if (name == "threads") {
+    return SetCount(spelling, value, 1, kMaxEchoThreads, options.threads);
+  }
+  if (name == "backend") return SetBackend(spelling, value, options.backend);
+  if (name == "spreading") {
+    return SetSpreading(spelling, value, options.spreading);
+  }
+  return SetAddress(spelling, value, options.address);
+}
+
+bool TakesValue(absl::string_view name) {
+  return name == "port" || name == "threads" || name == "backend" ||
+         name == "address" || name == "spreading";
+}
+
+}  // namespace
+
+absl::StatusOr<EchoOptions> ParseEchoCommandLine(int argc,
+                                                 const char* const* argv) {
+  EchoOptions options;
+  absl::Status first_error = absl::OkStatus();
+  auto note = [&](absl::Status status) {
+    if (first_error.ok() && !status.ok()) first_error = std::move(status);
+  };
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") return EchoOptions{.help = true};
+    if (!absl::StartsWith(arg, "--")) {
+      note(absl::InvalidArgumentError(
+          absl::StrCat("unexpected argument '", absl::CHexEscape(arg),
+                       "' (every setting is a flag, e.g. --port 7000)")));
+      continue;
+    }
+    absl::string_view name = arg.substr(2);
+    std::optional<absl::string_view> value;
+    if (const std::size_t equals = name.find('=');
+        equals != absl::string_view::npos) {
+      value = name.substr(equals + 1);
+      name = name.substr(0, equals);
+    }
+    const std::string spelling = absl::StrCat("--", name);
+    if (!TakesValue(name)) {
+      note(absl::InvalidArgumentError(
+          absl::StrCat("unknown flag '", absl::CHexEscape(arg), "'")));
+      continue;
+    }
+    if (!value.has_value()) {
+      if (i + 1 == argc) {
+        note(absl::InvalidArgumentError(
+            absl::StrCat(spelling, " needs a value")));
+        continue;
+      }
+      value = argv[++i];
+    }
+    note(Apply(name, spelling, *value, options));
+  }
+  if (!first_error.ok()) return first_error;
+  if (options.port < 0) {
+    return absl::InvalidArgumentError(
+        "missing --port (0 picks a free port and prints it)");
+  }
+  return options;
+}
+
+std::string EchoUsage() {
+  return absl::StrFormat(
+      R"(Usage: asycamore-echo --port <P> [options]
+  A TCP echo server: every byte is sent back, in order. A client that stops
+  reading is slowed down (the server stops reading while more than 64 KiB
+  of replies wait); at a client's end the replies still queued are flushed
+  before the server closes.
+
+  Options:
+    --port    <P>   the TCP port to listen on (0 to %d; 0 picks a free one)
+    --address <IP>  the numeric IPv4 or IPv6 address to listen on
+                    (default 127.0.0.1; 0.0.0.0 or :: for every interface)
+    --backend <B>   the readiness backend: %s (default %s)
+    --threads <N>   threads, one event loop each (default 1; 1 to %d)
+    --spreading <S> how connections reach the loops: handoff (default; one
+                    listener hands each to the next loop in turn) or
+                    reuseport (one SO_REUSEPORT listener per loop, the
+                    kernel picks; Linux and FreeBSD only)
+    -h, --help      print this help and exit
+
+  Prints "listening on <address>:<port>" on stdout once it accepts, and
+  runs until SIGINT or SIGTERM. Exit status: 0 after a signal, 1 when it
+  cannot serve (port in use, ...), 2 for a mistake on the command line.
+)",
+      kMaxPort, BuiltBackendNames(), std::string(BackendName(DefaultBackend())),
+      kMaxEchoThreads);
+}
+
+}  // namespace asycamore
