@@ -109,15 +109,10 @@ class PollDispatcher final : public Dispatcher {
         return absl::OkStatus();
       }
       --ready;
-      NativeReadiness readiness;
-      readiness.readable = (entry.revents & POLLIN) != 0;
-      readiness.writable = (entry.revents & POLLOUT) != 0;
-      readiness.error = (entry.revents & (POLLERR | POLLNVAL)) != 0;
-      readiness.hangup = (entry.revents & kReadHangup) != 0;
-      readiness.closed = (entry.revents & POLLHUP) != 0;
       const Registration& registration = *FindRegistration(entry.fd);
-      PushNormalizedEvent(entry.fd, registration.interest, registration.token,
-                          readiness, batch);
+      PushNormalizedEvent(
+          entry.fd, registration.interest, registration.token,
+          PollBitsReadiness(static_cast<unsigned short>(entry.revents)), batch);
     }
     return absl::OkStatus();
   }

@@ -8,6 +8,10 @@
 #include "asycamore/event.h"
 #include "asycamore/event_batch.h"
 
+#ifndef _WIN32
+#include <poll.h>
+#endif
+
 namespace asycamore {
 
 // What a backend decoded from its native flags, before normalisation.
@@ -18,6 +22,21 @@ struct NativeReadiness {
   bool hangup = false;  // the peer will send no more (read side finished)
   bool closed = false;  // both directions are finished (POLLHUP, EPOLLHUP)
 };
+
+#ifndef _WIN32
+// Decodes poll(2) bits: poll's revents, an io_uring poll's result.
+inline NativeReadiness PollBitsReadiness(unsigned bits) {
+  NativeReadiness native;
+  native.readable = (bits & POLLIN) != 0;
+  native.writable = (bits & POLLOUT) != 0;
+  native.error = (bits & (POLLERR | POLLNVAL)) != 0;
+#ifdef POLLRDHUP  // Linux; elsewhere the zero-byte read tells
+  native.hangup = (bits & POLLRDHUP) != 0;
+#endif
+  native.closed = (bits & POLLHUP) != 0;
+  return native;
+}
+#endif
 
 // Appends the normalised event for `socket`, registered for `interest` with
 // `token`, to `batch`, unless it carries nothing the registration asked

@@ -21,7 +21,11 @@ std::vector<RunnerInfo> BuildRunners() {
     RunnerInfo info;
     info.name = name;
     info.kind = RunnerKind::kBackend;
-    info.floor = backend.kind == BackendKind::kEpoll ? "raw_epoll" : "raw_poll";
+    // The Linux kernel interfaces are held to the epoll floor, the scanning
+    // ones to the poll floor.
+    const bool linux_kernel = backend.kind == BackendKind::kEpoll ||
+                              backend.kind == BackendKind::kIoUring;
+    info.floor = linux_kernel ? "raw_epoll" : "raw_poll";
     info.handle_limit = backend.handle_limit;
     info.detail = "asycamore EventLoop, " + name + " backend";
     info.create = [name](const ChainPlan& plan) {

@@ -14,6 +14,8 @@ std::string_view BackendName(BackendKind kind) {
       return "kqueue";
     case BackendKind::kIocp:
       return "iocp";
+    case BackendKind::kIoUring:
+      return "io_uring";
   }
   return "unknown";
 }

@@ -18,6 +18,13 @@ std::vector<std::string> BuiltBackendNamesForTests() {
   return names;
 }
 
+std::string BackendSkipReason(const BackendInfo& info) {
+  const absl::Status available = info.probe();
+  if (available.ok()) return "";
+  return std::string("backend ") + std::string(BackendName(info.kind)) +
+         " cannot run here: " + std::string(available.message());
+}
+
 bool RunningUnderWine() {
 #ifdef _WIN32
   // Wine's ntdll exports wine_get_version; Windows' does not.
@@ -48,9 +55,8 @@ void BackendTest::SetUp() {
   absl::StatusOr<const BackendInfo*> info = FindBackend(*kind);
   ASSERT_TRUE(info.ok()) << info.status();
   info_ = *info;
-  if (absl::Status available = info_->probe(); !available.ok()) {
-    GTEST_SKIP() << "backend " << GetParam()
-                 << " cannot run here: " << available.message();
+  if (const std::string reason = BackendSkipReason(*info_); !reason.empty()) {
+    GTEST_SKIP() << reason;
   }
   absl::StatusOr<std::unique_ptr<EventLoop>> loop =
       CreateEventLoop({.backend = GetParam()});

@@ -35,6 +35,11 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
   const BackendInfo* info_ = nullptr;
 };
 
+// Returns why the backend of `info` cannot run here ("backend X cannot run
+// here: <probe's reason>"), or an empty string when it can. BackendTest
+// skips with this text.
+std::string BackendSkipReason(const BackendInfo& info);
+
 // Returns true when the test runs under Wine (the windows-mingw lane), for
 // the few checks whose behaviour Wine does not reproduce; each such check
 // says so in its skip or log message.

@@ -191,8 +191,8 @@ std::string FormatMarkdown(const Settings& settings, const Machine& machine,
   }
   std::string out = absl::StrCat(
       "Ratio to the floor (median of ", settings.repetitions,
-      " side-by-side pairs; floor: raw_epoll for epoll, libevent and libuv, "
-      "raw_poll for poll and select; lower is faster; time: ",
+      " side-by-side pairs; floor: raw_epoll for epoll, io_uring, libevent and "
+      "libuv, raw_poll for poll and select; lower is faster; time: ",
       settings.time_base == bench::TimeBase::kThreadCpu
           ? "the loop thread's CPU time"
           : "the wall clock",
@@ -257,7 +257,8 @@ std::string Colour(const std::string& name) {
   static const std::map<std::string, std::string> colours = {
       {"epoll", "#1f77b4"},    {"poll", "#2ca02c"},  {"select", "#9467bd"},
       {"libevent", "#ff7f0e"}, {"libuv", "#d62728"}, {"raw_epoll", "#000000"},
-      {"raw_poll", "#7f7f7f"}, {"kqueue", "#17becf"}, {"iocp", "#e377c2"}};
+      {"raw_poll", "#7f7f7f"}, {"kqueue", "#17becf"}, {"io_uring", "#8c564b"},
+      {"iocp", "#e377c2"}};
   auto it = colours.find(name);
   return it == colours.end() ? "#bcbd22" : it->second;
 }
@@ -310,8 +311,8 @@ std::string FormatSvg(const Machine& machine, const std::vector<Cell>& cells) {
       report::SvgHeading(
           kLeft,
           "asycamore: cost per event against N (top; medians, log scales) and "
-          "ratio to its floor (bottom: raw_epoll for epoll, libevent, libuv; "
-          "raw_poll for poll, select)",
+          "ratio to its floor (bottom: raw_epoll for epoll, io_uring, "
+          "libevent, libuv; raw_poll for poll, select)",
           {absl::StrCat(report::MachineSummary(machine), "; load ",
                         machine.load_before, "; ", machine.date)}));
 

@@ -40,8 +40,8 @@ std::string FormatJson(const Settings& settings, const Machine& machine,
                        const std::vector<Cell>& cells);
 
 // Returns a Markdown summary: per cell, each implementation's ratio to its
-// floor (raw_epoll for epoll, libevent and libuv; raw_poll for poll and
-// select) and the floors' own ns/event (for docs/performance.md).
+// floor (raw_epoll for epoll, io_uring, libevent and libuv; raw_poll for
+// poll and select) and the floors' own ns/event (for docs/performance.md).
 std::string FormatMarkdown(const Settings& settings, const Machine& machine,
                            const std::vector<Cell>& cells);
 

@@ -21,6 +21,8 @@ packages=(
   libabsl-dev googletest libgtest-dev libgmock-dev libbenchmark-dev
   # llhttp's C sources for the HTTP layer (cmake/AsycamoreLlhttp.cmake).
   node-llhttp
+  # liburing for the io_uring backend (cmake/AsycamoreBackends.cmake).
+  liburing-dev
   # Peers for the backend comparison (optional at build time, installed so
   # that the comparison always includes them).
   libevent-dev libuv1-dev

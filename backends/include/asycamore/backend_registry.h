@@ -27,7 +27,7 @@ struct BackendInfo {
   BackendKind kind = BackendKind::kSelect;
   // Returns OkStatus if the backend can run on this machine now, else the
   // reason it cannot (for a backend whose kernel support is only known at
-  // run time; every backend built today can always run).
+  // run time: io_uring).
   absl::Status (*probe)() = nullptr;
   absl::StatusOr<std::unique_ptr<Dispatcher>> (*create)() = nullptr;
   // The largest socket handle value + 1 the backend accepts, or 0 when only
@@ -40,7 +40,8 @@ struct BackendInfo {
 // Returns the compiled backends, most preferred first.
 ASYCAMORE_BACKENDS_API absl::Span<const BackendInfo> BuiltBackends();
 
-// Returns the build's default backend.
+// Returns the build's default backend, or, when that one cannot run here
+// (its probe fails), the first built backend that can.
 ASYCAMORE_BACKENDS_API BackendKind DefaultBackend();
 
 // Returns the registry entry for `kind`, or an error if it was not built.

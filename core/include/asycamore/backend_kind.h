@@ -16,16 +16,17 @@ enum class BackendKind {
   kEpoll,
   kKqueue,
   kIocp,
+  kIoUring,
 };
 
 // Every kind, in declaration order (see backend_registry.h for the ones this
 // build has).
-inline constexpr std::array<BackendKind, 5> kAllBackendKinds = {
-    BackendKind::kSelect, BackendKind::kPoll, BackendKind::kEpoll,
-    BackendKind::kKqueue, BackendKind::kIocp};
+inline constexpr std::array<BackendKind, 6> kAllBackendKinds = {
+    BackendKind::kSelect, BackendKind::kPoll,  BackendKind::kEpoll,
+    BackendKind::kKqueue, BackendKind::kIocp, BackendKind::kIoUring};
 
 // Returns the lower-case name used in flags, presets and test names:
-// "select", "poll", "epoll", "kqueue", "iocp".
+// "select", "poll", "epoll", "kqueue", "iocp", "io_uring".
 ASYCAMORE_CORE_API std::string_view BackendName(BackendKind kind);
 
 // Returns the kind with that name, or nullopt for a name asycamore does not

@@ -39,9 +39,9 @@
 // whose message names the call, the socket and the backend, and leave the
 // dispatcher as it was. A socket closed while registered is the one misuse
 // found later, by whichever call next asks the system about it (see below):
-// Modify does not look on poll, select and iocp (the handle was checked at
-// Add, and a check would cost a system call per interest change), epoll's
-// and kqueue's own calls refuse it.
+// Modify does not look on poll, select, iocp and io_uring (the handle was
+// checked at Add, and a check would cost a system call per interest
+// change), epoll's and kqueue's own calls refuse it.
 //
 // Threads: one thread owns a dispatcher (Add/Modify/Remove/Wait). Wake() may
 // be called from any thread, any number of times; wakes that arrive while
@@ -75,6 +75,25 @@
 //             one AFD poll per                     DISCONNECT
 //             socket, re-armed
 //             after delivery
+//   io_uring  emulated level:   open-file limit    POLLRDHUP,      O(ready)
+//             one one-shot                         POLLHUP
+//             POLL_ADD per
+//             socket, re-armed
+//             after delivery
+//             (multishot only
+//             for the wake-
+//             up); Add/Modify/
+//             Remove are
+//             queued and
+//             submitted with
+//             the next Wait
+//
+// io_uring is built on Linux when liburing is found, and runs only where
+// the kernel allows it (probed at run time: no io_uring, a seccomp filter or
+// the io_uring_disabled sysctl make it unavailable, with the reason). Its
+// changes reach the kernel with the next Wait, so a poll that the system
+// refuses later is reported as an error event (the base class has checked at
+// Add that the handle is open).
 //
 // kqueue applies every change in the call that asks for it (one kevent()
 // with EV_RECEIPT; a pair whose one change is refused is undone), so Add and
@@ -83,8 +102,9 @@
 // kernel.
 //
 // A regular file is not a socket, and readiness means nothing for it; the
-// backends differ: poll and select accept one and report it readable and
-// writable on every wait (a file never blocks); epoll refuses it (EPERM);
+// backends differ: poll, select and io_uring accept one and report it
+// readable and writable on every wait (a file never blocks); epoll refuses
+// it (EPERM);
 // kqueue's filters report a file readable while its offset is before the
 // end (kqueue(2); not run here); on Windows, iocp and select refuse any
 // handle that is not a socket. Use a file's own I/O instead.
@@ -98,7 +118,10 @@
 // (EBADF) and drop the socket silently (closing removes it from the kernel
 // set, unless a duplicate of the descriptor is still open: then epoll keeps
 // reporting it to nobody, so remove before close); iocp accepts the Modify,
-// completes its poll with LOCAL_CLOSE and stops polling it.
+// completes its poll with LOCAL_CLOSE and stops polling it. io_uring accepts
+// the Modify, and its poll request holds the file: the socket stays open
+// (its peer sees no FIN, its readiness is still reported) until Remove
+// cancels the poll, so there too, remove before close.
 //
 // Spurious readiness is possible on every backend (another thread read the
 // data first; a select/poll race with a peer reset). Treat an event as
