@@ -7,7 +7,8 @@
 #     linux            cmake --workflow --preset linux (every test, the
 #                      embedding tests of label `embedding` among them), then
 #                      compare-load.sh --smoke
-#     linux-asan       the same suites under ASan + UBSan (clang)
+#     linux-asan       the same suites under ASan + UBSan (clang), but the
+#                      embedding tests
 #     linux-tsan       conformance, unit and multi-thread tests under TSan
 #     linux-libkqueue  the kqueue backend over libkqueue (libkqueue-lane.sh)
 #     linux-fuzz       each libFuzzer target for a short run (fuzz-lane.sh)
