@@ -70,9 +70,9 @@ run_lane() {
     linux-fuzz)
       # libFuzzer (clang, ASan + UBSan) on the HTTP response and request
       # streams, SocketAddress::Parse and asycamore-load's URL and flags:
-      # the seeds replayed, then 25 s of fuzzing per target (fuzz-lane.sh
+      # the seeds replayed, then 15 s of fuzzing per target (fuzz-lane.sh
       # --help; the longer run is one command there).
-      "${ASYCAMORE_REPO_ROOT}/tools/scripts/fuzz-lane.sh" --no-deps
+      "${ASYCAMORE_REPO_ROOT}/tools/scripts/fuzz-lane.sh" --no-deps --seconds 15
       ;;
     macos-compile)
       # kqueue, poll and select compiled against real macOS headers (x86_64
