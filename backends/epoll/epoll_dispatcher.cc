@@ -17,13 +17,15 @@
 //    every one returned is delivered. The kernel puts level-triggered items
 //    back at the tail of its ready list in order, so dropping the last one
 //    returned would drop the same socket on every wait (starvation).
+//  - epoll_data holds the caller's token in its low 62 bits and the
+//    interest in its top two, so a wait builds each event from the kernel's
+//    record alone: no table is read on the wait path (the wake-up
+//    descriptor's data is 0, an interest no registration has).
 //  - The epoll set is keyed by (descriptor, open file), not by number. A
 //    socket that has a duplicate (dup, fork) and is closed before Remove
-//    stays in the set, and a new socket may get the same number. Each
-//    registration therefore carries a serial in epoll's data next to the
-//    descriptor, and events whose serial is not the current registration's
-//    are dropped. (Such a zombie entry still wakes epoll_wait while ready:
-//    Remove before close.)
+//    stays in the set and goes on reporting its old token (EventLoop drops
+//    those: the registration's generation moved on). Such a zombie entry
+//    still wakes epoll_wait while ready: Remove before close.
 //  - Error values compared here (the tcpsocket layer's classification is
 //    for socket calls, and the backends do not depend on it): EINTR from
 //    epoll_wait, an empty wait. Every other failure is returned as a status.
@@ -50,6 +52,13 @@ std::uint32_t EpollFlags(Interest interest) {
   return flags;
 }
 
+constexpr int kInterestShift = 62;
+constexpr std::uint64_t kWakeupData = 0;  // interest kNone: not a socket
+
+std::uint64_t PackData(Interest interest, std::uint64_t token) {
+  return (static_cast<std::uint64_t>(interest) << kInterestShift) | token;
+}
+
 class EpollDispatcher final : public Dispatcher {
  public:
   EpollDispatcher()
@@ -64,7 +73,7 @@ class EpollDispatcher final : public Dispatcher {
     if (absl::Status s = wakeup_.Open(); !s.ok()) return s;
     epoll_event wake_event{};
     wake_event.events = EPOLLIN;
-    wake_event.data.u64 = PackData(wakeup_.read_fd(), 0);
+    wake_event.data.u64 = kWakeupData;
     if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wakeup_.read_fd(),
                     &wake_event) != 0) {
       return SystemErrorStatus(errno, "epoll_ctl(ADD wakeup)");
@@ -75,16 +84,21 @@ class EpollDispatcher final : public Dispatcher {
   void Wake() override { wakeup_.Signal(); }
 
  protected:
-  absl::Status AddToBackend(NativeSocket socket, Interest interest) override {
-    const auto index = static_cast<std::size_t>(socket);
-    if (index >= serials_.size()) serials_.resize(index + 1 + index / 2, 0);
-    serials_[index] = ++last_serial_;
-    return Control(EPOLL_CTL_ADD, socket, interest, "epoll_ctl(ADD)");
+  absl::Status AddToBackend(NativeSocket socket, Interest interest,
+                            std::uint64_t token) override {
+    return Control(EPOLL_CTL_ADD, socket, interest, token, "epoll_ctl(ADD)");
   }
 
   absl::Status ModifyInBackend(NativeSocket socket, Interest,
-                               Interest new_interest) override {
-    return Control(EPOLL_CTL_MOD, socket, new_interest, "epoll_ctl(MOD)");
+                               Interest new_interest,
+                               std::uint64_t token) override {
+    return Control(EPOLL_CTL_MOD, socket, new_interest, token,
+                   "epoll_ctl(MOD)");
+  }
+
+  absl::Status ChangeToken(NativeSocket socket, Interest interest,
+                           std::uint64_t token) override {
+    return Control(EPOLL_CTL_MOD, socket, interest, token, "epoll_ctl(MOD)");
   }
 
   absl::Status RemoveFromBackend(NativeSocket socket, Interest) override {
@@ -113,15 +127,10 @@ class EpollDispatcher final : public Dispatcher {
     }
     for (int i = 0; i < ready; ++i) {
       const epoll_event& native = native_[static_cast<std::size_t>(i)];
-      const int fd = static_cast<int>(native.data.u64 & 0xffffffffu);
-      if (fd == wakeup_.read_fd()) {
+      const std::uint64_t data = native.data.u64;
+      if (data == kWakeupData) {
         wakeup_.Drain();
         continue;
-      }
-      const Registration* registration = FindRegistration(fd);
-      if (registration == nullptr ||
-          serials_[static_cast<std::size_t>(fd)] != (native.data.u64 >> 32)) {
-        continue;  // a closed socket's leftover entry (see above)
       }
       NativeReadiness readiness;
       readiness.readable = (native.events & EPOLLIN) != 0;
@@ -129,34 +138,27 @@ class EpollDispatcher final : public Dispatcher {
       readiness.error = (native.events & EPOLLERR) != 0;
       readiness.hangup = (native.events & EPOLLRDHUP) != 0;
       readiness.closed = (native.events & EPOLLHUP) != 0;
-      PushNormalizedEvent(fd, registration->interest, registration->token,
-                          readiness, batch);
+      PushNormalizedEvent(static_cast<Interest>(data >> kInterestShift),
+                          data & kMaxToken, readiness, batch);
     }
     return absl::OkStatus();
   }
 
  private:
   absl::Status Control(int operation, int fd, Interest interest,
-                       const char* what) {
+                       std::uint64_t token, const char* what) {
     epoll_event native{};
     native.events = EpollFlags(interest);
-    native.data.u64 = PackData(fd, serials_[static_cast<std::size_t>(fd)]);
+    native.data.u64 = PackData(interest, token);
     if (::epoll_ctl(epoll_fd_, operation, fd, &native) != 0) {
       return SystemErrorStatus(errno, what);
     }
     return absl::OkStatus();
   }
 
-  static std::uint64_t PackData(int fd, std::uint32_t serial) {
-    return (static_cast<std::uint64_t>(serial) << 32) |
-           static_cast<std::uint32_t>(fd);
-  }
-
   int epoll_fd_ = -1;
   WakeupFd wakeup_;
   std::vector<epoll_event> native_;
-  std::vector<std::uint32_t> serials_;  // descriptor -> registration serial
-  std::uint32_t last_serial_ = 0;
   absl::Duration last_timeout_ = absl::ZeroDuration();
   int last_timeout_ms_ = 0;
 };

@@ -263,7 +263,8 @@ class IoUringDispatcher final : public Dispatcher {
   void Wake() override { wakeup_.Signal(); }
 
  protected:
-  absl::Status AddToBackend(NativeSocket socket, Interest interest) override {
+  absl::Status AddToBackend(NativeSocket socket, Interest interest,
+                            std::uint64_t) override {
     const auto index = static_cast<std::size_t>(socket);
     if (index >= slots_.size()) {
       slots_.resize(index + 1 + index / 2);
@@ -284,7 +285,7 @@ class IoUringDispatcher final : public Dispatcher {
   }
 
   absl::Status ModifyInBackend(NativeSocket socket, Interest,
-                               Interest new_interest) override {
+                               Interest new_interest, std::uint64_t) override {
     Slot& slot = slots_[static_cast<std::size_t>(socket)];
     const std::uint32_t mask = PollMask(new_interest);
     // Not armed: it is on the attention list, whose re-arm reads the new
@@ -560,7 +561,7 @@ class IoUringDispatcher final : public Dispatcher {
       const NativeReadiness readiness = PollBitsReadiness(slot.ready);
       slot.ready = 0;
       const bool pushed = PushNormalizedEvent(
-          fd, registration->interest, registration->token, readiness, batch);
+          registration->interest, registration->token, readiness, batch);
       // Delivered: look again next Wait (level-triggered). Not delivered
       // and still armed: nothing to look again for (see the quirks).
       if (pushed || !slot.armed) NeedsAttention(fd, slot);

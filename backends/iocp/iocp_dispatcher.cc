@@ -145,9 +145,11 @@ class IocpDispatcher final : public Dispatcher {
   }
 
  protected:
-  absl::Status AddToBackend(NativeSocket socket, Interest interest) override;
+  absl::Status AddToBackend(NativeSocket socket, Interest interest,
+                            std::uint64_t token) override;
   absl::Status ModifyInBackend(NativeSocket socket, Interest,
-                               Interest new_interest) override;
+                               Interest new_interest,
+                               std::uint64_t token) override;
   absl::Status RemoveFromBackend(NativeSocket socket, Interest) override;
   absl::Status WaitForEvents(absl::Duration timeout,
                              EventBatch& batch) override;
@@ -256,7 +258,7 @@ void IocpDispatcher::FreeState(SocketState* state) {
 }
 
 absl::Status IocpDispatcher::AddToBackend(NativeSocket socket,
-                                          Interest interest) {
+                                          Interest interest, std::uint64_t) {
   // The base class found the handle open (kByBase): Wine answers
   // SIO_BASE_HANDLE even for a closed one.
   absl::StatusOr<SOCKET> base = afd::BaseSocket(socket);
@@ -277,7 +279,8 @@ absl::Status IocpDispatcher::AddToBackend(NativeSocket socket,
 }
 
 absl::Status IocpDispatcher::ModifyInBackend(NativeSocket socket, Interest,
-                                             Interest new_interest) {
+                                             Interest new_interest,
+                                             std::uint64_t) {
   // Not checked again (Add did): a getsockopt per interest change, while a
   // closed socket's next poll fails (or completes with LOCAL_CLOSE) anyway.
   auto it = states_.find(socket);
@@ -315,8 +318,8 @@ void IocpDispatcher::PushError(const SocketState& state, EventBatch& batch) {
   if (registration == nullptr || batch.full()) return;
   NativeReadiness readiness;
   readiness.error = true;
-  PushNormalizedEvent(state.socket, registration->interest, registration->token,
-                      readiness, batch);
+  PushNormalizedEvent(registration->interest, registration->token, readiness,
+                      batch);
 }
 
 void IocpDispatcher::UpdateQueuedSockets(EventBatch& batch) {
@@ -391,8 +394,8 @@ bool IocpDispatcher::HandleCompletion(const OVERLAPPED_ENTRY& entry,
       readiness.writable = (events & afd::kSend) != 0;
       readiness.hangup = (events & afd::kDisconnect) != 0;
       readiness.error = (events & (afd::kAbort | afd::kConnectFail)) != 0;
-      PushNormalizedEvent(state->socket, registration->interest,
-                          registration->token, readiness, batch);
+      PushNormalizedEvent(registration->interest, registration->token,
+                          readiness, batch);
     }
   }
   QueueUpdate(state);

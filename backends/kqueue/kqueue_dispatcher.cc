@@ -131,13 +131,14 @@ class KqueueDispatcher final : public Dispatcher {
   void Wake() override;
 
  protected:
-  absl::Status AddToBackend(NativeSocket socket, Interest interest) override {
+  absl::Status AddToBackend(NativeSocket socket, Interest interest,
+                            std::uint64_t) override {
     GrowScratch(socket);  // before the kernel knows it: nothing to undo
     return Change(socket, Interest::kNone, interest);
   }
 
   absl::Status ModifyInBackend(NativeSocket socket, Interest old_interest,
-                               Interest new_interest) override {
+                               Interest new_interest, std::uint64_t) override {
     return Change(socket, old_interest, new_interest);
   }
 
@@ -338,7 +339,7 @@ absl::Status KqueueDispatcher::WaitForEvents(absl::Duration timeout,
   }
   for (int fd : touched_) {
     const Registration& registration = *FindRegistration(fd);
-    PushNormalizedEvent(fd, registration.interest, registration.token,
+    PushNormalizedEvent(registration.interest, registration.token,
                         merge_[static_cast<std::size_t>(fd)].readiness, batch);
   }
   return absl::OkStatus();

@@ -12,10 +12,13 @@
 //    readiness.h). POLLRDHUP exists on Linux only; elsewhere the zero-byte
 //    read tells that the peer finished.
 //  - The pollfd array is dense: Remove() moves the last entry into the hole,
-//    and a descriptor-indexed table finds an entry's position.
+//    and a descriptor-indexed table finds an entry's position. The tokens
+//    live in an array parallel to it, and an entry's `events` say its
+//    interest, so a wait builds each event from the entry's index alone.
 //  - When more sockets are ready than the batch holds, the next wait starts
 //    scanning where this one stopped, so low descriptors cannot starve high
-//    ones.
+//    ones (two plain passes, cursor to end then start to cursor: no modulo
+//    per entry).
 //  - Error values compared here (the tcpsocket layer's classification is
 //    for socket calls, and the backends do not depend on it): EINTR from
 //    poll, an empty wait. Every other failure is returned as a status.
@@ -47,6 +50,12 @@ short PollFlags(Interest interest) {
   return flags;
 }
 
+// The interest a pollfd's `events` were made from (PollFlags' inverse).
+Interest InterestOfFlags(short events) {
+  return ((events & POLLIN) != 0 ? Interest::kRead : Interest::kNone) |
+         ((events & POLLOUT) != 0 ? Interest::kWrite : Interest::kNone);
+}
+
 class PollDispatcher final : public Dispatcher {
  public:
   PollDispatcher() : Dispatcher(BackendKind::kPoll, ClosedHandles::kByBase) {}
@@ -54,33 +63,45 @@ class PollDispatcher final : public Dispatcher {
   absl::Status Open() {
     if (absl::Status s = wakeup_.Open(); !s.ok()) return s;
     pollfds_.push_back(pollfd{wakeup_.read_fd(), POLLIN, 0});
+    tokens_.push_back(0);
     return absl::OkStatus();
   }
 
   void Wake() override { wakeup_.Signal(); }
 
  protected:
-  absl::Status AddToBackend(NativeSocket socket, Interest interest) override {
+  absl::Status AddToBackend(NativeSocket socket, Interest interest,
+                            std::uint64_t token) override {
     const auto fd = static_cast<std::size_t>(socket);
     if (fd >= position_.size()) position_.resize(fd + 1 + fd / 2, 0);
     position_[fd] = pollfds_.size();
     pollfds_.push_back(pollfd{socket, PollFlags(interest), 0});
+    tokens_.push_back(token);
     return absl::OkStatus();
   }
 
   absl::Status ModifyInBackend(NativeSocket socket, Interest,
-                               Interest new_interest) override {
-    pollfds_[position_[static_cast<std::size_t>(socket)]].events =
-        PollFlags(new_interest);
+                               Interest new_interest,
+                               std::uint64_t token) override {
+    const std::size_t index = position_[static_cast<std::size_t>(socket)];
+    pollfds_[index].events = PollFlags(new_interest);
+    tokens_[index] = token;
+    return absl::OkStatus();
+  }
+
+  absl::Status ChangeToken(NativeSocket socket, Interest,
+                           std::uint64_t token) override {
+    tokens_[position_[static_cast<std::size_t>(socket)]] = token;
     return absl::OkStatus();
   }
 
   absl::Status RemoveFromBackend(NativeSocket socket, Interest) override {
     const std::size_t hole = position_[static_cast<std::size_t>(socket)];
-    const pollfd last = pollfds_.back();
-    pollfds_[hole] = last;
-    position_[static_cast<std::size_t>(last.fd)] = hole;
+    pollfds_[hole] = pollfds_.back();
+    tokens_[hole] = tokens_.back();
+    position_[static_cast<std::size_t>(pollfds_[hole].fd)] = hole;
     pollfds_.pop_back();
+    tokens_.pop_back();
     return absl::OkStatus();
   }
 
@@ -99,29 +120,37 @@ class PollDispatcher final : public Dispatcher {
       --ready;
     }
     // Sockets live at positions 1..n-1; scan them round-robin from cursor_.
-    const std::size_t sockets = pollfds_.size() - 1;
-    for (std::size_t scanned = 0; scanned < sockets && ready > 0; ++scanned) {
-      const std::size_t index = 1 + (cursor_ + scanned) % sockets;
-      const pollfd& entry = pollfds_[index];
-      if (entry.revents == 0) continue;
-      if (batch.full()) {
-        cursor_ = index - 1;  // start here next time
-        return absl::OkStatus();
-      }
-      --ready;
-      const Registration& registration = *FindRegistration(entry.fd);
-      PushNormalizedEvent(
-          entry.fd, registration.interest, registration.token,
-          PollBitsReadiness(static_cast<unsigned short>(entry.revents)), batch);
-    }
+    const std::size_t end = pollfds_.size();
+    if (cursor_ < 1 || cursor_ >= end) cursor_ = 1;
+    if (Scan(cursor_, end, ready, batch)) Scan(1, cursor_, ready, batch);
     return absl::OkStatus();
   }
 
  private:
+  // Pushes the ready entries in [from, to) until `ready` are found or the
+  // batch is full; returns false (and leaves cursor_ on the entry that did
+  // not fit) when it stopped for a full batch.
+  bool Scan(std::size_t from, std::size_t to, int& ready, EventBatch& batch) {
+    for (std::size_t index = from; index < to && ready > 0; ++index) {
+      const pollfd& entry = pollfds_[index];
+      if (entry.revents == 0) continue;
+      if (batch.full()) {
+        cursor_ = index;
+        return false;
+      }
+      --ready;
+      PushNormalizedEvent(
+          InterestOfFlags(entry.events), tokens_[index],
+          PollBitsReadiness(static_cast<unsigned short>(entry.revents)), batch);
+    }
+    return true;
+  }
+
   WakeupFd wakeup_;
   std::vector<pollfd> pollfds_;       // [0] is the wake-up descriptor
+  std::vector<std::uint64_t> tokens_;  // parallel to pollfds_
   std::vector<std::size_t> position_;  // descriptor -> index in pollfds_
-  std::size_t cursor_ = 0;
+  std::size_t cursor_ = 1;             // where the next scan starts
 };
 
 }  // namespace

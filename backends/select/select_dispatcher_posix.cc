@@ -65,7 +65,8 @@ class SelectDispatcher final : public Dispatcher {
   void Wake() override { wakeup_.Signal(); }
 
  protected:
-  absl::Status AddToBackend(NativeSocket socket, Interest interest) override {
+  absl::Status AddToBackend(NativeSocket socket, Interest interest,
+                            std::uint64_t) override {
     if (socket >= FD_SETSIZE) {
       return absl::ResourceExhaustedError(absl::StrCat(
           "descriptor is at or above FD_SETSIZE (", FD_SETSIZE,
@@ -77,7 +78,7 @@ class SelectDispatcher final : public Dispatcher {
   }
 
   absl::Status ModifyInBackend(NativeSocket socket, Interest,
-                               Interest new_interest) override {
+                               Interest new_interest, std::uint64_t) override {
     SetInterest(socket, new_interest);
     return absl::OkStatus();
   }
@@ -205,7 +206,7 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
     readiness.readable = is_readable;
     readiness.writable = is_writable;
     readiness.error = is_closed;
-    PushNormalizedEvent(fd, registration->interest, registration->token,
+    PushNormalizedEvent(registration->interest, registration->token,
                         readiness, batch);
   }
   return absl::OkStatus();

@@ -93,7 +93,8 @@ class SelectDispatcher final : public Dispatcher {
   void Wake() override { wake_.Signal(); }
 
  protected:
-  absl::Status AddToBackend(NativeSocket socket, Interest interest) override {
+  absl::Status AddToBackend(NativeSocket socket, Interest interest,
+                            std::uint64_t) override {
     if (sockets_.size() >= kCapacity) {
       return absl::ResourceExhaustedError(absl::StrCat(
           "select on Windows watches at most ", kCapacity,
@@ -105,7 +106,7 @@ class SelectDispatcher final : public Dispatcher {
   }
 
   absl::Status ModifyInBackend(NativeSocket socket, Interest,
-                               Interest new_interest) override {
+                               Interest new_interest, std::uint64_t) override {
     // Not checked again (Add did): a getsockopt per interest change, for
     // what the wait finds anyway.
     sockets_[index_.at(socket)].interest = new_interest;
@@ -210,8 +211,8 @@ void SelectDispatcher::PushReadyEvents(EventBatch& batch) {
         readiness.readable = (entry.ready & kReadable) != 0;
         readiness.writable = (entry.ready & kWritable) != 0;
         readiness.error = (entry.ready & kFailed) != 0 || entry.closed;
-        PushNormalizedEvent(entry.socket, registration->interest,
-                            registration->token, readiness, batch);
+        PushNormalizedEvent(registration->interest, registration->token,
+                            readiness, batch);
       }
     }
     entry.ready = 0;

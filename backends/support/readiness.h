@@ -38,20 +38,19 @@ inline NativeReadiness PollBitsReadiness(unsigned bits) {
 }
 #endif
 
-// Appends the normalised event for `socket`, registered for `interest` with
-// `token`, to `batch`, unless it carries nothing the registration asked
-// for. Returns whether it appended.
+// Appends the normalised event of the registration with `interest` and
+// `token` to `batch`, unless it carries nothing the registration asked
+// for. Returns whether it appended. The event's socket is left invalid
+// (the token names the registration; see dispatcher.h).
 //  - an error makes every watched direction ready;
 //  - a hangup makes the read side ready; a full close makes both ready;
 //  - directions the registration did not ask for are never reported.
-inline bool PushNormalizedEvent(NativeSocket socket, Interest interest,
-                                std::uint64_t token,
+inline bool PushNormalizedEvent(Interest interest, std::uint64_t token,
                                 const NativeReadiness& native,
                                 EventBatch& batch) {
   const bool any_end = native.error || native.closed;
   Event event;
   event.token = token;
-  event.socket = socket;
   event.readable =
       WantsRead(interest) && (native.readable || native.hangup || any_end);
   event.writable = WantsWrite(interest) && (native.writable || any_end);

@@ -90,10 +90,27 @@ absl::Status Dispatcher::CheckInterest(const char* call, NativeSocket socket,
   return absl::OkStatus();
 }
 
+absl::Status Dispatcher::CheckToken(const char* call, NativeSocket socket,
+                                    Interest interest,
+                                    std::uint64_t token) const {
+  if (token > kMaxToken) {
+    return NameTheCall(
+        absl::InvalidArgumentError(absl::StrCat(
+            "token ", token,
+            " is above Dispatcher::kMaxToken (2^62 - 1; the top two bits are "
+            "the backend's)")),
+        call, socket, name(), &interest);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Dispatcher::Add(NativeSocket socket, Interest interest,
                              std::uint64_t token) {
   if (absl::Status s = CheckHandle("Add", socket); !s.ok()) return s;
   if (absl::Status s = CheckInterest("Add", socket, interest); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckToken("Add", socket, interest, token); !s.ok()) {
     return s;
   }
   if (registrations_.Find(socket) != nullptr) {
@@ -105,7 +122,7 @@ absl::Status Dispatcher::Add(NativeSocket socket, Interest interest,
       return NameTheCall(s, "Add", socket, name(), &interest);
     }
   }
-  if (absl::Status s = AddToBackend(socket, interest); !s.ok()) {
+  if (absl::Status s = AddToBackend(socket, interest, token); !s.ok()) {
     return NameTheCall(s, "Add", socket, name(), &interest);
   }
   registrations_.Set(socket, interest, token);
@@ -118,17 +135,22 @@ absl::Status Dispatcher::Modify(NativeSocket socket, Interest interest,
   if (absl::Status s = CheckInterest("Modify", socket, interest); !s.ok()) {
     return s;
   }
+  if (absl::Status s = CheckToken("Modify", socket, interest, token);
+      !s.ok()) {
+    return s;
+  }
   const Registration* current = registrations_.Find(socket);
   if (current == nullptr) {
     return NameTheCall(absl::NotFoundError("socket is not registered"),
                        "Modify", socket, name(), &interest);
   }
+  absl::Status changed;
   if (current->interest != interest) {
-    if (absl::Status s = ModifyInBackend(socket, current->interest, interest);
-        !s.ok()) {
-      return NameTheCall(s, "Modify", socket, name(), &interest);
-    }
+    changed = ModifyInBackend(socket, current->interest, interest, token);
+  } else if (current->token != token) {
+    changed = ChangeToken(socket, interest, token);
   }
+  if (!changed.ok()) return NameTheCall(changed, "Modify", socket, name(), &interest);
   registrations_.Set(socket, interest, token);
   return absl::OkStatus();
 }

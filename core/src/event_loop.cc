@@ -79,7 +79,7 @@ absl::Status EventLoop::StaleHandleError(const char* call,
                                          handle.generation_, "}");
   // A live registration's generation is its slot's; each one that ends
   // advances it. So a handle at or above its slot's generation (and not
-  // live) was never made here.
+  // live) was never made here (short of 2^30 reuses of the slot).
   if (handle.slot_ >= slots_.size() ||
       slots_[handle.slot_].generation <= handle.generation_) {
     return absl::NotFoundError(absl::StrCat(
@@ -87,7 +87,7 @@ absl::Status EventLoop::StaleHandleError(const char* call,
                "another loop?)"));
   }
   const Slot& slot = slots_[handle.slot_];
-  if (slot.generation == handle.generation_ + 1) {
+  if (slot.generation == ((handle.generation_ + 1) & kGenerationMask)) {
     return absl::NotFoundError(absl::StrCat(
         named, ", socket=", SocketNumber(slot.ended_socket),
         "): that registration already ended (deregistered)"));
@@ -157,7 +157,7 @@ absl::Status EventLoop::Deregister(RegistrationHandle handle) {
   slot->target = nullptr;
   slot->socket = kInvalidSocket;
   slot->interest = Interest::kNone;
-  ++slot->generation;
+  slot->generation = (slot->generation + 1) & kGenerationMask;
   free_slots_.push_back(handle.slot_);
   --live_registrations_;
   return removed;
@@ -198,18 +198,20 @@ void EventLoop::Post(absl::AnyInvocable<void() &&> task) {
 
 void EventLoop::Wake() { control_->Wake(); }
 
+// The one lookup per event: the token's slot decides whether the event is
+// still wanted (its generation, its interest) and who gets it.
 void EventLoop::DispatchBatch(IterationResult& result) {
   for (const Event& event : batch_) {
     const auto index = static_cast<std::uint32_t>(event.token);
     const auto generation = static_cast<std::uint32_t>(event.token >> 32);
     if (index >= slots_.size()) continue;
     const Slot& slot = slots_[index];
-    // A registration that ended (or changed interest) earlier in this batch
-    // gets nothing it no longer asked for.
-    if (slot.generation != generation || slot.interest == Interest::kNone) {
-      continue;
-    }
+    // A registration that ended earlier in this batch has a new generation
+    // (a free slot's never matches an event), and one whose interest
+    // changed gets nothing it no longer asked for.
+    if (slot.generation != generation) continue;
     Event delivered = event;
+    delivered.socket = slot.socket;
     delivered.readable = event.readable && WantsRead(slot.interest);
     delivered.writable = event.writable && WantsWrite(slot.interest);
     if (!delivered.readable && !delivered.writable) continue;
@@ -229,12 +231,13 @@ absl::StatusOr<IterationResult> EventLoop::Iterate(absl::Duration timeout) {
   // a later pass.
   const TimerMark scheduled_before_this_pass = timers_.Mark();
 
+  // The common pass (no task queued, no timer) reads two flags and waits.
   absl::Duration wait = timeout;
   if (control_->HasQueuedTasks()) {
     wait = absl::ZeroDuration();
-  } else if (std::optional<SteadyTime> next = timers_.NextDeadline()) {
+  } else if (!timers_.empty()) {
     const absl::Duration until_timer =
-        absl::FromChrono(*next - SteadyClock::now());
+        absl::FromChrono(*timers_.NextDeadline() - SteadyClock::now());
     wait = std::min(wait, std::max(until_timer, absl::ZeroDuration()));
   }
 

@@ -1,6 +1,7 @@
 // The dispatcher contract (dispatcher.h), checked on every built backend.
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 #include <vector>
@@ -54,14 +55,34 @@ class DispatcherConformance : public BackendTest {
     CloseSocket(socket);
   }
 
-  // Waits once and returns the events for `socket` merged (or nullopt).
+  // Add and Modify, remembering each socket's token: an event names its
+  // registration by the token alone.
+  absl::Status Add(NativeSocket socket, Interest interest,
+                   std::uint64_t token) {
+    absl::Status status = dispatcher_->Add(socket, interest, token);
+    if (status.ok()) tokens_[socket] = token;
+    return status;
+  }
+  absl::Status Modify(NativeSocket socket, Interest interest,
+                      std::uint64_t token) {
+    absl::Status status = dispatcher_->Modify(socket, interest, token);
+    if (status.ok()) tokens_[socket] = token;
+    return status;
+  }
+
+  // Waits until an event carries `socket`'s token and returns it (or
+  // nullopt after `timeout`).
   std::optional<Event> WaitFor(NativeSocket socket,
                                absl::Duration timeout = absl::Seconds(2)) {
+    const auto token = tokens_.find(socket);
+    EXPECT_NE(token, tokens_.end()) << "socket " << socket << " never added";
+    if (token == tokens_.end()) return std::nullopt;
     const absl::Time deadline = absl::Now() + timeout;
     do {
       EXPECT_TRUE(dispatcher_->Wait(absl::Milliseconds(100), batch_).ok());
       for (const Event& event : batch_) {
-        if (event.socket == socket) return event;
+        EXPECT_EQ(event.socket, kInvalidSocket) << DescribeEvent(event);
+        if (event.token == token->second) return event;
       }
     } while (absl::Now() < deadline);
     return std::nullopt;
@@ -70,7 +91,60 @@ class DispatcherConformance : public BackendTest {
   std::unique_ptr<Dispatcher> dispatcher_;
   EventBatch batch_{64};
   std::vector<NativeSocket> owned_;
+  std::map<NativeSocket, std::uint64_t> tokens_;  // see Add
 };
+
+// Token 0 and kMaxToken are the edges of what epoll packs next to the
+// interest in epoll_data, and 0 is also what its wake-up descriptor
+// carries: both must come back as given, with the socket left invalid.
+TEST_P(DispatcherConformance, TokensFromZeroToMaxTokenComeBackUnchanged) {
+  const SocketPair low = Pair();
+  const SocketPair high = Pair();
+  ASSERT_TRUE(Add(low.first, Interest::kRead, 0).ok());
+  ASSERT_TRUE(Add(high.first, Interest::kReadWrite, Dispatcher::kMaxToken).ok());
+  ASSERT_EQ(SendBytes(low.second, "x", 1), 1);
+  ASSERT_EQ(SendBytes(high.second, "x", 1), 1);
+  std::optional<Event> zero = WaitFor(low.first);
+  ASSERT_TRUE(zero.has_value());
+  EXPECT_TRUE(zero->readable);
+  EXPECT_FALSE(zero->writable);
+  std::optional<Event> max = WaitFor(high.first);
+  ASSERT_TRUE(max.has_value());
+  EXPECT_TRUE(max->readable);
+  EXPECT_TRUE(max->writable);
+}
+
+TEST_P(DispatcherConformance, AddAndModifyRefuseATokenAboveMaxToken) {
+  const SocketPair pair = Pair();
+  const absl::Status added =
+      dispatcher_->Add(pair.first, Interest::kRead, Dispatcher::kMaxToken + 1);
+  EXPECT_EQ(added.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(added.message().find("Dispatcher::Add(socket="), std::string::npos)
+      << added;
+  EXPECT_NE(added.message().find("kMaxToken"), std::string::npos) << added;
+  EXPECT_EQ(dispatcher_->registered_count(), 0u);
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 3).ok());
+  const absl::Status modified =
+      dispatcher_->Modify(pair.first, Interest::kRead, ~std::uint64_t{0});
+  EXPECT_EQ(modified.code(), absl::StatusCode::kInvalidArgument) << modified;
+  // The registration is as it was: its events still carry token 3.
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  std::optional<Event> event = WaitFor(pair.first);
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ(event->token, 3u);
+}
+
+// The token lives in the system's user data on epoll and poll: a Modify
+// that keeps the interest must still reach it.
+TEST_P(DispatcherConformance, ModifyWithTheSameInterestChangesTheToken) {
+  const SocketPair pair = Pair();
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 5).ok());
+  ASSERT_TRUE(Modify(pair.first, Interest::kRead, 6).ok());
+  ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
+  ASSERT_TRUE(dispatcher_->Wait(absl::Seconds(2), batch_).ok());
+  ASSERT_EQ(batch_.size(), 1u);
+  EXPECT_EQ(batch_[0].token, 6u);
+}
 
 TEST_P(DispatcherConformance, NameMatchesBackend) {
   EXPECT_EQ(dispatcher_->name(), GetParam());
@@ -78,7 +152,7 @@ TEST_P(DispatcherConformance, NameMatchesBackend) {
 
 TEST_P(DispatcherConformance, ReadableWhenPeerWrites) {
   SocketPair pair = Pair();
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 42).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 42).ok());
   ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
   EXPECT_TRUE(batch_.empty()) << "nothing was written yet";
 
@@ -93,7 +167,7 @@ TEST_P(DispatcherConformance, ReadableWhenPeerWrites) {
 
 TEST_P(DispatcherConformance, WritableWhenBufferHasRoom) {
   SocketPair pair = Pair();
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kWrite, 7).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kWrite, 7).ok());
   std::optional<Event> event = WaitFor(pair.first);
   ASSERT_TRUE(event.has_value());
   EXPECT_TRUE(event->writable);
@@ -108,7 +182,7 @@ TEST_P(DispatcherConformance, NotWritableWhenBufferIsFullThenWritableAgain) {
     quiet = FillSocket(pair.first) == 0 ? quiet + 1 : 0;
     absl::SleepFor(absl::Milliseconds(2));
   }
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kWrite, 1).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kWrite, 1).ok());
   ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(20), batch_).ok());
   EXPECT_TRUE(batch_.empty()) << "a full send buffer is not writable";
   DrainSocket(pair.second);
@@ -124,7 +198,7 @@ TEST_P(DispatcherConformance, NotWritableWhenBufferIsFullThenWritableAgain) {
 
 TEST_P(DispatcherConformance, ReadinessIsLevelTriggered) {
   SocketPair pair = Pair();
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
   ASSERT_EQ(SendBytes(pair.second, "abc", 3), 3);
   for (int round = 0; round < 3; ++round) {
     std::optional<Event> event = WaitFor(pair.first);
@@ -141,8 +215,8 @@ TEST_P(DispatcherConformance, ReadinessIsLevelTriggered) {
 
 TEST_P(DispatcherConformance, TcpLoopbackReadinessBothWays) {
   SocketPair pair = TcpPair();
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kReadWrite, 1).ok());
-  ASSERT_TRUE(dispatcher_->Add(pair.second, Interest::kRead, 2).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kReadWrite, 1).ok());
+  ASSERT_TRUE(Add(pair.second, Interest::kRead, 2).ok());
   std::optional<Event> client = WaitFor(pair.first);
   ASSERT_TRUE(client.has_value());
   EXPECT_TRUE(client->writable);
@@ -156,9 +230,9 @@ TEST_P(DispatcherConformance, TcpLoopbackReadinessBothWays) {
 
 TEST_P(DispatcherConformance, TurningWriteInterestOffKeepsReadInterest) {
   SocketPair pair = Pair();
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kReadWrite, 1).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kReadWrite, 1).ok());
   ASSERT_TRUE(WaitFor(pair.first)->writable);
-  ASSERT_TRUE(dispatcher_->Modify(pair.first, Interest::kRead, 5).ok());
+  ASSERT_TRUE(Modify(pair.first, Interest::kRead, 5).ok());
   ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(10), batch_).ok());
   EXPECT_TRUE(batch_.empty()) << "write interest was turned off";
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
@@ -168,7 +242,7 @@ TEST_P(DispatcherConformance, TurningWriteInterestOffKeepsReadInterest) {
   EXPECT_FALSE(event->writable);
   EXPECT_EQ(event->token, 5u) << "Modify replaces the token";
   // And back on: both directions again.
-  ASSERT_TRUE(dispatcher_->Modify(pair.first, Interest::kReadWrite, 6).ok());
+  ASSERT_TRUE(Modify(pair.first, Interest::kReadWrite, 6).ok());
   event = WaitFor(pair.first);
   ASSERT_TRUE(event.has_value());
   EXPECT_TRUE(event->readable && event->writable);
@@ -177,7 +251,7 @@ TEST_P(DispatcherConformance, TurningWriteInterestOffKeepsReadInterest) {
 TEST_P(DispatcherConformance, WriteOnlyInterestIgnoresIncomingData) {
   SocketPair pair = Pair();
   FillSocket(pair.first);  // not writable
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kWrite, 1).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kWrite, 1).ok());
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
   ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(20), batch_).ok());
   EXPECT_TRUE(batch_.empty()) << "readable data must not wake a writer";
@@ -185,7 +259,7 @@ TEST_P(DispatcherConformance, WriteOnlyInterestIgnoresIncomingData) {
 
 TEST_P(DispatcherConformance, PeerCloseIsReadableAndReadReturnsZero) {
   SocketPair pair = TcpPair();
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
   ASSERT_EQ(SendBytes(pair.second, "tail", 4), 4);
   CloseOwned(pair.second);
   std::optional<Event> event = WaitFor(pair.first);
@@ -220,7 +294,7 @@ TEST_P(DispatcherConformance, PeerCloseIsReadableAndReadReturnsZero) {
 
 TEST_P(DispatcherConformance, PeerResetMakesWatchedDirectionsReady) {
   SocketPair pair = TcpPair();
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
   ResetOnClose(pair.second);
   CloseOwned(pair.second);
   std::optional<Event> event = WaitFor(pair.first);
@@ -234,7 +308,7 @@ TEST_P(DispatcherConformance, RefusedLoopbackConnectReportsError) {
   const std::uint16_t port = UnusedLoopbackPort();
   NativeSocket socket = StartLoopbackConnect(port);
   owned_.push_back(socket);
-  ASSERT_TRUE(dispatcher_->Add(socket, Interest::kReadWrite, 9).ok());
+  ASSERT_TRUE(Add(socket, Interest::kReadWrite, 9).ok());
   std::optional<Event> event = WaitFor(socket);
   ASSERT_TRUE(event.has_value());
   // The seed's rule: a failed connect is readable and writable; SO_ERROR
@@ -266,7 +340,7 @@ TEST_P(DispatcherConformance, AReadySocketIsReportedWhenAWakeUpArrivesInTheSameW
   // ready socket early, so a socket behind the wake-up descriptor was
   // dropped from every wait that also had a wake-up.
   SocketPair pair = Pair();  // numbered after the dispatcher's wake-up
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 3).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 3).ok());
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
   bool reported = false;
   for (int round = 0; round < 20 && !reported; ++round) {
@@ -291,7 +365,7 @@ TEST_P(DispatcherConformance, TimeoutIsHonouredWithoutBusyLooping) {
   // A 50 ms wait on an idle socket returns once, after about 50 ms: count
   // how many waits fit into 50 ms of wall time.
   SocketPair pair = Pair();
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
   const absl::Time start = absl::Now();
   int waits = 0;
   while (absl::Now() - start < absl::Milliseconds(50)) {
@@ -326,7 +400,7 @@ TEST_P(DispatcherConformance, SmallBatchReportsEverySocketEventually) {
   std::vector<SocketPair> pairs;
   for (int i = 0; i < 7; ++i) {
     pairs.push_back(Pair());
-    ASSERT_TRUE(dispatcher_->Add(pairs.back().first, Interest::kRead,
+    ASSERT_TRUE(Add(pairs.back().first, Interest::kRead,
                                  static_cast<std::uint64_t>(i)).ok());
     ASSERT_EQ(SendBytes(pairs.back().second, "x", 1), 1);
   }
@@ -349,7 +423,7 @@ TEST_P(DispatcherConformance, OneMoreReadySocketThanTheBatchHoldsIsNotStarved) {
   std::vector<SocketPair> pairs;
   for (int i = 0; i < 3; ++i) {
     pairs.push_back(Pair());
-    ASSERT_TRUE(dispatcher_->Add(pairs.back().first, Interest::kRead,
+    ASSERT_TRUE(Add(pairs.back().first, Interest::kRead,
                                  static_cast<std::uint64_t>(i)).ok());
     ASSERT_EQ(SendBytes(pairs.back().second, "x", 1), 1);
   }
@@ -368,12 +442,12 @@ TEST_P(DispatcherConformance, RemoveAndAddAgainWhileAPollIsInFlight) {
   // would corrupt memory or deliver the old registration's token.
   SocketPair pair = Pair();
   for (std::uint64_t round = 0; round < 50; ++round) {
-    ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, round).ok());
+    ASSERT_TRUE(Add(pair.first, Interest::kRead, round).ok());
     ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
     EXPECT_TRUE(batch_.empty());
     ASSERT_TRUE(dispatcher_->Remove(pair.first).ok());
   }
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1000).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1000).ok());
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
   std::optional<Event> event = WaitFor(pair.first);
   ASSERT_TRUE(event.has_value());
@@ -384,7 +458,7 @@ TEST_P(DispatcherConformance, RemoveAndAddAgainWhileAPollIsInFlight) {
   ASSERT_EQ(ReceiveBytes(pair.first, &byte, 1), 1);
   ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
   EXPECT_TRUE(batch_.empty());
-  ASSERT_TRUE(dispatcher_->Modify(pair.first, Interest::kReadWrite, 1001).ok());
+  ASSERT_TRUE(Modify(pair.first, Interest::kReadWrite, 1001).ok());
   event = WaitFor(pair.first);
   ASSERT_TRUE(event.has_value());
   EXPECT_EQ(event->token, 1001u);
@@ -402,7 +476,7 @@ TEST_P(DispatcherConformance, ManyRegisteredSockets) {
   for (std::size_t i = 0; i < count; ++i) {
     pairs.push_back(Pair());
     ASSERT_TRUE(
-        dispatcher_->Add(pairs.back().first, Interest::kRead, i).ok())
+        Add(pairs.back().first, Interest::kRead, i).ok())
         << "socket " << i << " of " << count;
   }
   EXPECT_EQ(dispatcher_->registered_count(), count);
@@ -421,7 +495,7 @@ TEST_P(DispatcherConformance, ManyRegisteredSockets) {
         ++distinct;
       }
       char byte;
-      ReceiveBytes(event.socket, &byte, 1);
+      ReceiveBytes(pairs[event.token].first, &byte, 1);
     }
   }
   EXPECT_EQ(distinct, count);
@@ -446,18 +520,18 @@ TEST_P(DispatcherConformance, DescriptorAboveFdSetSize) {
   for (std::size_t i = 0; i < handle_limit(); ++i) {
     fillers.push_back(OpenUnconnectedSocket());
     owned_.push_back(fillers.back());
-    ASSERT_TRUE(dispatcher_->Add(fillers.back(), Interest::kRead, 100 + i).ok())
+    ASSERT_TRUE(Add(fillers.back(), Interest::kRead, 100 + i).ok())
         << "socket " << i << " of " << handle_limit();
   }
   SocketPair pair = Pair();
-  const absl::Status added = dispatcher_->Add(pair.first, Interest::kRead, 1);
+  const absl::Status added = Add(pair.first, Interest::kRead, 1);
   EXPECT_EQ(added.code(), absl::StatusCode::kResourceExhausted) << added;
   EXPECT_NE(added.message().find("FD_SETSIZE"), absl::string_view::npos)
       << added;
   EXPECT_FALSE(dispatcher_->IsRegistered(pair.first));
   // One removal makes room again, and the dispatcher still works.
   ASSERT_TRUE(dispatcher_->Remove(fillers.back()).ok());
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 2).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 2).ok());
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
   std::optional<Event> event = WaitFor(pair.first);
   ASSERT_TRUE(event.has_value());
@@ -471,7 +545,7 @@ TEST_P(DispatcherConformance, DescriptorAboveFdSetSize) {
   NativeSocket high = MoveToDescriptor(pair.first, kHigh);
   ASSERT_EQ(high, kHigh);
   std::replace(owned_.begin(), owned_.end(), pair.first, high);
-  const absl::Status added = dispatcher_->Add(high, Interest::kRead, 1);
+  const absl::Status added = Add(high, Interest::kRead, 1);
   if (handle_limit() != 0 && static_cast<std::size_t>(high) >= handle_limit()) {
     // select: a clear error, no FD_SET call (glibc's fortify check would
     // abort the process), and the dispatcher still works.
@@ -480,7 +554,7 @@ TEST_P(DispatcherConformance, DescriptorAboveFdSetSize) {
         << added;
     EXPECT_FALSE(dispatcher_->IsRegistered(high));
     SocketPair low = Pair();
-    ASSERT_TRUE(dispatcher_->Add(low.first, Interest::kRead, 2).ok());
+    ASSERT_TRUE(Add(low.first, Interest::kRead, 2).ok());
     ASSERT_EQ(SendBytes(low.second, "x", 1), 1);
     EXPECT_TRUE(WaitFor(low.first).has_value());
   } else {
@@ -499,7 +573,7 @@ TEST_P(DispatcherConformance, DescriptorAboveFdSetSize) {
 #define EXPECT_DISPATCHER_STILL_WORKS()                                    \
   do {                                                                     \
     SocketPair fresh = Pair();                                             \
-    ASSERT_TRUE(dispatcher_->Add(fresh.first, Interest::kRead, 99).ok());  \
+    ASSERT_TRUE(Add(fresh.first, Interest::kRead, 99).ok());  \
     ASSERT_EQ(SendBytes(fresh.second, "x", 1), 1);                         \
     std::optional<Event> still = WaitFor(fresh.first);                     \
     ASSERT_TRUE(still.has_value());                                        \
@@ -508,8 +582,8 @@ TEST_P(DispatcherConformance, DescriptorAboveFdSetSize) {
 
 TEST_P(DispatcherConformance, AddingTwiceIsAnError) {
   SocketPair pair = Pair();
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
-  const absl::Status again = dispatcher_->Add(pair.first, Interest::kWrite, 2);
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
+  const absl::Status again = Add(pair.first, Interest::kWrite, 2);
   EXPECT_EQ(again.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_NE(again.message().find("Dispatcher::Add"), absl::string_view::npos);
   EXPECT_NE(again.message().find(GetParam()), absl::string_view::npos);
@@ -524,7 +598,7 @@ TEST_P(DispatcherConformance, AddingTwiceIsAnError) {
 TEST_P(DispatcherConformance, ModifyingAnUnknownSocketIsAnError) {
   SocketPair pair = Pair();
   const absl::Status status =
-      dispatcher_->Modify(pair.first, Interest::kRead, 1);
+      Modify(pair.first, Interest::kRead, 1);
   EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
   EXPECT_NE(status.message().find("Dispatcher::Modify(socket="),
             absl::string_view::npos)
@@ -538,7 +612,7 @@ TEST_P(DispatcherConformance, RemovingAnUnknownSocketIsAnError) {
   EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
   EXPECT_NE(status.message().find("Dispatcher::Remove"),
             absl::string_view::npos);
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
   ASSERT_TRUE(dispatcher_->Remove(pair.first).ok());
   EXPECT_EQ(dispatcher_->Remove(pair.first).code(),
             absl::StatusCode::kNotFound)
@@ -548,7 +622,7 @@ TEST_P(DispatcherConformance, RemovingAnUnknownSocketIsAnError) {
 
 TEST_P(DispatcherConformance, InvalidHandleIsAnError) {
   const absl::Status status =
-      dispatcher_->Add(kInvalidSocket, Interest::kRead, 1);
+      Add(kInvalidSocket, Interest::kRead, 1);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("invalid socket handle"),
             absl::string_view::npos);
@@ -562,7 +636,7 @@ TEST_P(DispatcherConformance, ClosedDescriptorIsAnError) {
   SocketPair pair = Pair();
   const NativeSocket closed = pair.first;
   CloseOwned(closed);
-  const absl::Status status = dispatcher_->Add(closed, Interest::kRead, 1);
+  const absl::Status status = Add(closed, Interest::kRead, 1);
   EXPECT_FALSE(status.ok());
   EXPECT_NE(status.message().find("Dispatcher::Add"), absl::string_view::npos)
       << status;
@@ -572,12 +646,12 @@ TEST_P(DispatcherConformance, ClosedDescriptorIsAnError) {
 
 TEST_P(DispatcherConformance, EmptyInterestIsAnError) {
   SocketPair pair = Pair();
-  absl::Status status = dispatcher_->Add(pair.first, Interest::kNone, 1);
+  absl::Status status = Add(pair.first, Interest::kNone, 1);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("interest=none"), absl::string_view::npos)
       << status;
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
-  status = dispatcher_->Modify(pair.first, Interest::kNone, 1);
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
+  status = Modify(pair.first, Interest::kNone, 1);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   // The registration keeps its old interest.
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
@@ -588,10 +662,10 @@ TEST_P(DispatcherConformance, ModifyingAClosedSocketIsFoundByModifyOrTheNextWait
   // Modify used to check the descriptor with an extra system call on every
   // backend. Now each backend finds the misuse where dispatcher.h says.
   SocketPair pair = Pair();
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
   CloseOwned(pair.first);  // misuse: closed before Remove
   const absl::Status status =
-      dispatcher_->Modify(pair.first, Interest::kReadWrite, 1);
+      Modify(pair.first, Interest::kReadWrite, 1);
   switch (kind()) {
     case BackendKind::kEpoll:
     case BackendKind::kKqueue:
@@ -637,8 +711,8 @@ TEST_P(DispatcherConformance, ModifyingAClosedSocketIsFoundByModifyOrTheNextWait
 TEST_P(DispatcherConformance, ClosingWithoutRemovingStillServesOthers) {
   SocketPair doomed = Pair();
   SocketPair healthy = Pair();
-  ASSERT_TRUE(dispatcher_->Add(doomed.first, Interest::kRead, 1).ok());
-  ASSERT_TRUE(dispatcher_->Add(healthy.first, Interest::kRead, 2).ok());
+  ASSERT_TRUE(Add(doomed.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(Add(healthy.first, Interest::kRead, 2).ok());
   CloseOwned(doomed.first);  // misuse: closed before Remove
   ASSERT_EQ(SendBytes(healthy.second, "x", 1), 1);
   std::optional<Event> event = WaitFor(healthy.first);
@@ -656,11 +730,11 @@ TEST_P(DispatcherConformance, SocketsClosedBeforeRemoveDoNotStarveAReadySocketWi
   std::vector<SocketPair> doomed;
   for (int i = 0; i < 3; ++i) {
     doomed.push_back(Pair());
-    ASSERT_TRUE(dispatcher_->Add(doomed.back().first, Interest::kRead,
+    ASSERT_TRUE(Add(doomed.back().first, Interest::kRead,
                                  static_cast<std::uint64_t>(10 + i)).ok());
   }
   SocketPair healthy = Pair();  // numbered after the closed ones
-  ASSERT_TRUE(dispatcher_->Add(healthy.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(Add(healthy.first, Interest::kRead, 1).ok());
   for (const SocketPair& pair : doomed) {
     CloseOwned(pair.first);  // misuse: closed before Remove
   }
@@ -729,7 +803,7 @@ TEST_P(DispatcherConformance, RegularFileIsHandledAsTheBackendTableSays) {
   TemporaryFile file;
   ASSERT_TRUE(file.ok());
   const absl::Status added =
-      dispatcher_->Add(file.handle(), Interest::kReadWrite, 5);
+      Add(file.handle(), Interest::kReadWrite, 5);
   switch (kind()) {
     case BackendKind::kPoll:
     case BackendKind::kSelect:

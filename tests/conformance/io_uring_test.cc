@@ -45,6 +45,21 @@ class IoUringRingTest : public ::testing::TestWithParam<std::string> {
     for (NativeSocket socket : peers_) CloseSocket(socket);
   }
 
+  // Add and Modify, remembering whose each token is: an event names its
+  // registration by the token alone (each test gives distinct tokens).
+  absl::Status Add(NativeSocket socket, Interest interest,
+                   std::uint64_t token) {
+    absl::Status status = dispatcher_->Add(socket, interest, token);
+    if (status.ok()) owners_[token] = socket;
+    return status;
+  }
+  absl::Status Modify(NativeSocket socket, Interest interest,
+                      std::uint64_t token) {
+    absl::Status status = dispatcher_->Modify(socket, interest, token);
+    if (status.ok()) owners_[token] = socket;
+    return status;
+  }
+
   // A pair closed at tear-down.
   SocketPair Pair() { return pairs_.emplace_back(MakeSocketPair()); }
   // A pair whose first socket the test closes itself.
@@ -61,7 +76,7 @@ class IoUringRingTest : public ::testing::TestWithParam<std::string> {
     const absl::Time deadline = absl::Now() + absl::Seconds(5);
     while (absl::Now() < deadline) {
       EXPECT_TRUE(dispatcher_->Wait(absl::Milliseconds(50), batch_).ok());
-      for (const Event& event : batch_) seen[event.socket] = event;
+      for (const Event& event : batch_) seen[owners_.at(event.token)] = event;
       bool all = true;
       for (NativeSocket socket : expected) all = all && seen.count(socket) != 0;
       if (all) break;
@@ -73,11 +88,12 @@ class IoUringRingTest : public ::testing::TestWithParam<std::string> {
   EventBatch batch_{256};
   std::vector<SocketPair> pairs_;
   std::vector<NativeSocket> peers_;
+  std::map<std::uint64_t, NativeSocket> owners_;  // token -> socket (Add)
 };
 
 TEST_P(IoUringRingTest, AStillReadableSocketIsReportedOnEveryWaitUntilRead) {
   SocketPair pair = Pair();
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 7).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 7).ok());
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
   // A multishot poll reports a wake-up once; the backend's re-check after
   // each delivery is what reports the unread byte again.
@@ -107,7 +123,7 @@ TEST_P(IoUringRingTest, PollsEndedByACompletionQueueOverflowAreArmedAgain) {
     pairs.push_back(Pair());
     watched.push_back(pairs.back().first);
     ASSERT_EQ(SendBytes(pairs.back().second, "x", 1), 1);
-    ASSERT_TRUE(dispatcher_->Add(pairs.back().first, Interest::kRead,
+    ASSERT_TRUE(Add(pairs.back().first, Interest::kRead,
                                  static_cast<std::uint64_t>(i))
                     .ok());
   }
@@ -132,12 +148,12 @@ TEST_P(IoUringRingTest, MoreChangesThanSqEntriesInOneIterationAllTakeEffect) {
   }
   ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
   for (int i = 0; i < 40; ++i) {
-    ASSERT_TRUE(dispatcher_->Add(pairs[static_cast<std::size_t>(i)].first,
+    ASSERT_TRUE(Add(pairs[static_cast<std::size_t>(i)].first,
                                  Interest::kWrite, static_cast<std::uint64_t>(i))
                     .ok());
   }
   for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(dispatcher_->Modify(pairs[static_cast<std::size_t>(i)].first,
+    ASSERT_TRUE(Modify(pairs[static_cast<std::size_t>(i)].first,
                                     Interest::kRead, 100 + static_cast<std::uint64_t>(i))
                     .ok());
   }
@@ -162,7 +178,7 @@ TEST_P(IoUringRingTest, MoreChangesThanSqEntriesInOneIterationAllTakeEffect) {
 
 TEST_P(IoUringRingTest, RemoveCloseAndReuseOfTheNumberInOneIterationDropsOldCompletions) {
   SocketPair old_pair = PairClosedByTheTest();
-  ASSERT_TRUE(dispatcher_->Add(old_pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(Add(old_pair.first, Interest::kRead, 1).ok());
   ASSERT_EQ(SendBytes(old_pair.second, "x", 1), 1);
   ASSERT_EQ(Collect({old_pair.first}).count(old_pair.first), 1u);
   // More data: the old poll completes again, with nobody reaping it yet.
@@ -172,7 +188,7 @@ TEST_P(IoUringRingTest, RemoveCloseAndReuseOfTheNumberInOneIterationDropsOldComp
   CloseSocket(old_pair.first);
   SocketPair new_pair = Pair();
   ASSERT_EQ(new_pair.first, number) << "the lowest free descriptor is reused";
-  ASSERT_TRUE(dispatcher_->Add(new_pair.first, Interest::kRead, 2).ok());
+  ASSERT_TRUE(Add(new_pair.first, Interest::kRead, 2).ok());
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(20), batch_).ok());
     EXPECT_TRUE(batch_.empty())
@@ -191,7 +207,7 @@ TEST_P(IoUringRingTest, RemoveCloseAndReuseOfTheNumberInOneIterationDropsOldComp
 
 TEST_P(IoUringRingTest, ASocketClosedBeforeRemoveStaysOpenUntilRemoveCancelsItsPoll) {
   SocketPair pair = PairClosedByTheTest();
-  ASSERT_TRUE(dispatcher_->Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
   ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
   CloseSocket(pair.first);  // misuse: the poll request still holds the file
   ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());

@@ -253,10 +253,12 @@ class ModifyRefusingDispatcher : public Dispatcher {
   void Wake() override { inner_->Wake(); }
 
  protected:
-  absl::Status AddToBackend(NativeSocket socket, Interest interest) override {
-    return inner_->Add(socket, interest, 0);
+  absl::Status AddToBackend(NativeSocket socket, Interest interest,
+                            std::uint64_t token) override {
+    return inner_->Add(socket, interest, token);
   }
-  absl::Status ModifyInBackend(NativeSocket, Interest, Interest) override {
+  absl::Status ModifyInBackend(NativeSocket, Interest, Interest,
+                               std::uint64_t) override {
     return absl::ResourceExhaustedError("no memory for the change (test)");
   }
   absl::Status RemoveFromBackend(NativeSocket socket, Interest) override {
@@ -269,10 +271,8 @@ class ModifyRefusingDispatcher : public Dispatcher {
         !status.ok()) {
       return status;
     }
-    for (Event event : inner_batch_) {
-      const Registration* registration = FindRegistration(event.socket);
-      if (registration == nullptr || batch.full()) continue;
-      event.token = registration->token;
+    for (const Event& event : inner_batch_) {
+      if (batch.full()) break;
       batch.Push(event);
     }
     return absl::OkStatus();

@@ -12,6 +12,16 @@
 //   Wake()                           make a Wait return early; any thread
 //   name() / kind()                  which backend this is
 //
+// Tokens. The token is the caller's name for a registration: any value up
+// to kMaxToken (2^62 - 1; the top two bits are the backend's, epoll keeps
+// the interest there). Each backend keeps it in the system's own per-socket
+// user data (epoll_data, kevent's udata, the poll array's index, the AFD
+// poll's context, the io_uring poll's user_data) and hands it back in every
+// event unchanged, without looking anything up on the wait path: an event
+// names its registration by the token alone, as mio's do. Event::socket is
+// left invalid by Wait; map the token to your socket (EventLoop does, with
+// its one lookup per event, and fills socket in before dispatch_event).
+//
 // Readiness is level-triggered on every backend: a socket that is still
 // readable (or writable) after an event is reported again by the next Wait,
 // until the read (or write) drains it or the interest changes. Callers do not
@@ -35,7 +45,8 @@
 //
 // Misuse is reported, never fatal: registering a socket twice, modifying or
 // removing a socket that is not registered, an invalid handle, a closed
-// handle given to Add, and an empty interest all return an absl::Status
+// handle given to Add, an empty interest and a token above kMaxToken all
+// return an absl::Status
 // whose message names the call, the socket and the backend, and leave the
 // dispatcher as it was. A socket closed while registered is the one misuse
 // found later, by whichever call next asks the system about it (see below):
@@ -151,6 +162,9 @@ namespace asycamore {
 
 class ASYCAMORE_CORE_API Dispatcher {
  public:
+  // The largest token Add and Modify take (see "Tokens" above).
+  static constexpr std::uint64_t kMaxToken = (std::uint64_t{1} << 62) - 1;
+
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
   virtual ~Dispatcher() = default;
@@ -197,13 +211,23 @@ class ASYCAMORE_CORE_API Dispatcher {
       : kind_(kind), closed_handles_(closed_handles) {}
 
   // Backend hooks. The base class has already checked the handle, the
-  // interest and the registration state (and, with kByBase, that the handle
-  // is open); a hook only talks to the system and returns a status
-  // describing the system's refusal (the base class adds the call, socket
-  // and backend to the message).
-  virtual absl::Status AddToBackend(NativeSocket socket, Interest interest) = 0;
+  // interest, the token and the registration state (and, with kByBase, that
+  // the handle is open); a hook only talks to the system and returns a
+  // status describing the system's refusal (the base class adds the call,
+  // socket and backend to the message). The token goes into the system's
+  // user data (see "Tokens"). ModifyInBackend is called when the interest
+  // changes, ChangeToken when only the token does; its default does
+  // nothing, for backends that read the token from FindRegistration.
+  virtual absl::Status AddToBackend(NativeSocket socket, Interest interest,
+                                    std::uint64_t token) = 0;
   virtual absl::Status ModifyInBackend(NativeSocket socket, Interest old_interest,
-                                       Interest new_interest) = 0;
+                                       Interest new_interest,
+                                       std::uint64_t token) = 0;
+  virtual absl::Status ChangeToken(NativeSocket /*socket*/,
+                                   Interest /*interest*/,
+                                   std::uint64_t /*token*/) {
+    return absl::OkStatus();
+  }
   virtual absl::Status RemoveFromBackend(NativeSocket socket,
                                          Interest old_interest) = 0;
   virtual absl::Status WaitForEvents(absl::Duration timeout,
@@ -215,8 +239,9 @@ class ASYCAMORE_CORE_API Dispatcher {
     std::uint64_t token = 0;
   };
 
-  // Returns the registration of `socket`, or nullptr (for backends that
-  // look up interest and token when they build events).
+  // Returns the registration of `socket`, or nullptr (for backends whose
+  // system hands back the descriptor rather than user data: select, and
+  // kqueue's merging of its two filters).
   const Registration* FindRegistration(NativeSocket socket) const {
     return registrations_.Find(socket);
   }
@@ -266,6 +291,8 @@ class ASYCAMORE_CORE_API Dispatcher {
   absl::Status CheckHandle(const char* call, NativeSocket socket) const;
   absl::Status CheckInterest(const char* call, NativeSocket socket,
                              Interest interest) const;
+  absl::Status CheckToken(const char* call, NativeSocket socket,
+                          Interest interest, std::uint64_t token) const;
 
   BackendKind kind_;
   ClosedHandles closed_handles_;

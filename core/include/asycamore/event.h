@@ -58,7 +58,9 @@ ASYCAMORE_CORE_API const char* InterestName(Interest interest);
 //    until a read returns zero bytes.
 // `error` and `hangup` are hints. The system call decides.
 struct Event {
-  std::uint64_t token = 0;           // the value given at registration
+  std::uint64_t token = 0;  // the value given at registration
+  // The registration's socket: EventLoop fills it in from its registration;
+  // a Dispatcher's Wait leaves it invalid (the token names the socket).
   NativeSocket socket = kInvalidSocket;
   bool readable = false;
   bool writable = false;

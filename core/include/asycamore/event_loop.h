@@ -241,6 +241,12 @@ class ASYCAMORE_CORE_API EventLoop {
     NativeSocket ended_socket = kInvalidSocket;
   };
 
+  // A registration's dispatcher token: its slot in the low 32 bits, its
+  // generation in the 30 above them (a dispatcher's token has 62 bits).
+  // Generations count modulo 2^30: a handle or an event is stale once its
+  // slot has been freed, and it would take 2^30 reuses of one slot before
+  // a stale one looked live again.
+  static constexpr std::uint32_t kGenerationMask = (1u << 30) - 1;
   static std::uint64_t TokenOf(std::uint32_t slot, std::uint32_t generation) {
     return (static_cast<std::uint64_t>(generation) << 32) | slot;
   }

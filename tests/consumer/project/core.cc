@@ -24,12 +24,12 @@ class ScriptedDispatcher : public asycamore::Dispatcher {
 
  protected:
   absl::Status AddToBackend(asycamore::NativeSocket socket,
-                            asycamore::Interest) override {
+                            asycamore::Interest, std::uint64_t) override {
     due_.push_back(socket);
     return absl::OkStatus();
   }
   absl::Status ModifyInBackend(asycamore::NativeSocket, asycamore::Interest,
-                               asycamore::Interest) override {
+                               asycamore::Interest, std::uint64_t) override {
     return absl::OkStatus();
   }
   absl::Status RemoveFromBackend(asycamore::NativeSocket,
@@ -42,8 +42,7 @@ class ScriptedDispatcher : public asycamore::Dispatcher {
     for (asycamore::NativeSocket socket : due_) {
       const Registration* registration = FindRegistration(socket);
       if (registration == nullptr || batch.full()) continue;
-      batch.Push({.token = registration->token, .socket = socket,
-                  .readable = true});
+      batch.Push({.token = registration->token, .readable = true});
     }
     due_.clear();
     if (batch.empty() && timeout != absl::InfiniteDuration()) {
