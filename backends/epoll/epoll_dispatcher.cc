@@ -125,22 +125,29 @@ class EpollDispatcher final : public Dispatcher {
       if (errno == EINTR) return absl::OkStatus();
       return SystemErrorStatus(errno, "epoll_wait");
     }
+    // Filled in place, counted once: this loop is the wait path's whole
+    // cost per event.
+    const epoll_event* const natives = native_.data();
+    Event* const out = batch.storage();
+    std::size_t filled = 0;
     for (int i = 0; i < ready; ++i) {
-      const epoll_event& native = native_[static_cast<std::size_t>(i)];
+      const epoll_event& native = natives[i];
       const std::uint64_t data = native.data.u64;
       if (data == kWakeupData) {
         wakeup_.Drain();
         continue;
       }
+      const std::uint32_t bits = native.events;
       NativeReadiness readiness;
-      readiness.readable = (native.events & EPOLLIN) != 0;
-      readiness.writable = (native.events & EPOLLOUT) != 0;
-      readiness.error = (native.events & EPOLLERR) != 0;
-      readiness.hangup = (native.events & EPOLLRDHUP) != 0;
-      readiness.closed = (native.events & EPOLLHUP) != 0;
-      PushNormalizedEvent(static_cast<Interest>(data >> kInterestShift),
-                          data & kMaxToken, readiness, batch);
+      readiness.readable = (bits & EPOLLIN) != 0;
+      readiness.writable = (bits & EPOLLOUT) != 0;
+      readiness.error = (bits & EPOLLERR) != 0;
+      readiness.hangup = (bits & EPOLLRDHUP) != 0;
+      readiness.closed = (bits & EPOLLHUP) != 0;
+      filled += NormalizeInto(static_cast<Interest>(data >> kInterestShift),
+                              data & kMaxToken, readiness, out[filled]);
     }
+    batch.SetSize(filled);
     return absl::OkStatus();
   }
 

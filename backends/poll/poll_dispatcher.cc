@@ -129,21 +129,33 @@ class PollDispatcher final : public Dispatcher {
  private:
   // Pushes the ready entries in [from, to) until `ready` are found or the
   // batch is full; returns false (and leaves cursor_ on the entry that did
-  // not fit) when it stopped for a full batch.
+  // not fit) when it stopped for a full batch. Locals, not members, in the
+  // loop: it runs once per registered socket, and the compiler would
+  // otherwise reload them after every store into the batch.
   bool Scan(std::size_t from, std::size_t to, int& ready, EventBatch& batch) {
-    for (std::size_t index = from; index < to && ready > 0; ++index) {
-      const pollfd& entry = pollfds_[index];
-      if (entry.revents == 0) continue;
-      if (batch.full()) {
-        cursor_ = index;
-        return false;
+    const pollfd* const entries = pollfds_.data();
+    const std::uint64_t* const tokens = tokens_.data();
+    int left = ready;
+    bool finished = true;
+    if (left > 0) {
+      // The skip path (an entry with no revents) tests nothing else.
+      for (std::size_t index = from; index < to; ++index) {
+        const pollfd& entry = entries[index];
+        if (entry.revents == 0) continue;
+        if (batch.full()) {
+          cursor_ = index;
+          finished = false;
+          break;
+        }
+        PushNormalizedEvent(
+            InterestOfFlags(entry.events), tokens[index],
+            PollBitsReadiness(static_cast<unsigned short>(entry.revents)),
+            batch);
+        if (--left == 0) break;
       }
-      --ready;
-      PushNormalizedEvent(
-          InterestOfFlags(entry.events), tokens_[index],
-          PollBitsReadiness(static_cast<unsigned short>(entry.revents)), batch);
     }
-    return true;
+    ready = left;
+    return finished;
   }
 
   WakeupFd wakeup_;

@@ -189,8 +189,12 @@ absl::Status SelectDispatcher::WaitForEvents(absl::Duration timeout,
   // ready ones, so they take turns for the batch instead of going first.
   int left = ready + static_cast<int>(closed_.size());
   const int span = max_fd_ + 1;
+  if (cursor_ >= span) cursor_ = 0;
   for (int scanned = 0; scanned < span && left > 0; ++scanned) {
-    const int fd = (cursor_ + scanned) % span;
+    // Round-robin from cursor_, wrapping with a subtraction (a modulo per
+    // descriptor costs a division).
+    int fd = cursor_ + scanned;
+    if (fd >= span) fd -= span;
     const bool is_readable = FD_ISSET(fd, &readable);
     const bool is_writable = FD_ISSET(fd, &writable);
     const bool is_closed = FD_ISSET(fd, &closed_set_);

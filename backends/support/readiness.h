@@ -3,6 +3,7 @@
 #ifndef ASYCAMORE_BACKENDS_SUPPORT_READINESS_H_
 #define ASYCAMORE_BACKENDS_SUPPORT_READINESS_H_
 
+#include <cassert>
 #include <cstdint>
 
 #include "asycamore/event.h"
@@ -38,26 +39,39 @@ inline NativeReadiness PollBitsReadiness(unsigned bits) {
 }
 #endif
 
-// Appends the normalised event of the registration with `interest` and
-// `token` to `batch`, unless it carries nothing the registration asked
-// for. Returns whether it appended. The event's socket is left invalid
-// (the token names the registration; see dispatcher.h).
+// Writes the normalised event of the registration with `interest` and
+// `token` into `out` (the socket left invalid: the token names the
+// registration; see dispatcher.h). Returns whether it carries anything the
+// registration asked for; a caller keeps only those.
 //  - an error makes every watched direction ready;
 //  - a hangup makes the read side ready; a full close makes both ready;
 //  - directions the registration did not ask for are never reported.
+// Plain `&` and `|` on the flags: this runs per event, and short-circuit
+// branches would cost more than they skip.
+inline bool NormalizeInto(Interest interest, std::uint64_t token,
+                          const NativeReadiness& native, Event& out) {
+  const bool any_end = native.error | native.closed;
+  out.token = token;
+  out.socket = kInvalidSocket;
+  out.readable =
+      WantsRead(interest) & (native.readable | native.hangup | any_end);
+  out.writable = WantsWrite(interest) & (native.writable | any_end);
+  out.error = native.error;
+  out.hangup = native.hangup | native.closed;
+  return out.readable | out.writable;
+}
+
+// Appends the normalised event (NormalizeInto) to `batch`, which must not
+// be full, unless it carries nothing asked for. Returns whether it did.
 inline bool PushNormalizedEvent(Interest interest, std::uint64_t token,
                                 const NativeReadiness& native,
                                 EventBatch& batch) {
-  const bool any_end = native.error || native.closed;
-  Event event;
-  event.token = token;
-  event.readable =
-      WantsRead(interest) && (native.readable || native.hangup || any_end);
-  event.writable = WantsWrite(interest) && (native.writable || any_end);
-  if (!event.readable && !event.writable) return false;
-  event.error = native.error;
-  event.hangup = native.hangup || native.closed;
-  batch.Push(event);
+  assert(!batch.full());
+  if (!NormalizeInto(interest, token, native,
+                     batch.storage()[batch.size()])) {
+    return false;
+  }
+  batch.SetSize(batch.size() + 1);
   return true;
 }
 

@@ -45,6 +45,14 @@ class ASYCAMORE_CORE_API EventBatch {
     assert(!full());
     events_[size_++] = event;
   }
+  // Backend side, for filling in place: the storage of capacity() events,
+  // then SetSize(n) for the first n filled. (The owner of the batch may
+  // also edit its events in place: EventLoop completes them so.)
+  Event* storage() { return events_.get(); }
+  void SetSize(std::size_t size) {
+    assert(size <= capacity_);
+    size_ = size;
+  }
 
  private:
   std::size_t capacity_;
