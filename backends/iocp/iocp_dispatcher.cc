@@ -114,6 +114,7 @@ struct SocketState {
   SOCKET base_socket = INVALID_SOCKET;
   AfdHandle* afd = nullptr;
   Interest interest = Interest::kNone;
+  std::uint64_t token = 0;  // handed back in events: no lookup per event
   ULONG pending_events = 0;   // the mask of the request in flight
   bool poll_pending = false;  // a request is in flight
   bool cancel_requested = false;
@@ -150,6 +151,8 @@ class IocpDispatcher final : public Dispatcher {
   absl::Status ModifyInBackend(NativeSocket socket, Interest,
                                Interest new_interest,
                                std::uint64_t token) override;
+  absl::Status ChangeToken(NativeSocket socket, Interest,
+                           std::uint64_t token) override;
   absl::Status RemoveFromBackend(NativeSocket socket, Interest) override;
   absl::Status WaitForEvents(absl::Duration timeout,
                              EventBatch& batch) override;
@@ -258,7 +261,8 @@ void IocpDispatcher::FreeState(SocketState* state) {
 }
 
 absl::Status IocpDispatcher::AddToBackend(NativeSocket socket,
-                                          Interest interest, std::uint64_t) {
+                                          Interest interest,
+                                          std::uint64_t token) {
   // The base class found the handle open (kByBase): Wine answers
   // SIO_BASE_HANDLE even for a closed one.
   absl::StatusOr<SOCKET> base = afd::BaseSocket(socket);
@@ -270,6 +274,7 @@ absl::Status IocpDispatcher::AddToBackend(NativeSocket socket,
   state->base_socket = *base;
   state->afd = *afd;
   state->interest = interest;
+  state->token = token;
   ++state->afd->users;
   update_queue_.reserve(states_.size() + 1);
   SocketState* raw = state.get();
@@ -280,13 +285,22 @@ absl::Status IocpDispatcher::AddToBackend(NativeSocket socket,
 
 absl::Status IocpDispatcher::ModifyInBackend(NativeSocket socket, Interest,
                                              Interest new_interest,
-                                             std::uint64_t) {
+                                             std::uint64_t token) {
   // Not checked again (Add did): a getsockopt per interest change, while a
   // closed socket's next poll fails (or completes with LOCAL_CLOSE) anyway.
   auto it = states_.find(socket);
   if (it == states_.end()) return absl::InternalError("no IOCP socket state");
   it->second->interest = new_interest;
+  it->second->token = token;
   QueueUpdate(it->second.get());
+  return absl::OkStatus();
+}
+
+absl::Status IocpDispatcher::ChangeToken(NativeSocket socket, Interest,
+                                         std::uint64_t token) {
+  auto it = states_.find(socket);
+  if (it == states_.end()) return absl::InternalError("no IOCP socket state");
+  it->second->token = token;
   return absl::OkStatus();
 }
 
@@ -314,12 +328,10 @@ absl::Status IocpDispatcher::RemoveFromBackend(NativeSocket socket, Interest) {
 }
 
 void IocpDispatcher::PushError(const SocketState& state, EventBatch& batch) {
-  const Registration* registration = FindRegistration(state.socket);
-  if (registration == nullptr || batch.full()) return;
+  if (batch.full()) return;
   NativeReadiness readiness;
   readiness.error = true;
-  PushNormalizedEvent(registration->interest, registration->token, readiness,
-                      batch);
+  PushNormalizedEvent(state.interest, state.token, readiness, batch);
 }
 
 void IocpDispatcher::UpdateQueuedSockets(EventBatch& batch) {
@@ -387,15 +399,13 @@ bool IocpDispatcher::HandleCompletion(const OVERLAPPED_ENTRY& entry,
       state->closed = true;  // closed while polled; Remove frees the state
       return false;
     }
-    const Registration* registration = FindRegistration(state->socket);
-    if (registration != nullptr && !batch.full()) {
+    if (!batch.full()) {
       NativeReadiness readiness;
       readiness.readable = (events & (afd::kReceive | afd::kAccept)) != 0;
       readiness.writable = (events & afd::kSend) != 0;
       readiness.hangup = (events & afd::kDisconnect) != 0;
       readiness.error = (events & (afd::kAbort | afd::kConnectFail)) != 0;
-      PushNormalizedEvent(registration->interest, registration->token,
-                          readiness, batch);
+      PushNormalizedEvent(state->interest, state->token, readiness, batch);
     }
   }
   QueueUpdate(state);

@@ -94,22 +94,31 @@ class SelectDispatcher final : public Dispatcher {
 
  protected:
   absl::Status AddToBackend(NativeSocket socket, Interest interest,
-                            std::uint64_t) override {
+                            std::uint64_t token) override {
     if (sockets_.size() >= kCapacity) {
       return absl::ResourceExhaustedError(absl::StrCat(
           "select on Windows watches at most ", kCapacity,
           " sockets (its FD_SETSIZE); use the iocp backend"));
     }
     index_.emplace(socket, sockets_.size());
-    sockets_.push_back(Entry{socket, interest});
+    sockets_.push_back(Entry{socket, interest, token});
     return absl::OkStatus();
   }
 
   absl::Status ModifyInBackend(NativeSocket socket, Interest,
-                               Interest new_interest, std::uint64_t) override {
+                               Interest new_interest,
+                               std::uint64_t token) override {
     // Not checked again (Add did): a getsockopt per interest change, for
     // what the wait finds anyway.
-    sockets_[index_.at(socket)].interest = new_interest;
+    Entry& entry = sockets_[index_.at(socket)];
+    entry.interest = new_interest;
+    entry.token = token;
+    return absl::OkStatus();
+  }
+
+  absl::Status ChangeToken(NativeSocket socket, Interest,
+                           std::uint64_t token) override {
+    sockets_[index_.at(socket)].token = token;
     return absl::OkStatus();
   }
 
@@ -133,6 +142,7 @@ class SelectDispatcher final : public Dispatcher {
   struct Entry {
     NativeSocket socket;
     Interest interest;
+    std::uint64_t token;     // handed back in events: no lookup per event
     bool closed = false;     // found closed after WSAENOTSOCK
     std::uint8_t ready = 0;  // kReadable | kWritable | kFailed, this wait
   };
@@ -205,15 +215,11 @@ void SelectDispatcher::PushReadyEvents(EventBatch& batch) {
       stopped = true;
     }
     if (!stopped) {
-      const Registration* registration = FindRegistration(entry.socket);
-      if (registration != nullptr) {
-        NativeReadiness readiness;
-        readiness.readable = (entry.ready & kReadable) != 0;
-        readiness.writable = (entry.ready & kWritable) != 0;
-        readiness.error = (entry.ready & kFailed) != 0 || entry.closed;
-        PushNormalizedEvent(registration->interest, registration->token,
-                            readiness, batch);
-      }
+      NativeReadiness readiness;
+      readiness.readable = (entry.ready & kReadable) != 0;
+      readiness.writable = (entry.ready & kWritable) != 0;
+      readiness.error = (entry.ready & kFailed) != 0 || entry.closed;
+      PushNormalizedEvent(entry.interest, entry.token, readiness, batch);
     }
     entry.ready = 0;
   }
