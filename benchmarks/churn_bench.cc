@@ -1,14 +1,18 @@
 // churn/<backend>: the cost of a registration's life: Register (read),
 // SetInterest (read|write), SetInterest (read), Deregister, with
-// `background` other sockets registered. churn/raw_epoll is the floor: the
-// same four epoll_ctl calls. Counter: ns_per_op (four ops per iteration).
+// `background` other sockets registered. churn/raw_epoll is epoll's floor:
+// the same four epoll_ctl calls; churn/raw_poll is poll's: the same four
+// edits of a pollfd array (append, two changes of `events`, swap-remove),
+// which make no system call. Counter: ns_per_op (four ops per iteration).
 #include <benchmark/benchmark.h>
+#include <poll.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/epoll.h>
 #endif
 
 #include <memory>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "asycamore/backend_registry.h"
@@ -97,6 +101,31 @@ void ChurnRawEpoll(benchmark::State& state, std::size_t background) {
 }
 #endif  // __linux__
 
+void ChurnRawPoll(benchmark::State& state, std::size_t background) {
+  absl::StatusOr<SocketPairs> pairs = SocketPairs::Open(background + 1);
+  if (!pairs.ok()) {
+    state.SkipWithError("cannot create the sockets");
+    return;
+  }
+  std::vector<pollfd> pollfds;
+  for (std::size_t i = 1; i <= background; ++i) {
+    pollfds.push_back(pollfd{pairs->read_fd(i), POLLIN, 0});
+  }
+  const int fd = pairs->read_fd(0);
+  for (auto _ : state) {
+    const std::size_t position = pollfds.size();
+    pollfds.push_back(pollfd{fd, POLLIN, 0});
+    pollfds[position].events = POLLIN | POLLOUT;
+    benchmark::DoNotOptimize(pollfds.data());
+    pollfds[position].events = POLLIN;
+    benchmark::DoNotOptimize(pollfds.data());
+    pollfds[position] = pollfds.back();
+    pollfds.pop_back();
+    benchmark::ClobberMemory();
+  }
+  SetPerOp(state, 4);
+}
+
 }  // namespace
 
 void RegisterChurnBenchmarks() {
@@ -113,6 +142,9 @@ void RegisterChurnBenchmarks() {
         absl::StrCat("churn/raw_epoll/background:", background).c_str(),
         ChurnRawEpoll, background);
 #endif
+    benchmark::RegisterBenchmark(
+        absl::StrCat("churn/raw_poll/background:", background).c_str(),
+        ChurnRawPoll, background);
   }
 }
 

@@ -128,7 +128,8 @@
 // alone), and accept a Modify of it; epoll and kqueue refuse the Modify
 // (EBADF) and drop the socket silently (closing removes it from the kernel
 // set, unless a duplicate of the descriptor is still open: then epoll keeps
-// reporting it to nobody, so remove before close); iocp accepts the Modify,
+// reporting it under its old token, which EventLoop drops as stale, so
+// remove before close); iocp accepts the Modify,
 // completes its poll with LOCAL_CLOSE and stops polling it. io_uring accepts
 // the Modify, and its poll request holds the file: the socket stays open
 // (its peer sees no FIN, its readiness is still reported) until Remove
