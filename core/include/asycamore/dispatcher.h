@@ -14,13 +14,16 @@
 //
 // Tokens. The token is the caller's name for a registration: any value up
 // to kMaxToken (2^62 - 1; the top two bits are the backend's, epoll keeps
-// the interest there). Each backend keeps it in the system's own per-socket
-// user data (epoll_data, kevent's udata, the poll array's index, the AFD
-// poll's context, the io_uring poll's user_data) and hands it back in every
-// event unchanged, without looking anything up on the wait path: an event
+// the interest there). It comes back in every event unchanged: an event
 // names its registration by the token alone, as mio's do. Event::socket is
 // left invalid by Wait; map the token to your socket (EventLoop does, with
 // its one lookup per event, and fills socket in before dispatch_event).
+// Where the system hands back per-socket data, the token lives there and
+// the wait path reads no table: epoll_data, the poll array's index, the
+// AFD poll's context (iocp), Windows select's entry. kqueue (which merges a
+// socket's two filters by descriptor) and io_uring (whose re-arm needs the
+// descriptor) find it by descriptor in the registration table, one lookup.
+// POSIX select walks descriptors and does the same.
 //
 // Readiness is level-triggered on every backend: a socket that is still
 // readable (or writable) after an event is reported again by the next Wait,
