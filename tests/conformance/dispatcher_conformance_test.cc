@@ -1,7 +1,6 @@
 // The dispatcher contract (dispatcher.h), checked on every built backend.
 #include <algorithm>
 #include <atomic>
-#include <map>
 #include <set>
 #include <thread>
 #include <vector>
@@ -11,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "support/backend_test.h"
 #include "support/sockets.h"
+#include "support/token_book.h"
 
 #ifdef _WIN32
 #include <windows.h>
@@ -29,6 +29,7 @@ class DispatcherConformance : public BackendTest {
     BackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     dispatcher_ = NewDispatcher();
+    tokens_.Use(dispatcher_.get());
     ASSERT_NE(dispatcher_, nullptr);
   }
   void TearDown() override {
@@ -55,34 +56,20 @@ class DispatcherConformance : public BackendTest {
     CloseSocket(socket);
   }
 
-  // Add and Modify, remembering each socket's token: an event names its
-  // registration by the token alone.
-  absl::Status Add(NativeSocket socket, Interest interest,
-                   std::uint64_t token) {
-    absl::Status status = dispatcher_->Add(socket, interest, token);
-    if (status.ok()) tokens_[socket] = token;
-    return status;
-  }
-  absl::Status Modify(NativeSocket socket, Interest interest,
-                      std::uint64_t token) {
-    absl::Status status = dispatcher_->Modify(socket, interest, token);
-    if (status.ok()) tokens_[socket] = token;
-    return status;
-  }
 
   // Waits until an event carries `socket`'s token and returns it (or
   // nullopt after `timeout`).
   std::optional<Event> WaitFor(NativeSocket socket,
                                absl::Duration timeout = absl::Seconds(2)) {
-    const auto token = tokens_.find(socket);
-    EXPECT_NE(token, tokens_.end()) << "socket " << socket << " never added";
-    if (token == tokens_.end()) return std::nullopt;
+    const std::optional<std::uint64_t> token = tokens_.TokenOf(socket);
+    EXPECT_TRUE(token.has_value()) << "socket " << socket << " never added";
+    if (!token.has_value()) return std::nullopt;
     const absl::Time deadline = absl::Now() + timeout;
     do {
       EXPECT_TRUE(dispatcher_->Wait(absl::Milliseconds(100), batch_).ok());
       for (const Event& event : batch_) {
         EXPECT_EQ(event.socket, kInvalidSocket) << DescribeEvent(event);
-        if (event.token == token->second) return event;
+        if (event.token == *token) return event;
       }
     } while (absl::Now() < deadline);
     return std::nullopt;
@@ -91,7 +78,7 @@ class DispatcherConformance : public BackendTest {
   std::unique_ptr<Dispatcher> dispatcher_;
   EventBatch batch_{64};
   std::vector<NativeSocket> owned_;
-  std::map<NativeSocket, std::uint64_t> tokens_;  // see Add
+  TokenBook tokens_;
 };
 
 // Token 0 and kMaxToken are the edges of what epoll packs next to the
@@ -100,8 +87,8 @@ class DispatcherConformance : public BackendTest {
 TEST_P(DispatcherConformance, TokensFromZeroToMaxTokenComeBackUnchanged) {
   const SocketPair low = Pair();
   const SocketPair high = Pair();
-  ASSERT_TRUE(Add(low.first, Interest::kRead, 0).ok());
-  ASSERT_TRUE(Add(high.first, Interest::kReadWrite, Dispatcher::kMaxToken).ok());
+  ASSERT_TRUE(tokens_.Add(low.first, Interest::kRead, 0).ok());
+  ASSERT_TRUE(tokens_.Add(high.first, Interest::kReadWrite, Dispatcher::kMaxToken).ok());
   ASSERT_EQ(SendBytes(low.second, "x", 1), 1);
   ASSERT_EQ(SendBytes(high.second, "x", 1), 1);
   std::optional<Event> zero = WaitFor(low.first);
@@ -123,7 +110,7 @@ TEST_P(DispatcherConformance, AddAndModifyRefuseATokenAboveMaxToken) {
       << added;
   EXPECT_NE(added.message().find("kMaxToken"), std::string::npos) << added;
   EXPECT_EQ(dispatcher_->registered_count(), 0u);
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 3).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 3).ok());
   const absl::Status modified =
       dispatcher_->Modify(pair.first, Interest::kRead, ~std::uint64_t{0});
   EXPECT_EQ(modified.code(), absl::StatusCode::kInvalidArgument) << modified;
@@ -138,8 +125,8 @@ TEST_P(DispatcherConformance, AddAndModifyRefuseATokenAboveMaxToken) {
 // that keeps the interest must still reach it.
 TEST_P(DispatcherConformance, ModifyWithTheSameInterestChangesTheToken) {
   const SocketPair pair = Pair();
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 5).ok());
-  ASSERT_TRUE(Modify(pair.first, Interest::kRead, 6).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 5).ok());
+  ASSERT_TRUE(tokens_.Modify(pair.first, Interest::kRead, 6).ok());
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
   ASSERT_TRUE(dispatcher_->Wait(absl::Seconds(2), batch_).ok());
   ASSERT_EQ(batch_.size(), 1u);
@@ -152,7 +139,7 @@ TEST_P(DispatcherConformance, NameMatchesBackend) {
 
 TEST_P(DispatcherConformance, ReadableWhenPeerWrites) {
   SocketPair pair = Pair();
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 42).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 42).ok());
   ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
   EXPECT_TRUE(batch_.empty()) << "nothing was written yet";
 
@@ -167,7 +154,7 @@ TEST_P(DispatcherConformance, ReadableWhenPeerWrites) {
 
 TEST_P(DispatcherConformance, WritableWhenBufferHasRoom) {
   SocketPair pair = Pair();
-  ASSERT_TRUE(Add(pair.first, Interest::kWrite, 7).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kWrite, 7).ok());
   std::optional<Event> event = WaitFor(pair.first);
   ASSERT_TRUE(event.has_value());
   EXPECT_TRUE(event->writable);
@@ -182,7 +169,7 @@ TEST_P(DispatcherConformance, NotWritableWhenBufferIsFullThenWritableAgain) {
     quiet = FillSocket(pair.first) == 0 ? quiet + 1 : 0;
     absl::SleepFor(absl::Milliseconds(2));
   }
-  ASSERT_TRUE(Add(pair.first, Interest::kWrite, 1).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kWrite, 1).ok());
   ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(20), batch_).ok());
   EXPECT_TRUE(batch_.empty()) << "a full send buffer is not writable";
   DrainSocket(pair.second);
@@ -198,7 +185,7 @@ TEST_P(DispatcherConformance, NotWritableWhenBufferIsFullThenWritableAgain) {
 
 TEST_P(DispatcherConformance, ReadinessIsLevelTriggered) {
   SocketPair pair = Pair();
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 1).ok());
   ASSERT_EQ(SendBytes(pair.second, "abc", 3), 3);
   for (int round = 0; round < 3; ++round) {
     std::optional<Event> event = WaitFor(pair.first);
@@ -215,8 +202,8 @@ TEST_P(DispatcherConformance, ReadinessIsLevelTriggered) {
 
 TEST_P(DispatcherConformance, TcpLoopbackReadinessBothWays) {
   SocketPair pair = TcpPair();
-  ASSERT_TRUE(Add(pair.first, Interest::kReadWrite, 1).ok());
-  ASSERT_TRUE(Add(pair.second, Interest::kRead, 2).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kReadWrite, 1).ok());
+  ASSERT_TRUE(tokens_.Add(pair.second, Interest::kRead, 2).ok());
   std::optional<Event> client = WaitFor(pair.first);
   ASSERT_TRUE(client.has_value());
   EXPECT_TRUE(client->writable);
@@ -230,9 +217,9 @@ TEST_P(DispatcherConformance, TcpLoopbackReadinessBothWays) {
 
 TEST_P(DispatcherConformance, TurningWriteInterestOffKeepsReadInterest) {
   SocketPair pair = Pair();
-  ASSERT_TRUE(Add(pair.first, Interest::kReadWrite, 1).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kReadWrite, 1).ok());
   ASSERT_TRUE(WaitFor(pair.first)->writable);
-  ASSERT_TRUE(Modify(pair.first, Interest::kRead, 5).ok());
+  ASSERT_TRUE(tokens_.Modify(pair.first, Interest::kRead, 5).ok());
   ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(10), batch_).ok());
   EXPECT_TRUE(batch_.empty()) << "write interest was turned off";
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
@@ -242,7 +229,7 @@ TEST_P(DispatcherConformance, TurningWriteInterestOffKeepsReadInterest) {
   EXPECT_FALSE(event->writable);
   EXPECT_EQ(event->token, 5u) << "Modify replaces the token";
   // And back on: both directions again.
-  ASSERT_TRUE(Modify(pair.first, Interest::kReadWrite, 6).ok());
+  ASSERT_TRUE(tokens_.Modify(pair.first, Interest::kReadWrite, 6).ok());
   event = WaitFor(pair.first);
   ASSERT_TRUE(event.has_value());
   EXPECT_TRUE(event->readable && event->writable);
@@ -251,7 +238,7 @@ TEST_P(DispatcherConformance, TurningWriteInterestOffKeepsReadInterest) {
 TEST_P(DispatcherConformance, WriteOnlyInterestIgnoresIncomingData) {
   SocketPair pair = Pair();
   FillSocket(pair.first);  // not writable
-  ASSERT_TRUE(Add(pair.first, Interest::kWrite, 1).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kWrite, 1).ok());
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
   ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(20), batch_).ok());
   EXPECT_TRUE(batch_.empty()) << "readable data must not wake a writer";
@@ -259,7 +246,7 @@ TEST_P(DispatcherConformance, WriteOnlyInterestIgnoresIncomingData) {
 
 TEST_P(DispatcherConformance, PeerCloseIsReadableAndReadReturnsZero) {
   SocketPair pair = TcpPair();
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 1).ok());
   ASSERT_EQ(SendBytes(pair.second, "tail", 4), 4);
   CloseOwned(pair.second);
   std::optional<Event> event = WaitFor(pair.first);
@@ -294,7 +281,7 @@ TEST_P(DispatcherConformance, PeerCloseIsReadableAndReadReturnsZero) {
 
 TEST_P(DispatcherConformance, PeerResetMakesWatchedDirectionsReady) {
   SocketPair pair = TcpPair();
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 1).ok());
   ResetOnClose(pair.second);
   CloseOwned(pair.second);
   std::optional<Event> event = WaitFor(pair.first);
@@ -308,7 +295,7 @@ TEST_P(DispatcherConformance, RefusedLoopbackConnectReportsError) {
   const std::uint16_t port = UnusedLoopbackPort();
   NativeSocket socket = StartLoopbackConnect(port);
   owned_.push_back(socket);
-  ASSERT_TRUE(Add(socket, Interest::kReadWrite, 9).ok());
+  ASSERT_TRUE(tokens_.Add(socket, Interest::kReadWrite, 9).ok());
   std::optional<Event> event = WaitFor(socket);
   ASSERT_TRUE(event.has_value());
   // The seed's rule: a failed connect is readable and writable; SO_ERROR
@@ -340,7 +327,7 @@ TEST_P(DispatcherConformance, AReadySocketIsReportedWhenAWakeUpArrivesInTheSameW
   // ready socket early, so a socket behind the wake-up descriptor was
   // dropped from every wait that also had a wake-up.
   SocketPair pair = Pair();  // numbered after the dispatcher's wake-up
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 3).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 3).ok());
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
   bool reported = false;
   for (int round = 0; round < 20 && !reported; ++round) {
@@ -365,7 +352,7 @@ TEST_P(DispatcherConformance, TimeoutIsHonouredWithoutBusyLooping) {
   // A 50 ms wait on an idle socket returns once, after about 50 ms: count
   // how many waits fit into 50 ms of wall time.
   SocketPair pair = Pair();
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 1).ok());
   const absl::Time start = absl::Now();
   int waits = 0;
   while (absl::Now() - start < absl::Milliseconds(50)) {
@@ -400,7 +387,7 @@ TEST_P(DispatcherConformance, SmallBatchReportsEverySocketEventually) {
   std::vector<SocketPair> pairs;
   for (int i = 0; i < 7; ++i) {
     pairs.push_back(Pair());
-    ASSERT_TRUE(Add(pairs.back().first, Interest::kRead,
+    ASSERT_TRUE(tokens_.Add(pairs.back().first, Interest::kRead,
                                  static_cast<std::uint64_t>(i)).ok());
     ASSERT_EQ(SendBytes(pairs.back().second, "x", 1), 1);
   }
@@ -423,7 +410,7 @@ TEST_P(DispatcherConformance, OneMoreReadySocketThanTheBatchHoldsIsNotStarved) {
   std::vector<SocketPair> pairs;
   for (int i = 0; i < 3; ++i) {
     pairs.push_back(Pair());
-    ASSERT_TRUE(Add(pairs.back().first, Interest::kRead,
+    ASSERT_TRUE(tokens_.Add(pairs.back().first, Interest::kRead,
                                  static_cast<std::uint64_t>(i)).ok());
     ASSERT_EQ(SendBytes(pairs.back().second, "x", 1), 1);
   }
@@ -442,12 +429,12 @@ TEST_P(DispatcherConformance, RemoveAndAddAgainWhileAPollIsInFlight) {
   // would corrupt memory or deliver the old registration's token.
   SocketPair pair = Pair();
   for (std::uint64_t round = 0; round < 50; ++round) {
-    ASSERT_TRUE(Add(pair.first, Interest::kRead, round).ok());
+    ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, round).ok());
     ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
     EXPECT_TRUE(batch_.empty());
     ASSERT_TRUE(dispatcher_->Remove(pair.first).ok());
   }
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1000).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 1000).ok());
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
   std::optional<Event> event = WaitFor(pair.first);
   ASSERT_TRUE(event.has_value());
@@ -458,7 +445,7 @@ TEST_P(DispatcherConformance, RemoveAndAddAgainWhileAPollIsInFlight) {
   ASSERT_EQ(ReceiveBytes(pair.first, &byte, 1), 1);
   ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
   EXPECT_TRUE(batch_.empty());
-  ASSERT_TRUE(Modify(pair.first, Interest::kReadWrite, 1001).ok());
+  ASSERT_TRUE(tokens_.Modify(pair.first, Interest::kReadWrite, 1001).ok());
   event = WaitFor(pair.first);
   ASSERT_TRUE(event.has_value());
   EXPECT_EQ(event->token, 1001u);
@@ -476,7 +463,7 @@ TEST_P(DispatcherConformance, ManyRegisteredSockets) {
   for (std::size_t i = 0; i < count; ++i) {
     pairs.push_back(Pair());
     ASSERT_TRUE(
-        Add(pairs.back().first, Interest::kRead, i).ok())
+        tokens_.Add(pairs.back().first, Interest::kRead, i).ok())
         << "socket " << i << " of " << count;
   }
   EXPECT_EQ(dispatcher_->registered_count(), count);
@@ -520,18 +507,18 @@ TEST_P(DispatcherConformance, DescriptorAboveFdSetSize) {
   for (std::size_t i = 0; i < handle_limit(); ++i) {
     fillers.push_back(OpenUnconnectedSocket());
     owned_.push_back(fillers.back());
-    ASSERT_TRUE(Add(fillers.back(), Interest::kRead, 100 + i).ok())
+    ASSERT_TRUE(tokens_.Add(fillers.back(), Interest::kRead, 100 + i).ok())
         << "socket " << i << " of " << handle_limit();
   }
   SocketPair pair = Pair();
-  const absl::Status added = Add(pair.first, Interest::kRead, 1);
+  const absl::Status added = tokens_.Add(pair.first, Interest::kRead, 1);
   EXPECT_EQ(added.code(), absl::StatusCode::kResourceExhausted) << added;
   EXPECT_NE(added.message().find("FD_SETSIZE"), absl::string_view::npos)
       << added;
   EXPECT_FALSE(dispatcher_->IsRegistered(pair.first));
   // One removal makes room again, and the dispatcher still works.
   ASSERT_TRUE(dispatcher_->Remove(fillers.back()).ok());
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 2).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 2).ok());
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
   std::optional<Event> event = WaitFor(pair.first);
   ASSERT_TRUE(event.has_value());
@@ -545,7 +532,7 @@ TEST_P(DispatcherConformance, DescriptorAboveFdSetSize) {
   NativeSocket high = MoveToDescriptor(pair.first, kHigh);
   ASSERT_EQ(high, kHigh);
   std::replace(owned_.begin(), owned_.end(), pair.first, high);
-  const absl::Status added = Add(high, Interest::kRead, 1);
+  const absl::Status added = tokens_.Add(high, Interest::kRead, 1);
   if (handle_limit() != 0 && static_cast<std::size_t>(high) >= handle_limit()) {
     // select: a clear error, no FD_SET call (glibc's fortify check would
     // abort the process), and the dispatcher still works.
@@ -554,7 +541,7 @@ TEST_P(DispatcherConformance, DescriptorAboveFdSetSize) {
         << added;
     EXPECT_FALSE(dispatcher_->IsRegistered(high));
     SocketPair low = Pair();
-    ASSERT_TRUE(Add(low.first, Interest::kRead, 2).ok());
+    ASSERT_TRUE(tokens_.Add(low.first, Interest::kRead, 2).ok());
     ASSERT_EQ(SendBytes(low.second, "x", 1), 1);
     EXPECT_TRUE(WaitFor(low.first).has_value());
   } else {
@@ -573,7 +560,7 @@ TEST_P(DispatcherConformance, DescriptorAboveFdSetSize) {
 #define EXPECT_DISPATCHER_STILL_WORKS()                                    \
   do {                                                                     \
     SocketPair fresh = Pair();                                             \
-    ASSERT_TRUE(Add(fresh.first, Interest::kRead, 99).ok());  \
+    ASSERT_TRUE(tokens_.Add(fresh.first, Interest::kRead, 99).ok());  \
     ASSERT_EQ(SendBytes(fresh.second, "x", 1), 1);                         \
     std::optional<Event> still = WaitFor(fresh.first);                     \
     ASSERT_TRUE(still.has_value());                                        \
@@ -582,8 +569,8 @@ TEST_P(DispatcherConformance, DescriptorAboveFdSetSize) {
 
 TEST_P(DispatcherConformance, AddingTwiceIsAnError) {
   SocketPair pair = Pair();
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
-  const absl::Status again = Add(pair.first, Interest::kWrite, 2);
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 1).ok());
+  const absl::Status again = tokens_.Add(pair.first, Interest::kWrite, 2);
   EXPECT_EQ(again.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_NE(again.message().find("Dispatcher::Add"), absl::string_view::npos);
   EXPECT_NE(again.message().find(GetParam()), absl::string_view::npos);
@@ -598,7 +585,7 @@ TEST_P(DispatcherConformance, AddingTwiceIsAnError) {
 TEST_P(DispatcherConformance, ModifyingAnUnknownSocketIsAnError) {
   SocketPair pair = Pair();
   const absl::Status status =
-      Modify(pair.first, Interest::kRead, 1);
+      tokens_.Modify(pair.first, Interest::kRead, 1);
   EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
   EXPECT_NE(status.message().find("Dispatcher::Modify(socket="),
             absl::string_view::npos)
@@ -612,7 +599,7 @@ TEST_P(DispatcherConformance, RemovingAnUnknownSocketIsAnError) {
   EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
   EXPECT_NE(status.message().find("Dispatcher::Remove"),
             absl::string_view::npos);
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 1).ok());
   ASSERT_TRUE(dispatcher_->Remove(pair.first).ok());
   EXPECT_EQ(dispatcher_->Remove(pair.first).code(),
             absl::StatusCode::kNotFound)
@@ -622,7 +609,7 @@ TEST_P(DispatcherConformance, RemovingAnUnknownSocketIsAnError) {
 
 TEST_P(DispatcherConformance, InvalidHandleIsAnError) {
   const absl::Status status =
-      Add(kInvalidSocket, Interest::kRead, 1);
+      tokens_.Add(kInvalidSocket, Interest::kRead, 1);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("invalid socket handle"),
             absl::string_view::npos);
@@ -636,7 +623,7 @@ TEST_P(DispatcherConformance, ClosedDescriptorIsAnError) {
   SocketPair pair = Pair();
   const NativeSocket closed = pair.first;
   CloseOwned(closed);
-  const absl::Status status = Add(closed, Interest::kRead, 1);
+  const absl::Status status = tokens_.Add(closed, Interest::kRead, 1);
   EXPECT_FALSE(status.ok());
   EXPECT_NE(status.message().find("Dispatcher::Add"), absl::string_view::npos)
       << status;
@@ -646,12 +633,12 @@ TEST_P(DispatcherConformance, ClosedDescriptorIsAnError) {
 
 TEST_P(DispatcherConformance, EmptyInterestIsAnError) {
   SocketPair pair = Pair();
-  absl::Status status = Add(pair.first, Interest::kNone, 1);
+  absl::Status status = tokens_.Add(pair.first, Interest::kNone, 1);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("interest=none"), absl::string_view::npos)
       << status;
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
-  status = Modify(pair.first, Interest::kNone, 1);
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 1).ok());
+  status = tokens_.Modify(pair.first, Interest::kNone, 1);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   // The registration keeps its old interest.
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
@@ -662,10 +649,10 @@ TEST_P(DispatcherConformance, ModifyingAClosedSocketIsFoundByModifyOrTheNextWait
   // Modify used to check the descriptor with an extra system call on every
   // backend. Now each backend finds the misuse where dispatcher.h says.
   SocketPair pair = Pair();
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 1).ok());
   CloseOwned(pair.first);  // misuse: closed before Remove
   const absl::Status status =
-      Modify(pair.first, Interest::kReadWrite, 1);
+      tokens_.Modify(pair.first, Interest::kReadWrite, 1);
   switch (kind()) {
     case BackendKind::kEpoll:
     case BackendKind::kKqueue:
@@ -711,8 +698,8 @@ TEST_P(DispatcherConformance, ModifyingAClosedSocketIsFoundByModifyOrTheNextWait
 TEST_P(DispatcherConformance, ClosingWithoutRemovingStillServesOthers) {
   SocketPair doomed = Pair();
   SocketPair healthy = Pair();
-  ASSERT_TRUE(Add(doomed.first, Interest::kRead, 1).ok());
-  ASSERT_TRUE(Add(healthy.first, Interest::kRead, 2).ok());
+  ASSERT_TRUE(tokens_.Add(doomed.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(tokens_.Add(healthy.first, Interest::kRead, 2).ok());
   CloseOwned(doomed.first);  // misuse: closed before Remove
   ASSERT_EQ(SendBytes(healthy.second, "x", 1), 1);
   std::optional<Event> event = WaitFor(healthy.first);
@@ -730,11 +717,11 @@ TEST_P(DispatcherConformance, SocketsClosedBeforeRemoveDoNotStarveAReadySocketWi
   std::vector<SocketPair> doomed;
   for (int i = 0; i < 3; ++i) {
     doomed.push_back(Pair());
-    ASSERT_TRUE(Add(doomed.back().first, Interest::kRead,
+    ASSERT_TRUE(tokens_.Add(doomed.back().first, Interest::kRead,
                                  static_cast<std::uint64_t>(10 + i)).ok());
   }
   SocketPair healthy = Pair();  // numbered after the closed ones
-  ASSERT_TRUE(Add(healthy.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(tokens_.Add(healthy.first, Interest::kRead, 1).ok());
   for (const SocketPair& pair : doomed) {
     CloseOwned(pair.first);  // misuse: closed before Remove
   }
@@ -803,7 +790,7 @@ TEST_P(DispatcherConformance, RegularFileIsHandledAsTheBackendTableSays) {
   TemporaryFile file;
   ASSERT_TRUE(file.ok());
   const absl::Status added =
-      Add(file.handle(), Interest::kReadWrite, 5);
+      tokens_.Add(file.handle(), Interest::kReadWrite, 5);
   switch (kind()) {
     case BackendKind::kPoll:
     case BackendKind::kSelect:

@@ -20,6 +20,7 @@
 #include "io_uring/io_uring_dispatcher.h"
 #include "support/backend_test.h"
 #include "support/sockets.h"
+#include "support/token_book.h"
 
 namespace asycamore::testing {
 namespace {
@@ -37,6 +38,7 @@ class IoUringRingTest : public ::testing::TestWithParam<std::string> {
             {.sq_entries = kSqEntries, .multishot = GetParam() == "multishot"});
     ASSERT_TRUE(dispatcher.ok()) << dispatcher.status();
     dispatcher_ = *std::move(dispatcher);
+    tokens_.Use(dispatcher_.get());
   }
   // The sockets go after the dispatcher (its polls hold them open).
   void TearDown() override {
@@ -45,20 +47,6 @@ class IoUringRingTest : public ::testing::TestWithParam<std::string> {
     for (NativeSocket socket : peers_) CloseSocket(socket);
   }
 
-  // Add and Modify, remembering whose each token is: an event names its
-  // registration by the token alone (each test gives distinct tokens).
-  absl::Status Add(NativeSocket socket, Interest interest,
-                   std::uint64_t token) {
-    absl::Status status = dispatcher_->Add(socket, interest, token);
-    if (status.ok()) owners_[token] = socket;
-    return status;
-  }
-  absl::Status Modify(NativeSocket socket, Interest interest,
-                      std::uint64_t token) {
-    absl::Status status = dispatcher_->Modify(socket, interest, token);
-    if (status.ok()) owners_[token] = socket;
-    return status;
-  }
 
   // A pair closed at tear-down.
   SocketPair Pair() { return pairs_.emplace_back(MakeSocketPair()); }
@@ -76,7 +64,7 @@ class IoUringRingTest : public ::testing::TestWithParam<std::string> {
     const absl::Time deadline = absl::Now() + absl::Seconds(5);
     while (absl::Now() < deadline) {
       EXPECT_TRUE(dispatcher_->Wait(absl::Milliseconds(50), batch_).ok());
-      for (const Event& event : batch_) seen[owners_.at(event.token)] = event;
+      for (const Event& event : batch_) seen[tokens_.SocketOf(event.token)] = event;
       bool all = true;
       for (NativeSocket socket : expected) all = all && seen.count(socket) != 0;
       if (all) break;
@@ -88,12 +76,12 @@ class IoUringRingTest : public ::testing::TestWithParam<std::string> {
   EventBatch batch_{256};
   std::vector<SocketPair> pairs_;
   std::vector<NativeSocket> peers_;
-  std::map<std::uint64_t, NativeSocket> owners_;  // token -> socket (Add)
+  TokenBook tokens_;
 };
 
 TEST_P(IoUringRingTest, AStillReadableSocketIsReportedOnEveryWaitUntilRead) {
   SocketPair pair = Pair();
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 7).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 7).ok());
   ASSERT_EQ(SendBytes(pair.second, "x", 1), 1);
   // A multishot poll reports a wake-up once; the backend's re-check after
   // each delivery is what reports the unread byte again.
@@ -123,7 +111,7 @@ TEST_P(IoUringRingTest, PollsEndedByACompletionQueueOverflowAreArmedAgain) {
     pairs.push_back(Pair());
     watched.push_back(pairs.back().first);
     ASSERT_EQ(SendBytes(pairs.back().second, "x", 1), 1);
-    ASSERT_TRUE(Add(pairs.back().first, Interest::kRead,
+    ASSERT_TRUE(tokens_.Add(pairs.back().first, Interest::kRead,
                                  static_cast<std::uint64_t>(i))
                     .ok());
   }
@@ -148,12 +136,12 @@ TEST_P(IoUringRingTest, MoreChangesThanSqEntriesInOneIterationAllTakeEffect) {
   }
   ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
   for (int i = 0; i < 40; ++i) {
-    ASSERT_TRUE(Add(pairs[static_cast<std::size_t>(i)].first,
+    ASSERT_TRUE(tokens_.Add(pairs[static_cast<std::size_t>(i)].first,
                                  Interest::kWrite, static_cast<std::uint64_t>(i))
                     .ok());
   }
   for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(Modify(pairs[static_cast<std::size_t>(i)].first,
+    ASSERT_TRUE(tokens_.Modify(pairs[static_cast<std::size_t>(i)].first,
                                     Interest::kRead, 100 + static_cast<std::uint64_t>(i))
                     .ok());
   }
@@ -178,7 +166,7 @@ TEST_P(IoUringRingTest, MoreChangesThanSqEntriesInOneIterationAllTakeEffect) {
 
 TEST_P(IoUringRingTest, RemoveCloseAndReuseOfTheNumberInOneIterationDropsOldCompletions) {
   SocketPair old_pair = PairClosedByTheTest();
-  ASSERT_TRUE(Add(old_pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(tokens_.Add(old_pair.first, Interest::kRead, 1).ok());
   ASSERT_EQ(SendBytes(old_pair.second, "x", 1), 1);
   ASSERT_EQ(Collect({old_pair.first}).count(old_pair.first), 1u);
   // More data: the old poll completes again, with nobody reaping it yet.
@@ -188,7 +176,7 @@ TEST_P(IoUringRingTest, RemoveCloseAndReuseOfTheNumberInOneIterationDropsOldComp
   CloseSocket(old_pair.first);
   SocketPair new_pair = Pair();
   ASSERT_EQ(new_pair.first, number) << "the lowest free descriptor is reused";
-  ASSERT_TRUE(Add(new_pair.first, Interest::kRead, 2).ok());
+  ASSERT_TRUE(tokens_.Add(new_pair.first, Interest::kRead, 2).ok());
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(20), batch_).ok());
     EXPECT_TRUE(batch_.empty())
@@ -207,7 +195,7 @@ TEST_P(IoUringRingTest, RemoveCloseAndReuseOfTheNumberInOneIterationDropsOldComp
 
 TEST_P(IoUringRingTest, ASocketClosedBeforeRemoveStaysOpenUntilRemoveCancelsItsPoll) {
   SocketPair pair = PairClosedByTheTest();
-  ASSERT_TRUE(Add(pair.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(tokens_.Add(pair.first, Interest::kRead, 1).ok());
   ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
   CloseSocket(pair.first);  // misuse: the poll request still holds the file
   ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
