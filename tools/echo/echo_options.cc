@@ -89,18 +89,10 @@ bool TakesValue(absl::string_view name) {
 
 absl::StatusOr<EchoOptions> ParseEchoCommandLine(int argc,
                                                  const char* const* argv) {
-  EchoOptions options;
-  bool help = false;
-  const absl::Status walked = cli::WalkLongFlags(
-      argc, argv, TakesValue,
-      [&](absl::string_view name, absl::string_view spelling,
-          absl::string_view value) {
-        return Apply(name, spelling, value, options);
-      },
-      help);
-  if (help) return EchoOptions{.help = true};
-  if (!walked.ok()) return walked;
-  if (options.port < 0) {
+  absl::StatusOr<EchoOptions> options =
+      cli::ParseLongFlags<EchoOptions>(argc, argv, TakesValue, Apply);
+  if (!options.ok() || options->help) return options;
+  if (options->port < 0) {
     return absl::InvalidArgumentError(
         "missing --port (0 picks a free port and prints it)");
   }

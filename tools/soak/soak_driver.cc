@@ -116,6 +116,11 @@ void SoakDriver::WindDown() {
   }
   loop_.RunAfter(options_.drain, [this] {
     tally_.hung = static_cast<std::uint64_t>(live_);
+    for (const auto& session : slots_) {
+      if (session != nullptr && tally_.first_loss.empty()) {
+        tally_.first_loss = "hung: " + session->Describe();
+      }
+    }
     loop_.Stop();
   });
 }

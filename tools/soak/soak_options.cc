@@ -109,17 +109,10 @@ bool TakesValue(absl::string_view name) {
 
 absl::StatusOr<SoakOptions> ParseSoakCommandLine(int argc,
                                                  const char* const* argv) {
-  SoakOptions options;
-  bool help = false;
-  const absl::Status walked = cli::WalkLongFlags(
-      argc, argv, TakesValue,
-      [&](absl::string_view name, absl::string_view spelling,
-          absl::string_view value) {
-        return Apply(name, spelling, value, options);
-      },
-      help);
-  if (help) return SoakOptions{.help = true};
-  if (!walked.ok()) return walked;
+  absl::StatusOr<SoakOptions> parsed =
+      cli::ParseLongFlags<SoakOptions>(argc, argv, TakesValue, Apply);
+  if (!parsed.ok() || parsed->help) return parsed;
+  const SoakOptions& options = *parsed;
   if (options.port < 0) return absl::InvalidArgumentError("missing --port");
   const SoakMix& mix = options.mix;
   if (mix.reset_percent + mix.half_close_percent + mix.slow_percent > 100) {
@@ -128,7 +121,7 @@ absl::StatusOr<SoakOptions> ParseSoakCommandLine(int argc,
         "add up to more than 100",
         mix.reset_percent, mix.half_close_percent, mix.slow_percent));
   }
-  return options;
+  return parsed;
 }
 
 std::string SoakUsage() {

@@ -53,8 +53,7 @@ struct SoakOptions {
 // The most connections --connections accepts.
 inline constexpr int kMaxSoakConnections = 100'000;
 
-// Parses argv[1..argc-1]; a pure function of argv (and of the backends
-// this build has, which --backend is checked against).
+// Parses argv[1..argc-1]; a pure function of argv.
 absl::StatusOr<SoakOptions> ParseSoakCommandLine(int argc,
                                                  const char* const* argv);
 

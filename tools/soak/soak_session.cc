@@ -30,6 +30,20 @@ std::uint64_t Uniform(std::mt19937_64& random, std::uint64_t lowest,
 
 }  // namespace
 
+std::string_view SessionRoleName(SessionRole role) {
+  switch (role) {
+    case SessionRole::kPlain:
+      return "plain";
+    case SessionRole::kReset:
+      return "reset";
+    case SessionRole::kHalfClose:
+      return "half-close";
+    case SessionRole::kSlowReader:
+      return "slow-reader";
+  }
+  return "?";
+}
+
 SessionPlan DrawSessionPlan(const SoakMix& mix, absl::Duration gap,
                             std::mt19937_64& random) {
   SessionPlan plan{.gap = gap};
@@ -210,6 +224,15 @@ void SoakSession::OnServerEnd() {
     return;
   }
   completed_ = true;  // the reader closes now: nothing is queued
+}
+
+std::string SoakSession::Describe() const {
+  return absl::StrFormat(
+      "%s session, state %s, %d of %d bytes sent, %d in flight, %d queued%s%s",
+      SessionRoleName(plan_.role), ConnectionStateName(dispatch_state()), sent_,
+      plan_.budget, conversation_->bytes_in_flight(), queued_bytes(),
+      reading_paused() ? ", reading paused" : "",
+      write_blocked() ? ", write blocked" : "");
 }
 
 void SoakSession::Lose(std::string why) {

@@ -47,6 +47,9 @@ enum class SessionRole : std::uint8_t {
   kSlowReader
 };
 
+// Returns "plain", "reset", "half-close" or "slow-reader".
+std::string_view SessionRoleName(SessionRole role);
+
 struct SessionPlan {
   SessionRole role = SessionRole::kPlain;
   std::uint64_t budget = 0;    // bytes to send
@@ -87,6 +90,10 @@ class SoakSession : public TcpConnection {
   void WindDown();
 
   void dispatch_event(const Event& event) override;
+
+  // "slow-reader session, state fin-sent, 81920 of 300000 bytes sent, 4096
+  // in flight, 2000 queued, reading paused": for a session that hung.
+  std::string Describe() const;
 
  private:
   void OnConnected();

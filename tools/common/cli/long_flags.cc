@@ -12,14 +12,9 @@
 
 namespace asycamore::cli {
 
-absl::Status WalkLongFlags(
-    int argc, const char* const* argv,
-    absl::FunctionRef<bool(absl::string_view name)> takes_value,
-    absl::FunctionRef<absl::Status(absl::string_view name,
-                                   absl::string_view spelling,
-                                   absl::string_view value)>
-        apply,
-    bool& help) {
+absl::Status WalkLongFlags(int argc, const char* const* argv,
+                           FlagTakesValue takes_value, FlagApply apply,
+                           bool& help) {
   help = false;
   absl::Status first_error = absl::OkStatus();
   auto note = [&](absl::Status status) {
