@@ -266,7 +266,9 @@ run_clients() {
         --timeout 30s --json "${prefix}-load.json" \
         "http://127.0.0.1:${port}/plaintext" >"${prefix}-load.log" 2>&1 &
       load_pid=$!
-      "${soak_binary}" "${soak_flags[@]}" --protocol http \
+      # Shorter gaps than against echo: asycamore-load takes most of the
+      # server, and more sessions make more resets and half-closes.
+      "${soak_binary}" "${soak_flags[@]}" --protocol http --gap-ms 100 \
         --connections "${fault_connections}" >"${prefix}-soak.log" ||
         soak_status=$?
       wait "${load_pid}" || load_status=$?
@@ -330,12 +332,12 @@ for name in "${servers[@]}"; do
   sessions="$(jq_or_null '.sessions' "${soak_json}")"
   case "${name}" in
     echo)
-      held="${connections}"
+      held="$(jq -r '"\(.settings.connections) (peak \(.peak_connections), mean \(.mean_connections | floor))"' "${soak_json}" 2>/dev/null || echo "?")"
       work="$(jq_or_null '.answers_verified' "${soak_json}") bytes echoed and verified"
       rate="$(jq -r '"\(.answers_verified / .elapsed_s / 1048576 | floor) MiB/s"' "${soak_json}" 2>/dev/null || echo "?")"
       ;;
     httpd)
-      held="${connections} (asycamore-load) + ${fault_connections} (asycamore-soak)"
+      held="$(jq -r '"\(.connects)"' "${load_json}" 2>/dev/null || echo "?") (asycamore-load) + $(jq -r '"\(.settings.connections) (asycamore-soak; peak \(.peak_connections), mean \(.mean_connections | floor))"' "${soak_json}" 2>/dev/null || echo "?")"
       work="$(jq_or_null '.requests.successes' "${load_json}") + $(jq_or_null '.answers_verified' "${soak_json}") responses verified"
       rate="$(jq -r '"\(.requests.per_second | floor) requests/s (asycamore-load)"' "${load_json}" 2>/dev/null || echo "?")"
       ;;

@@ -36,10 +36,20 @@ SoakTally SoakDriver::Run() {
   if (::isatty(STDERR_FILENO)) {
     (void)loop_.RunEvery(absl::Seconds(1), [this] { ReportProgress(); });
   }
+  std::uint64_t samples = 0, connected_sum = 0;
+  (void)loop_.RunEvery(absl::Milliseconds(100), [&] {
+    if (winding_down_) return;
+    ++samples;
+    connected_sum += static_cast<std::uint64_t>(connected_);
+  });
   for (int slot = 0; slot < options_.connections; ++slot) Want(slot);
   (void)loop_.Run();
   if (::isatty(STDERR_FILENO)) std::fputs("\n", stderr);
   tally_.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  if (samples > 0) {
+    tally_.mean_connections =
+        static_cast<double>(connected_sum) / static_cast<double>(samples);
+  }
   return tally_;
 }
 

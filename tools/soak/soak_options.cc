@@ -149,8 +149,8 @@ std::string SoakUsage() {
     --drain-seconds <S>      how long the sessions may take to finish
                              after that (default 30)
     --gap-ms <MS>            the mean gap between a session's messages
-                             (default 250; 0: none); a session sends 1 to
-                             128 KiB, in chunks of up to 16 KiB (echo) or
+                             (default 500; 0: none); a session sends 1 to
+                             256 KiB, in chunks of up to 16 KiB (echo) or
                              requests with bodies of up to 4 KiB (http),
                              32 KiB in flight at most
     --seed <S>               the sessions' plans (default 1; printed)

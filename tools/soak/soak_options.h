@@ -43,7 +43,7 @@ struct SoakOptions {
   absl::Duration drain = absl::Seconds(30);
   // --gap-ms: the mean gap between a session's messages (0: none), so that
   // the connections are many and busy, not saturating one core.
-  absl::Duration gap = absl::Milliseconds(250);
+  absl::Duration gap = absl::Milliseconds(500);
   std::uint64_t seed = 1;      // --seed: the sessions' plans
   SoakMix mix = {};            // --reset/--half-close/--slow percent
   std::string backend = "";    // --backend; empty: the default

@@ -60,7 +60,7 @@ SessionPlan DrawSessionPlan(const SoakMix& mix, absl::Duration gap,
   // and the server's write queue (64 KiB) several times over.
   plan.budget = plan.role == SessionRole::kSlowReader
                     ? Uniform(random, 256 * 1024, 1024 * 1024)
-                    : Uniform(random, 1024, 128 * 1024);
+                    : Uniform(random, 1024, 256 * 1024);
   plan.reset_at = Uniform(random, 0, plan.budget - 1);
   plan.pause = absl::Milliseconds(Uniform(random, 100, 1000));
   plan.seed = random();

@@ -59,11 +59,13 @@ std::string SoakSummaryLine(const SoakOptions& options,
                          report::FormatRate(tally.answers / seconds),
                          " requests/s)");
   std::string line = absl::StrFormat(
-      "%s: %d connections held (peak %d), %d s + %.1f s drain, %s sent, %s, "
+      "%s: %d connections held (peak %d, mean %.0f), %d s + %.1f s drain, "
+      "%s sent, %s, "
       "%d sessions: %d plain, %d resets, %d half-closes, %d slow readers "
       "(%d pushed back), loss %d (seed %d)",
       IsEcho(options) ? "echo" : "http", options.connections,
-      tally.peak_connections, absl::ToInt64Seconds(options.duration),
+      tally.peak_connections, tally.mean_connections,
+      absl::ToInt64Seconds(options.duration),
       tally.seconds - absl::ToDoubleSeconds(options.duration),
       Mib(tally.bytes_sent), verified, tally.sessions, tally.plain,
       tally.resets, tally.half_closes, tally.slow_readers, tally.pushed_back,
@@ -96,15 +98,17 @@ absl::Status WriteSoakJson(const SoakOptions& options, const SoakTally& tally,
   absl::StrAppendFormat(
       &json,
       "  \"elapsed_s\": %s,\n  \"peak_connections\": %d,\n"
+      "  \"mean_connections\": %s,\n"
       "  \"sessions\": %d,\n  \"plain\": %d,\n  \"resets\": %d,\n"
       "  \"half_closes\": %d,\n  \"slow_readers\": %d,\n"
       "  \"pushed_back\": %d,\n  \"bytes_sent\": %d,\n"
       "  \"answers_verified\": %d,\n  \"answers_are\": %s,\n"
       "  \"lost\": %d,\n  \"connect_failures\": %d,\n  \"hung\": %d,\n"
       "  \"loss\": %d,\n  \"first_loss\": %s\n}\n",
-      report::JsonNumber(tally.seconds), tally.peak_connections, tally.sessions,
-      tally.plain, tally.resets, tally.half_closes, tally.slow_readers,
-      tally.pushed_back, tally.bytes_sent, tally.answers,
+      report::JsonNumber(tally.seconds), tally.peak_connections,
+      report::JsonNumber(tally.mean_connections), tally.sessions, tally.plain,
+      tally.resets, tally.half_closes, tally.slow_readers, tally.pushed_back,
+      tally.bytes_sent, tally.answers,
       report::JsonString(IsEcho(options) ? "bytes" : "responses"), tally.lost,
       tally.connect_failures, tally.hung, tally.loss(),
       tally.first_loss.empty() ? std::string("null")
