@@ -57,12 +57,18 @@ std::string AnswerTo(std::string_view request, int status = 200,
                       std::string(connection), "\r\n", body);
 }
 
+// Draws the conversation's next request.
+std::string NextRequest(SoakConversation& http, std::mt19937_64& random) {
+  std::string request;
+  http.AppendMessage(random, request);
+  return request;
+}
+
 // Draws requests until one is a POST with a body; returns it.
 std::string PostWithABody(SoakConversation& http, std::mt19937_64& random,
                           std::string& answers) {
   while (true) {
-    std::string request;
-    http.AppendMessage(random, request);
+    const std::string request = NextRequest(http, random);
     if (request.substr(0, 4) == "POST" &&
         request.size() > request.find("\r\n\r\n") + 4) {
       return request;
@@ -75,11 +81,7 @@ TEST(HttpConversationTest, ExactAnswersAreVerifiedInOrder) {
   std::unique_ptr<SoakConversation> http = MakeHttpConversation(3);
   std::mt19937_64 random(2);
   std::string answers;
-  for (int i = 0; i < 20; ++i) {
-    std::string request;
-    http->AppendMessage(random, request);
-    answers += AnswerTo(request);
-  }
+  for (int i = 0; i < 20; ++i) answers += AnswerTo(NextRequest(*http, random));
   ASSERT_TRUE(http->OnReceived(answers).ok());
   EXPECT_TRUE(http->OnEnd().ok());
   EXPECT_EQ(http->answers(), 20u);
@@ -100,8 +102,7 @@ TEST(HttpConversationTest, AChangedByteOfAnEchoedBodyIsALoss) {
 TEST(HttpConversationTest, AnAnswerThatIsNot200IsALoss) {
   std::unique_ptr<SoakConversation> http = MakeHttpConversation(3);
   std::mt19937_64 random(2);
-  std::string request;
-  http->AppendMessage(random, request);
+  const std::string request = NextRequest(*http, random);
   EXPECT_EQ(http->OnReceived(AnswerTo(request, 404)).code(),
             absl::StatusCode::kDataLoss);
 }
@@ -109,8 +110,7 @@ TEST(HttpConversationTest, AnAnswerThatIsNot200IsALoss) {
 TEST(HttpConversationTest, AnAnswerThatClosesTheConnectionIsALoss) {
   std::unique_ptr<SoakConversation> http = MakeHttpConversation(3);
   std::mt19937_64 random(2);
-  std::string request;
-  http->AppendMessage(random, request);
+  const std::string request = NextRequest(*http, random);
   EXPECT_EQ(
       http->OnReceived(AnswerTo(request, 200, "Connection: close\r\n")).code(),
       absl::StatusCode::kDataLoss);
@@ -119,8 +119,7 @@ TEST(HttpConversationTest, AnAnswerThatClosesTheConnectionIsALoss) {
 TEST(HttpConversationTest, AnAnswerCutShortByTheServersEndIsALoss) {
   std::unique_ptr<SoakConversation> http = MakeHttpConversation(3);
   std::mt19937_64 random(2);
-  std::string request;
-  http->AppendMessage(random, request);
+  const std::string request = NextRequest(*http, random);
   const std::string answer = AnswerTo(request);
   ASSERT_TRUE(http->OnReceived(answer.substr(0, answer.size() - 1)).ok());
   EXPECT_FALSE(http->OnEnd().ok());
