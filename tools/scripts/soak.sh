@@ -351,7 +351,7 @@ for name in "${servers[@]}"; do
     leak="$((rss_bound_mib * 1048576 / sessions)) B per session"
   requests="$(jq_or_null '.requests.responses' "${load_json}")"
   [[ "${name}" == httpd && "${requests}" =~ ^[1-9][0-9]*$ ]] &&
-    leak+=" or $((rss_bound_mib * 1048576 / requests)) B per request"
+    leak+=" or $(awk -v b="${rss_bound_mib}" -v n="${requests}" 'BEGIN { printf "%.1f", b * 1048576 / n }') B per request"
   ((${#failures[@]} == failures_before)) && verdict=passed || verdict=FAILED
   summaries+=("${name}: ${verdict}: ${held} connections, ${seconds} s (${elapsed} s with the drain), ${work}, ${rate}; ${faults}; loss ${loss}; descriptors ${fds_before} -> ${fds_peak} -> ${fds_soak}; VmRSS ${rss_before} -> warm-up ${rss_warmup} -> peak ${rss_peak} -> ${rss_soak} KiB (bound: warm-up + ${rss_bound_mib} MiB: a leak of ${leak})")
   log "${summaries[-1]}"
