@@ -31,8 +31,9 @@ Each server gets the same clients twice: a warm-up round
 (/proc/<pid>/fd) and resident memory (VmRSS) are read before anything
 (after a 1 s settle), after the warm-up and after the soak (each time once
 the clients left), and sampled every 0.5 s in between (the peak). It fails
-(exit 1) on any loss in either round, when the descriptors are not back to
-exactly their starting count within 10 s of the clients leaving, when
+(exit 1) on any loss in either round, when the server does not exit 0 on
+SIGTERM at the end, when the descriptors are not back to exactly their
+starting count within 10 s of the clients leaving, when
 VmRSS after the soak is more than --rss-bound-mib above VmRSS after the
 warm-up, or when a kind of session never happened.
 
@@ -324,8 +325,17 @@ for name in "${servers[@]}"; do
   rss_peak=$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "${samples}")
   ((rss_soak <= rss_warmup + rss_bound_mib * 1024)) ||
     fail "${name}" "VmRSS ${rss_soak} KiB after the soak, more than ${rss_warmup} KiB after the warm-up + ${rss_bound_mib} MiB"
-  kill -0 "${server_pid}" 2>/dev/null || fail "${name}" "the server died"
-  stop_all
+  # SIGTERM: each server stops and exits 0 (under a sanitizer, non-zero
+  # when it found a leak or an error: see its log).
+  server_status=0
+  if kill "${server_pid}" 2>/dev/null; then
+    wait "${server_pid}" || server_status=$?
+    ((server_status == 0)) ||
+      fail "${name}" "the server exited ${server_status} after SIGTERM (${out_dir}/${name}-server.log)"
+  else
+    fail "${name}" "the server died (${out_dir}/${name}-server.log)"
+  fi
+  server_pid=""
 
   soak_json="${out_dir}/${name}-soak-soak.json"
   load_json="${out_dir}/${name}-soak-load.json"
