@@ -5,15 +5,13 @@
 #include <string_view>
 
 #include "absl/status/status.h"
-#include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "asycamore/backend_kind.h"
 #include "asycamore/backend_registry.h"
 #include "asycamore/tcpsocket/socket_address.h"
+#include "cli/long_flags.h"
 
 namespace asycamore {
 namespace {
@@ -24,31 +22,12 @@ std::string_view StdView(absl::string_view text) {
   return std::string_view(text.data(), text.size());
 }
 
-absl::Status Bad(absl::string_view spelling, absl::string_view value,
-                 absl::string_view why) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(spelling, " '", absl::CHexEscape(value), "': ", why));
-}
-
-// Sets `field` to the whole number given, if it is within lowest..highest.
-absl::Status SetCount(absl::string_view spelling, absl::string_view value,
-                      int lowest, int highest, int& field) {
-  int n = 0;
-  if (!absl::SimpleAtoi(value, &n) || n < lowest || n > highest) {
-    return Bad(
-        spelling, value,
-        absl::StrCat("must be a whole number from ", lowest, " to ", highest));
-  }
-  field = n;
-  return absl::OkStatus();
-}
-
 absl::Status SetBackend(absl::string_view spelling, absl::string_view value,
                         std::string& field) {
   const std::optional<BackendKind> kind = BackendKindFromName(StdView(value));
   if (!kind.has_value() || !FindBackend(*kind).ok()) {
-    return Bad(spelling, value,
-               absl::StrCat("this build has ", BuiltBackendNames()));
+    return cli::BadValue(spelling, value,
+                         absl::StrCat("this build has ", BuiltBackendNames()));
   }
   field = std::string(value);
   return absl::OkStatus();
@@ -59,7 +38,8 @@ absl::Status SetAddress(absl::string_view spelling, absl::string_view value,
   absl::StatusOr<SocketAddress> parsed =
       SocketAddress::Parse(StdView(value), 0);
   if (!parsed.ok()) {
-    return Bad(spelling, value, "must be a numeric IPv4 or IPv6 address");
+    return cli::BadValue(spelling, value,
+                         "must be a numeric IPv4 or IPv6 address");
   }
   field = std::string(value);
   return absl::OkStatus();
@@ -73,7 +53,7 @@ absl::Status SetSpreading(absl::string_view spelling, absl::string_view value,
       return absl::OkStatus();
     }
   }
-  return Bad(spelling, value, "must be handoff or reuseport");
+  return cli::BadValue(spelling, value, "must be handoff or reuseport");
 }
 
 // Applies one flag; `spelling` is how it was written ("--port").
@@ -82,14 +62,16 @@ absl::Status Apply(absl::string_view name, absl::string_view spelling,
   if (name == "port") {
     absl::StatusOr<std::uint16_t> port = ParsePort(StdView(value));
     if (!port.ok()) {
-      return Bad(spelling, value,
-                 absl::StrCat("not a port number (0 to ", kMaxPort, ")"));
+      return cli::BadValue(
+          spelling, value,
+          absl::StrCat("not a port number (0 to ", kMaxPort, ")"));
     }
     options.port = *port;
     return absl::OkStatus();
   }
   if (name == "threads") {
-    return SetCount(spelling, value, 1, kMaxEchoThreads, options.threads);
+    return cli::SetWholeNumber(spelling, value, 1, kMaxEchoThreads,
+                               options.threads);
   }
   if (name == "backend") return SetBackend(spelling, value, options.backend);
   if (name == "spreading") {
@@ -107,45 +89,10 @@ bool TakesValue(absl::string_view name) {
 
 absl::StatusOr<EchoOptions> ParseEchoCommandLine(int argc,
                                                  const char* const* argv) {
-  EchoOptions options;
-  absl::Status first_error = absl::OkStatus();
-  auto note = [&](absl::Status status) {
-    if (first_error.ok() && !status.ok()) first_error = std::move(status);
-  };
-  for (int i = 1; i < argc; ++i) {
-    const absl::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") return EchoOptions{.help = true};
-    if (!absl::StartsWith(arg, "--")) {
-      note(absl::InvalidArgumentError(
-          absl::StrCat("unexpected argument '", absl::CHexEscape(arg),
-                       "' (every setting is a flag, e.g. --port 7000)")));
-      continue;
-    }
-    absl::string_view name = arg.substr(2);
-    std::optional<absl::string_view> value;
-    if (const std::size_t equals = name.find('=');
-        equals != absl::string_view::npos) {
-      value = name.substr(equals + 1);
-      name = name.substr(0, equals);
-    }
-    const std::string spelling = absl::StrCat("--", name);
-    if (!TakesValue(name)) {
-      note(absl::InvalidArgumentError(
-          absl::StrCat("unknown flag '", absl::CHexEscape(arg), "'")));
-      continue;
-    }
-    if (!value.has_value()) {
-      if (i + 1 == argc) {
-        note(absl::InvalidArgumentError(
-            absl::StrCat(spelling, " needs a value")));
-        continue;
-      }
-      value = argv[++i];
-    }
-    note(Apply(name, spelling, *value, options));
-  }
-  if (!first_error.ok()) return first_error;
-  if (options.port < 0) {
+  absl::StatusOr<EchoOptions> options =
+      cli::ParseLongFlags<EchoOptions>(argc, argv, TakesValue, Apply);
+  if (!options.ok() || options->help) return options;
+  if (options->port < 0) {
     return absl::InvalidArgumentError(
         "missing --port (0 picks a free port and prints it)");
   }

@@ -31,6 +31,8 @@ packages=(
   strace valgrind
   # The Relacy model checker (header-only) for WakeFlag's memory ordering.
   relacy-dev
+  # jq: soak.sh reads asycamore-load's and asycamore-soak's JSON with it.
+  jq
 )
 
 missing=()

@@ -6,7 +6,7 @@
 #   Lanes (default: all of them, in this order):
 #     linux            cmake --workflow --preset linux (every test, the
 #                      embedding tests of label `embedding` among them), then
-#                      compare-load.sh --smoke
+#                      compare-load.sh --smoke and soak.sh's short run
 #     linux-asan       the same suites under ASan + UBSan (clang), but the
 #                      embedding tests
 #     linux-tsan       conformance, unit and multi-thread tests under TSan
@@ -17,7 +17,8 @@
 #   First installs the Debian packages that are missing
 #   (install-linux-deps.sh; each lane's own script installs the rest).
 #   Outputs: the build trees build/<preset>/ (test logs in
-#   build/<preset>/Testing/), build/linux/compare-load-smoke/; a line per
+#   build/<preset>/Testing/), build/linux/compare-load-smoke/,
+#   build/linux/soak/ (soak.json, the clients' logs); a line per
 #   lane with its time. Exit status 0 when every lane passed, 2 for an
 #   unknown lane or flag, otherwise the failing lane's.
 set -euo pipefail
@@ -49,6 +50,14 @@ run_lane() {
       # docs/performance.md).
       "${ASYCAMORE_REPO_ROOT}/tools/scripts/compare-load.sh" --smoke \
         --server both --preset linux --out-dir build/linux/compare-load-smoke
+      # The soak's short run (soak.sh --help), on the same build: 5,000
+      # connections against asycamore-echo, then asycamore-httpd (with
+      # asycamore-load), an 8 s warm-up and 25 s each, resets, half-closes
+      # and slow readers mixed in; fails on any byte or answer lost, a
+      # descriptor left open or VmRSS growing past the warm-up's + 4 MiB.
+      # About 75 s; the long run is `tools/scripts/soak.sh --seconds 600`.
+      "${ASYCAMORE_REPO_ROOT}/tools/scripts/soak.sh" --preset linux \
+        --seconds 25 --warmup-seconds 8 --out-dir build/linux/soak
       ;;
     linux-asan)
       cmake --workflow --preset linux-asan

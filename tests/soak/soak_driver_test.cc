@@ -1,0 +1,145 @@
+// SoakDriver (tools/soak/soak_driver.h) run in-process, the driver and the
+// server on one loop: against the echo service it loses nothing, and each
+// way a server can fail the soak is counted as a loss, not passed over: a
+// byte dropped, a session cut short, a connect refused.
+#include "soak_driver.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/time/time.h"
+#include "asycamore/backend_registry.h"
+#include "asycamore/tcpsocket/accepting_socket.h"
+#include "asycamore/tcpsocket/data_reader.h"
+#include "echo_service.h"
+#include "gtest/gtest.h"
+
+namespace asycamore {
+namespace {
+
+enum class Fault { kDropAByte, kCutShort };
+
+// An echo that drops the 1001st byte of its stream, or closes (FIN) once
+// it has read 1000 bytes: what the soak must catch.
+class FaultyEcho : public TcpConnection {
+ public:
+  FaultyEcho(EventLoop& loop, OwnedSocket socket, ConnectionCloser closer,
+             Fault fault)
+      : TcpConnection(loop, std::move(socket), std::move(closer)),
+        fault_(fault),
+        reader_(*this, [this](std::string_view data) { OnData(data); }) {}
+
+  void dispatch_event(const Event& event) override {
+    if (event.readable) reader_.OnReadable();
+  }
+
+ private:
+  static constexpr std::uint64_t kAt = 1000;
+
+  void OnData(std::string_view data) {
+    const std::uint64_t before = seen_;
+    seen_ += data.size();
+    if (before > kAt || seen_ <= kAt) {
+      (void)Send(data);
+    } else if (fault_ == Fault::kCutShort) {
+      Close(absl::Seconds(1));
+    } else {
+      std::string changed(data);
+      changed.erase(kAt - before, 1);
+      (void)Send(std::string_view(changed));
+    }
+  }
+
+  Fault fault_;
+  DataReader reader_;
+  std::uint64_t seen_ = 0;
+};
+
+ConnectionFactory FaultyEchoFactory(Fault fault) {
+  return [fault](OwnedSocket socket, AcceptingSocket& server,
+                 ConnectionCloser closer) -> std::unique_ptr<TcpConnection> {
+    return std::make_unique<FaultyEcho>(*server.loop(), std::move(socket),
+                                        std::move(closer), fault);
+  };
+}
+
+SoakOptions SmallSoak(int port) {
+  return {.port = port,
+          .connections = 20,
+          .duration = absl::Seconds(1),
+          .drain = absl::Seconds(20),
+          .gap = absl::Milliseconds(5),
+          .seed = 16};
+}
+
+class SoakDriverTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<EventLoop>> loop = CreateEventLoop({});
+    ASSERT_TRUE(loop.ok()) << loop.status();
+    loop_ = *std::move(loop);
+  }
+
+  // Serves `factory` on a free loopback port and soaks it.
+  SoakTally SoakServer(ConnectionFactory factory) {
+    absl::StatusOr<std::unique_ptr<AcceptingSocket>> server =
+        ListenTcp("127.0.0.1", 0);
+    EXPECT_TRUE(server.ok()) << server.status();
+    if (!server.ok()) return {};
+    EXPECT_TRUE((*server)->Start(*loop_, std::move(factory)).ok());
+    const int port = (*server)->local_port();
+    SoakDriver driver(*loop_, SmallSoak(port), SocketAddress::Loopback4(port));
+    return driver.Run();
+  }
+
+  std::unique_ptr<EventLoop> loop_;
+};
+
+TEST_F(SoakDriverTest,
+       TheEchoServiceLosesNothingThroughResetsHalfClosesAndSlowReaders) {
+  const SoakTally tally = SoakServer(EchoConnectionFactory());
+  EXPECT_EQ(tally.loss(), 0u) << tally.first_loss;
+  EXPECT_GT(tally.answers, 0u);
+  EXPECT_GT(tally.plain, 0u);
+  EXPECT_GT(tally.resets, 0u);
+  EXPECT_GT(tally.half_closes, 0u);
+  EXPECT_GT(tally.slow_readers, 0u);
+  EXPECT_EQ(tally.peak_connections, 20);
+}
+
+TEST_F(SoakDriverTest, AByteTheServerDropsIsALoss) {
+  const SoakTally tally = SoakServer(FaultyEchoFactory(Fault::kDropAByte));
+  EXPECT_GT(tally.lost, 0u);
+  EXPECT_TRUE(absl::StrContains(tally.first_loss, "differs"))
+      << tally.first_loss;
+}
+
+TEST_F(SoakDriverTest, ASessionTheServerCutsShortIsALoss) {
+  const SoakTally tally = SoakServer(FaultyEchoFactory(Fault::kCutShort));
+  EXPECT_GT(tally.lost, 0u);
+  EXPECT_TRUE(absl::StrContains(tally.first_loss, "unanswered"))
+      << tally.first_loss;
+}
+
+TEST_F(SoakDriverTest, AConnectTheServerRefusesIsALoss) {
+  int port = 0;
+  {
+    // A port that was just free: nothing listens there now.
+    absl::StatusOr<std::unique_ptr<AcceptingSocket>> closed =
+        ListenTcp("127.0.0.1", 0);
+    ASSERT_TRUE(closed.ok()) << closed.status();
+    port = (*closed)->local_port();
+  }
+  SoakDriver driver(*loop_, SmallSoak(port), SocketAddress::Loopback4(port));
+  const SoakTally tally = driver.Run();
+  EXPECT_GT(tally.connect_failures, 0u);
+  EXPECT_EQ(tally.loss(), tally.lost);
+  EXPECT_EQ(tally.peak_connections, 0);
+}
+
+}  // namespace
+}  // namespace asycamore
