@@ -96,8 +96,8 @@ class EpollDispatcher final : public Dispatcher {
                    "epoll_ctl(MOD)");
   }
 
-  absl::Status ChangeToken(NativeSocket socket, Interest interest,
-                           std::uint64_t token) override {
+  absl::Status ChangeTokenInBackend(NativeSocket socket, Interest interest,
+                                    std::uint64_t token) override {
     return Control(EPOLL_CTL_MOD, socket, interest, token, "epoll_ctl(MOD)");
   }
 

@@ -151,8 +151,8 @@ class IocpDispatcher final : public Dispatcher {
   absl::Status ModifyInBackend(NativeSocket socket, Interest,
                                Interest new_interest,
                                std::uint64_t token) override;
-  absl::Status ChangeToken(NativeSocket socket, Interest,
-                           std::uint64_t token) override;
+  absl::Status ChangeTokenInBackend(NativeSocket socket, Interest,
+                                    std::uint64_t token) override;
   absl::Status RemoveFromBackend(NativeSocket socket, Interest) override;
   absl::Status WaitForEvents(absl::Duration timeout,
                              EventBatch& batch) override;
@@ -296,8 +296,9 @@ absl::Status IocpDispatcher::ModifyInBackend(NativeSocket socket, Interest,
   return absl::OkStatus();
 }
 
-absl::Status IocpDispatcher::ChangeToken(NativeSocket socket, Interest,
-                                         std::uint64_t token) {
+absl::Status IocpDispatcher::ChangeTokenInBackend(NativeSocket socket,
+                                                  Interest,
+                                                  std::uint64_t token) {
   auto it = states_.find(socket);
   if (it == states_.end()) return absl::InternalError("no IOCP socket state");
   it->second->token = token;

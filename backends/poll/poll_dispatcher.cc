@@ -89,8 +89,8 @@ class PollDispatcher final : public Dispatcher {
     return absl::OkStatus();
   }
 
-  absl::Status ChangeToken(NativeSocket socket, Interest,
-                           std::uint64_t token) override {
+  absl::Status ChangeTokenInBackend(NativeSocket socket, Interest,
+                                    std::uint64_t token) override {
     tokens_[position_[static_cast<std::size_t>(socket)]] = token;
     return absl::OkStatus();
   }

@@ -116,8 +116,8 @@ class SelectDispatcher final : public Dispatcher {
     return absl::OkStatus();
   }
 
-  absl::Status ChangeToken(NativeSocket socket, Interest,
-                           std::uint64_t token) override {
+  absl::Status ChangeTokenInBackend(NativeSocket socket, Interest,
+                                    std::uint64_t token) override {
     sockets_[index_.at(socket)].token = token;
     return absl::OkStatus();
   }
@@ -206,8 +206,14 @@ void SelectDispatcher::MarkReady(const SocketSet& set, std::uint8_t flag) {
 void SelectDispatcher::PushReadyEvents(EventBatch& batch) {
   const std::size_t count = sockets_.size();
   bool stopped = false;
+  // Round-robin from where the last full batch stopped, wrapped by a
+  // subtraction, not a modulo. The start is kept apart from cursor_, which
+  // moves when this batch fills: every entry's ready bits are still
+  // cleared exactly once.
+  const std::size_t start = cursor_ < count ? cursor_ : 0;
   for (std::size_t scanned = 0; scanned < count; ++scanned) {
-    const std::size_t index = (cursor_ + scanned) % count;
+    std::size_t index = start + scanned;
+    if (index >= count) index -= count;
     Entry& entry = sockets_[index];
     if (entry.ready == 0 && !entry.closed) continue;
     if (!stopped && batch.full()) {

@@ -148,9 +148,11 @@ absl::Status Dispatcher::Modify(NativeSocket socket, Interest interest,
   if (current->interest != interest) {
     changed = ModifyInBackend(socket, current->interest, interest, token);
   } else if (current->token != token) {
-    changed = ChangeToken(socket, interest, token);
+    changed = ChangeTokenInBackend(socket, interest, token);
   }
-  if (!changed.ok()) return NameTheCall(changed, "Modify", socket, name(), &interest);
+  if (!changed.ok()) {
+    return NameTheCall(changed, "Modify", socket, name(), &interest);
+  }
   registrations_.Set(socket, interest, token);
   return absl::OkStatus();
 }

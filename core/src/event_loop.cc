@@ -1,7 +1,6 @@
 #include "asycamore/event_loop.h"
 
 #include <algorithm>
-#include <cassert>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -78,20 +77,24 @@ absl::Status EventLoop::StaleHandleError(const char* call,
   const std::string named = absl::StrCat("EventLoop::", call, "(handle={slot=",
                                          handle.slot_, ", generation=",
                                          handle.generation_, "}");
-  // A live registration's generation is its slot's; each one that ends
-  // advances it. So a handle at or above its slot's generation (and not
-  // live) was never made here (short of 2^30 reuses of the slot).
-  if (handle.slot_ >= slots_.size() ||
-      slots_[handle.slot_].generation <= handle.generation_) {
+  if (handle.slot_ >= slots_.size()) {
     return absl::NotFoundError(absl::StrCat(
         named, "): this loop never made that registration (a handle from "
                "another loop?)"));
   }
   const Slot& slot = slots_[handle.slot_];
-  if (slot.generation == ((handle.generation_ + 1) & kGenerationMask)) {
+  // A live registration's generation is its slot's; each one that ends
+  // advances it (modulo 2^30). One step behind: it just ended. At or above
+  // the slot's (short of a wrap): it was never made here.
+  if (((slot.generation - handle.generation_) & kGenerationMask) == 1) {
     return absl::NotFoundError(absl::StrCat(
         named, ", socket=", SocketNumber(slot.ended_socket),
         "): that registration already ended (deregistered)"));
+  }
+  if (slot.generation <= handle.generation_) {
+    return absl::NotFoundError(absl::StrCat(
+        named, "): this loop never made that registration (a handle from "
+               "another loop?)"));
   }
   return absl::NotFoundError(absl::StrCat(
       named, "): that registration already ended, and its slot was reused "
@@ -202,16 +205,17 @@ void EventLoop::Wake() { control_->Wake(); }
 // The one lookup per event: the token's slot decides whether the event is
 // still wanted (its generation, its interest) and who gets it. The batch is
 // the loop's own, so each event is completed in place.
-inline void EventLoop::DispatchBatch(IterationResult& result) {
+void EventLoop::DispatchBatch(IterationResult& result) {
   Event* const events = batch_.storage();
   const std::size_t count = batch_.size();
   for (std::size_t i = 0; i < count; ++i) {
     Event& event = events[i];
     const auto index = static_cast<std::uint32_t>(event.token);
     const auto generation = static_cast<std::uint32_t>(event.token >> 32);
-    // Every token the dispatcher reports was made by Register from a slot,
-    // and slots are never taken away: no bounds check on this path.
-    assert(index < slots_.size());
+    // Every token this loop's registrations report was made by Register
+    // from a slot, and slots are never taken away; a dispatcher handed to
+    // the constructor with registrations of its own could report others.
+    if (index >= slots_.size()) [[unlikely]] continue;
     const Slot& slot = slots_[index];
     // A registration that ended earlier in this batch has a new generation
     // (a free slot's never matches an event), and one whose interest

@@ -56,7 +56,6 @@ class DispatcherConformance : public BackendTest {
     CloseSocket(socket);
   }
 
-
   // Waits until an event carries `socket`'s token and returns it (or
   // nullopt after `timeout`).
   std::optional<Event> WaitFor(NativeSocket socket,
@@ -131,6 +130,62 @@ TEST_P(DispatcherConformance, ModifyWithTheSameInterestChangesTheToken) {
   ASSERT_TRUE(dispatcher_->Wait(absl::Seconds(2), batch_).ok());
   ASSERT_EQ(batch_.size(), 1u);
   EXPECT_EQ(batch_[0].token, 6u);
+}
+
+// poll moves its last entry into a removed one's place; the token array
+// beside the pollfds must move with it, or the moved socket's events would
+// carry the removed one's token.
+TEST_P(DispatcherConformance, RemovingASocketFromTheMiddleKeepsTheOthersTokens) {
+  const SocketPair first = Pair();
+  const SocketPair middle = Pair();
+  const SocketPair last = Pair();
+  ASSERT_TRUE(tokens_.Add(first.first, Interest::kRead, 1).ok());
+  ASSERT_TRUE(tokens_.Add(middle.first, Interest::kRead, 2).ok());
+  ASSERT_TRUE(tokens_.Add(last.first, Interest::kRead, 3).ok());
+  ASSERT_TRUE(dispatcher_->Remove(first.first).ok());
+  ASSERT_EQ(SendBytes(middle.second, "x", 1), 1);
+  ASSERT_EQ(SendBytes(last.second, "x", 1), 1);
+  std::set<std::uint64_t> seen;
+  const absl::Time deadline = absl::Now() + absl::Seconds(2);
+  while (seen.size() < 2 && absl::Now() < deadline) {
+    ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(100), batch_).ok());
+    for (const Event& event : batch_) seen.insert(event.token);
+  }
+  EXPECT_EQ(seen, (std::set<std::uint64_t>{2, 3}));
+}
+
+// A scan that starts where a full batch stopped (poll and select resume
+// round-robin) must still visit each socket once per wait: none skipped,
+// none reported twice.
+TEST_P(DispatcherConformance, AWaitAfterAFullBatchReportsEachReadySocketOnce) {
+  constexpr std::uint64_t kSockets = 20;
+  std::vector<SocketPair> pairs;
+  for (std::uint64_t i = 0; i < kSockets; ++i) {
+    pairs.push_back(Pair());
+    ASSERT_TRUE(tokens_.Add(pairs.back().first, Interest::kRead, i).ok());
+    ASSERT_EQ(SendBytes(pairs.back().second, "x", 1), 1);
+  }
+  // Fill a small batch first so that the next scan starts midway.
+  EventBatch small(7);
+  const absl::Time small_deadline = absl::Now() + absl::Seconds(2);
+  while (!small.full() && absl::Now() < small_deadline) {
+    ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(100), small).ok());
+  }
+  ASSERT_TRUE(small.full()) << "20 ready sockets never filled 7 places";
+  // Nothing was read: all 20 stay ready.
+  std::set<std::uint64_t> seen;
+  const absl::Time deadline = absl::Now() + absl::Seconds(2);
+  while (seen.size() < kSockets && absl::Now() < deadline) {
+    ASSERT_TRUE(dispatcher_->Wait(absl::Milliseconds(100), batch_).ok());
+    std::set<std::uint64_t> this_wait;
+    for (const Event& event : batch_) {
+      EXPECT_LT(event.token, kSockets);
+      EXPECT_TRUE(this_wait.insert(event.token).second)
+          << "token " << event.token << " reported twice in one wait";
+    }
+    seen.insert(this_wait.begin(), this_wait.end());
+  }
+  EXPECT_EQ(seen.size(), kSockets);
 }
 
 TEST_P(DispatcherConformance, NameMatchesBackend) {
@@ -388,7 +443,7 @@ TEST_P(DispatcherConformance, SmallBatchReportsEverySocketEventually) {
   for (int i = 0; i < 7; ++i) {
     pairs.push_back(Pair());
     ASSERT_TRUE(tokens_.Add(pairs.back().first, Interest::kRead,
-                                 static_cast<std::uint64_t>(i)).ok());
+                            static_cast<std::uint64_t>(i)).ok());
     ASSERT_EQ(SendBytes(pairs.back().second, "x", 1), 1);
   }
   EventBatch small(2);
@@ -411,7 +466,7 @@ TEST_P(DispatcherConformance, OneMoreReadySocketThanTheBatchHoldsIsNotStarved) {
   for (int i = 0; i < 3; ++i) {
     pairs.push_back(Pair());
     ASSERT_TRUE(tokens_.Add(pairs.back().first, Interest::kRead,
-                                 static_cast<std::uint64_t>(i)).ok());
+                            static_cast<std::uint64_t>(i)).ok());
     ASSERT_EQ(SendBytes(pairs.back().second, "x", 1), 1);
   }
   EventBatch small(2);
@@ -718,7 +773,7 @@ TEST_P(DispatcherConformance, SocketsClosedBeforeRemoveDoNotStarveAReadySocketWi
   for (int i = 0; i < 3; ++i) {
     doomed.push_back(Pair());
     ASSERT_TRUE(tokens_.Add(doomed.back().first, Interest::kRead,
-                                 static_cast<std::uint64_t>(10 + i)).ok());
+                            static_cast<std::uint64_t>(10 + i)).ok());
   }
   SocketPair healthy = Pair();  // numbered after the closed ones
   ASSERT_TRUE(tokens_.Add(healthy.first, Interest::kRead, 1).ok());

@@ -14,6 +14,10 @@
 #include "support/backend_test.h"
 #include "support/sockets.h"
 
+#ifndef _WIN32
+#include <unistd.h>
+#endif
+
 namespace asycamore::testing {
 namespace {
 
@@ -157,6 +161,39 @@ TEST_P(EventLoopConformance, ReusedDescriptorNeverGetsTheOldSocketsEvents) {
   ASSERT_TRUE(RunUntil(loop(), [&] { return !target_new.events.empty(); }));
   EXPECT_EQ(target_new.events[0].socket, reused);
 }
+
+#ifndef _WIN32
+// Misuse the loop must survive: a socket closed before Deregister while a
+// duplicate of it is open. epoll keeps the open file in its set and goes on
+// reporting the old registration's token; the slot that token names is
+// reused by the next Register, whose target must get none of it (the
+// generation changed). The new socket has its own number, so the backends
+// that look up by descriptor are tested on the slot alone too.
+TEST_P(EventLoopConformance, ADuplicateOfASocketClosedBeforeDeregisterNeverReachesTheSlotsNextTarget) {
+  SocketPair old_pair = Pair();
+  SocketPair new_pair = Pair();
+  RecordingTarget old_target;
+  RecordingTarget new_target;
+  RegistrationHandle old_handle =
+      MustRegister(old_pair.first, Interest::kRead, &old_target);
+  const int duplicate = ::dup(old_pair.first);
+  ASSERT_GE(duplicate, 0);
+  Forget(old_pair.first);
+  CloseSocket(old_pair.first);  // misuse: closed before Deregister
+  (void)loop().Deregister(old_handle);  // may say it was closed first
+  MustRegister(new_pair.first, Interest::kRead, &new_target);
+  // The duplicated file becomes readable; the new socket never does.
+  ASSERT_EQ(SendBytes(old_pair.second, "x", 1), 1);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(loop().Iterate(absl::Milliseconds(20)).ok());
+  }
+  EXPECT_TRUE(new_target.events.empty())
+      << "the slot's next target got the closed socket's readiness: "
+      << DescribeEvent(new_target.events.front());
+  EXPECT_TRUE(old_target.events.empty());
+  ::close(duplicate);
+}
+#endif
 
 TEST_P(EventLoopConformance, InterestTurnedOffDuringIterationIsNotDelivered) {
   SocketPair a = Pair();

@@ -47,7 +47,6 @@ class IoUringRingTest : public ::testing::TestWithParam<std::string> {
     for (NativeSocket socket : peers_) CloseSocket(socket);
   }
 
-
   // A pair closed at tear-down.
   SocketPair Pair() { return pairs_.emplace_back(MakeSocketPair()); }
   // A pair whose first socket the test closes itself.
@@ -112,7 +111,7 @@ TEST_P(IoUringRingTest, PollsEndedByACompletionQueueOverflowAreArmedAgain) {
     watched.push_back(pairs.back().first);
     ASSERT_EQ(SendBytes(pairs.back().second, "x", 1), 1);
     ASSERT_TRUE(tokens_.Add(pairs.back().first, Interest::kRead,
-                                 static_cast<std::uint64_t>(i))
+                            static_cast<std::uint64_t>(i))
                     .ok());
   }
   EXPECT_EQ(Collect(watched).size(), watched.size()) << "first data";
@@ -137,12 +136,12 @@ TEST_P(IoUringRingTest, MoreChangesThanSqEntriesInOneIterationAllTakeEffect) {
   ASSERT_TRUE(dispatcher_->Wait(absl::ZeroDuration(), batch_).ok());
   for (int i = 0; i < 40; ++i) {
     ASSERT_TRUE(tokens_.Add(pairs[static_cast<std::size_t>(i)].first,
-                                 Interest::kWrite, static_cast<std::uint64_t>(i))
+                            Interest::kWrite, static_cast<std::uint64_t>(i))
                     .ok());
   }
   for (int i = 0; i < 20; ++i) {
     ASSERT_TRUE(tokens_.Modify(pairs[static_cast<std::size_t>(i)].first,
-                                    Interest::kRead, 100 + static_cast<std::uint64_t>(i))
+                               Interest::kRead, 100 + static_cast<std::uint64_t>(i))
                     .ok());
   }
   for (int i = 30; i < 40; ++i) {

@@ -46,6 +46,10 @@ class TokenBook {
   absl::Status Record(absl::Status status, NativeSocket socket,
                       std::uint64_t token) {
     if (status.ok()) {
+      // A Modify's old token names nobody any more.
+      if (auto old = tokens_.find(socket); old != tokens_.end()) {
+        sockets_.erase(old->second);
+      }
       tokens_[socket] = token;
       sockets_[token] = socket;
     }

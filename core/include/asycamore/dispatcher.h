@@ -20,10 +20,18 @@
 // its one lookup per event, and fills socket in before dispatch_event).
 // Where the system hands back per-socket data, the token lives there and
 // the wait path reads no table: epoll_data, the poll array's index, the
-// AFD poll's context (iocp), Windows select's entry. kqueue (which merges a
-// socket's two filters by descriptor) and io_uring (whose re-arm needs the
-// descriptor) find it by descriptor in the registration table, one lookup.
-// POSIX select walks descriptors and does the same.
+// AFD poll's context (iocp). kqueue (which merges a socket's two filters by
+// descriptor) and io_uring (whose re-arm needs the descriptor) find it by
+// descriptor in the registration table, one lookup; POSIX select, which
+// walks descriptors, does the same, and Windows select keeps it in its
+// socket entry, found by one hash lookup per ready socket.
+// Wait reports only tokens given to Add or Modify, but a token can outlive
+// its registration in one case of misuse: on epoll, a socket closed before
+// Remove while a duplicate of it is open stays in the kernel's set and goes
+// on reporting its old token. A caller that reuses tokens (token = socket
+// number is common) then sees the dead socket's readiness under the new
+// registration's token; EventLoop never reuses one (a slot's generation
+// changes when its registration ends). Remove before close.
 //
 // Readiness is level-triggered on every backend: a socket that is still
 // readable (or writable) after an event is reported again by the next Wait,
@@ -220,16 +228,17 @@ class ASYCAMORE_CORE_API Dispatcher {
   // status describing the system's refusal (the base class adds the call,
   // socket and backend to the message). The token goes into the system's
   // user data (see "Tokens"). ModifyInBackend is called when the interest
-  // changes, ChangeToken when only the token does; its default does
-  // nothing, for backends that read the token from FindRegistration.
+  // changes, ChangeTokenInBackend when only the token does; its default
+  // does nothing, which is right only for a backend that reads the token
+  // from FindRegistration (one that keeps it must override it).
   virtual absl::Status AddToBackend(NativeSocket socket, Interest interest,
                                     std::uint64_t token) = 0;
   virtual absl::Status ModifyInBackend(NativeSocket socket, Interest old_interest,
                                        Interest new_interest,
                                        std::uint64_t token) = 0;
-  virtual absl::Status ChangeToken(NativeSocket /*socket*/,
-                                   Interest /*interest*/,
-                                   std::uint64_t /*token*/) {
+  virtual absl::Status ChangeTokenInBackend(NativeSocket /*socket*/,
+                                            Interest /*interest*/,
+                                            std::uint64_t /*token*/) {
     return absl::OkStatus();
   }
   virtual absl::Status RemoveFromBackend(NativeSocket socket,
@@ -244,8 +253,8 @@ class ASYCAMORE_CORE_API Dispatcher {
   };
 
   // Returns the registration of `socket`, or nullptr (for backends whose
-  // system hands back the descriptor rather than user data: select, and
-  // kqueue's merging of its two filters).
+  // system hands back the descriptor rather than user data: POSIX select,
+  // kqueue's merging of its two filters, io_uring's re-arm).
   const Registration* FindRegistration(NativeSocket socket) const {
     return registrations_.Find(socket);
   }
