@@ -16,15 +16,10 @@
 namespace asycamore {
 namespace {
 
-// The library's calls take std::string_view, a distinct type from Debian's
-// absl::string_view.
-std::string_view StdView(absl::string_view text) {
-  return std::string_view(text.data(), text.size());
-}
-
 absl::Status SetBackend(absl::string_view spelling, absl::string_view value,
                         std::string& field) {
-  const std::optional<BackendKind> kind = BackendKindFromName(StdView(value));
+  const std::optional<BackendKind> kind =
+      BackendKindFromName(cli::StdView(value));
   if (!kind.has_value() || !FindBackend(*kind).ok()) {
     return cli::BadValue(spelling, value,
                          absl::StrCat("this build has ", BuiltBackendNames()));
@@ -36,7 +31,7 @@ absl::Status SetBackend(absl::string_view spelling, absl::string_view value,
 absl::Status SetAddress(absl::string_view spelling, absl::string_view value,
                         std::string& field) {
   absl::StatusOr<SocketAddress> parsed =
-      SocketAddress::Parse(StdView(value), 0);
+      SocketAddress::Parse(cli::StdView(value), 0);
   if (!parsed.ok()) {
     return cli::BadValue(spelling, value,
                          "must be a numeric IPv4 or IPv6 address");
@@ -48,7 +43,7 @@ absl::Status SetAddress(absl::string_view spelling, absl::string_view value,
 absl::Status SetSpreading(absl::string_view spelling, absl::string_view value,
                           Spreading& field) {
   for (Spreading s : {Spreading::kHandOff, Spreading::kReusePort}) {
-    if (StdView(value) == SpreadingName(s)) {
+    if (cli::StdView(value) == SpreadingName(s)) {
       field = s;
       return absl::OkStatus();
     }
@@ -56,41 +51,50 @@ absl::Status SetSpreading(absl::string_view spelling, absl::string_view value,
   return cli::BadValue(spelling, value, "must be handoff or reuseport");
 }
 
-// Applies one flag; `spelling` is how it was written ("--port").
-absl::Status Apply(absl::string_view name, absl::string_view spelling,
-                   absl::string_view value, EchoOptions& options) {
-  if (name == "port") {
-    absl::StatusOr<std::uint16_t> port = ParsePort(StdView(value));
-    if (!port.ok()) {
-      return cli::BadValue(
-          spelling, value,
-          absl::StrCat("not a port number (0 to ", kMaxPort, ")"));
-    }
-    options.port = *port;
-    return absl::OkStatus();
+absl::Status SetPort(absl::string_view spelling, absl::string_view value,
+                     EchoOptions& options) {
+  absl::StatusOr<std::uint16_t> port = ParsePort(cli::StdView(value));
+  if (!port.ok()) {
+    return cli::BadValue(
+        spelling, value,
+        absl::StrCat("not a port number (0 to ", kMaxPort, ")"));
   }
-  if (name == "threads") {
-    return cli::SetWholeNumber(spelling, value, 1, kMaxEchoThreads,
-                               options.threads);
-  }
-  if (name == "backend") return SetBackend(spelling, value, options.backend);
-  if (name == "spreading") {
-    return SetSpreading(spelling, value, options.spreading);
-  }
-  return SetAddress(spelling, value, options.address);
+  options.port = *port;
+  return absl::OkStatus();
 }
 
-bool TakesValue(absl::string_view name) {
-  return name == "port" || name == "threads" || name == "backend" ||
-         name == "address" || name == "spreading";
-}
+// Every flag that takes a value, and what sets it.
+constexpr cli::LongFlag<EchoOptions> kFlags[] = {
+    {"port", SetPort},
+    {"threads",
+     [](absl::string_view spelling, absl::string_view value,
+        EchoOptions& options) {
+       return cli::SetWholeNumber(spelling, value, 1, kMaxEchoThreads,
+                                  options.threads);
+     }},
+    {"backend",
+     [](absl::string_view spelling, absl::string_view value,
+        EchoOptions& options) {
+       return SetBackend(spelling, value, options.backend);
+     }},
+    {"address",
+     [](absl::string_view spelling, absl::string_view value,
+        EchoOptions& options) {
+       return SetAddress(spelling, value, options.address);
+     }},
+    {"spreading",
+     [](absl::string_view spelling, absl::string_view value,
+        EchoOptions& options) {
+       return SetSpreading(spelling, value, options.spreading);
+     }},
+};
 
 }  // namespace
 
 absl::StatusOr<EchoOptions> ParseEchoCommandLine(int argc,
                                                  const char* const* argv) {
   absl::StatusOr<EchoOptions> options =
-      cli::ParseLongFlags<EchoOptions>(argc, argv, TakesValue, Apply);
+      cli::ParseLongFlags<EchoOptions>(argc, argv, kFlags);
   if (!options.ok() || options->help) return options;
   if (options->port < 0) {
     return absl::InvalidArgumentError(
