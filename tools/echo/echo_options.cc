@@ -12,81 +12,56 @@
 #include "asycamore/backend_registry.h"
 #include "asycamore/tcpsocket/socket_address.h"
 #include "cli/long_flags.h"
+#include "cli/socket_flags.h"
 
 namespace asycamore {
 namespace {
 
 absl::Status SetBackend(absl::string_view spelling, absl::string_view value,
-                        std::string& field) {
+                        EchoOptions& options) {
   const std::optional<BackendKind> kind =
       BackendKindFromName(cli::StdView(value));
   if (!kind.has_value() || !FindBackend(*kind).ok()) {
     return cli::BadValue(spelling, value,
                          absl::StrCat("this build has ", BuiltBackendNames()));
   }
-  field = std::string(value);
+  options.backend = std::string(value);
   return absl::OkStatus();
 }
 
 absl::Status SetAddress(absl::string_view spelling, absl::string_view value,
-                        std::string& field) {
-  absl::StatusOr<SocketAddress> parsed =
-      SocketAddress::Parse(cli::StdView(value), 0);
-  if (!parsed.ok()) {
-    return cli::BadValue(spelling, value,
-                         "must be a numeric IPv4 or IPv6 address");
-  }
-  field = std::string(value);
-  return absl::OkStatus();
+                        EchoOptions& options) {
+  return cli::SetAddressFlag(spelling, value, options.address);
 }
 
 absl::Status SetSpreading(absl::string_view spelling, absl::string_view value,
-                          Spreading& field) {
+                          EchoOptions& options) {
   for (Spreading s : {Spreading::kHandOff, Spreading::kReusePort}) {
     if (cli::StdView(value) == SpreadingName(s)) {
-      field = s;
+      options.spreading = s;
       return absl::OkStatus();
     }
   }
   return cli::BadValue(spelling, value, "must be handoff or reuseport");
 }
 
+// 0 picks a free port.
 absl::Status SetPort(absl::string_view spelling, absl::string_view value,
                      EchoOptions& options) {
-  absl::StatusOr<std::uint16_t> port = ParsePort(cli::StdView(value));
-  if (!port.ok()) {
-    return cli::BadValue(
-        spelling, value,
-        absl::StrCat("not a port number (0 to ", kMaxPort, ")"));
-  }
-  options.port = *port;
-  return absl::OkStatus();
+  return cli::SetPortFlag(spelling, value, 0, options.port);
+}
+
+absl::Status SetThreads(absl::string_view spelling, absl::string_view value,
+                        EchoOptions& options) {
+  return cli::SetWholeNumber(spelling, value, 1, kMaxEchoThreads,
+                             options.threads);
 }
 
 // Every flag that takes a value, and what sets it.
 constexpr cli::LongFlag<EchoOptions> kFlags[] = {
-    {"port", SetPort},
-    {"threads",
-     [](absl::string_view spelling, absl::string_view value,
-        EchoOptions& options) {
-       return cli::SetWholeNumber(spelling, value, 1, kMaxEchoThreads,
-                                  options.threads);
-     }},
-    {"backend",
-     [](absl::string_view spelling, absl::string_view value,
-        EchoOptions& options) {
-       return SetBackend(spelling, value, options.backend);
-     }},
-    {"address",
-     [](absl::string_view spelling, absl::string_view value,
-        EchoOptions& options) {
-       return SetAddress(spelling, value, options.address);
-     }},
-    {"spreading",
-     [](absl::string_view spelling, absl::string_view value,
-        EchoOptions& options) {
-       return SetSpreading(spelling, value, options.spreading);
-     }},
+    {"port", SetPort},           {"threads", SetThreads},
+    {"backend", SetBackend},     {"address", SetAddress},
+    {"spreading", SetSpreading},
 };
 
 }  // namespace

@@ -10,41 +10,51 @@
 #include "absl/strings/string_view.h"
 #include "asycamore/tcpsocket/socket_address.h"
 #include "cli/long_flags.h"
+#include "cli/socket_flags.h"
 
 namespace asycamore {
 namespace {
 
 constexpr int kMaxSeconds = 7 * 24 * 3600;
 
+// --seconds and --drain-seconds: 1 to kMaxSeconds.
+template <absl::Duration SoakOptions::*Field>
 absl::Status SetSeconds(absl::string_view spelling, absl::string_view value,
-                        int lowest, absl::Duration& field) {
+                        SoakOptions& options) {
   int seconds = 0;
   absl::Status set =
-      cli::SetWholeNumber(spelling, value, lowest, kMaxSeconds, seconds);
-  if (set.ok()) field = absl::Seconds(seconds);
+      cli::SetWholeNumber(spelling, value, 1, kMaxSeconds, seconds);
+  if (set.ok()) options.*Field = absl::Seconds(seconds);
   return set;
+}
+
+// The --...-percent flags: 0 to 100 (ParseSoakCommandLine checks the sum).
+template <int SoakMix::*Field>
+absl::Status SetPercent(absl::string_view spelling, absl::string_view value,
+                        SoakOptions& options) {
+  return cli::SetWholeNumber(spelling, value, 0, 100, options.mix.*Field);
+}
+
+absl::Status SetConnections(absl::string_view spelling, absl::string_view value,
+                            SoakOptions& options) {
+  return cli::SetWholeNumber(spelling, value, 1, kMaxSoakConnections,
+                             options.connections);
+}
+
+absl::Status SetJsonPath(absl::string_view, absl::string_view value,
+                         SoakOptions& options) {
+  options.json_path = std::string(value);
+  return absl::OkStatus();
 }
 
 absl::Status SetPort(absl::string_view spelling, absl::string_view value,
                      SoakOptions& options) {
-  absl::StatusOr<std::uint16_t> port = ParsePort(cli::StdView(value));
-  if (!port.ok() || *port == 0) {
-    return cli::BadValue(
-        spelling, value,
-        absl::StrCat("not a port number (1 to ", kMaxPort, ")"));
-  }
-  options.port = *port;
-  return absl::OkStatus();
+  return cli::SetPortFlag(spelling, value, 1, options.port);
 }
 
 absl::Status SetAddress(absl::string_view spelling, absl::string_view value,
                         SoakOptions& options) {
-  if (!SocketAddress::Parse(cli::StdView(value), 0).ok()) {
-    return cli::BadValue(spelling, value,
-                         "must be a numeric IPv4 or IPv6 address");
-  }
-  options.address = std::string(value);
-  return absl::OkStatus();
+  return cli::SetAddressFlag(spelling, value, options.address);
 }
 
 absl::Status SetProtocol(absl::string_view spelling, absl::string_view value,
@@ -79,47 +89,15 @@ constexpr cli::LongFlag<SoakOptions> kFlags[] = {
     {"port", SetPort},
     {"address", SetAddress},
     {"protocol", SetProtocol},
-    {"connections",
-     [](absl::string_view spelling, absl::string_view value,
-        SoakOptions& options) {
-       return cli::SetWholeNumber(spelling, value, 1, kMaxSoakConnections,
-                                  options.connections);
-     }},
-    {"seconds",
-     [](absl::string_view spelling, absl::string_view value,
-        SoakOptions& options) {
-       return SetSeconds(spelling, value, 1, options.duration);
-     }},
-    {"drain-seconds",
-     [](absl::string_view spelling, absl::string_view value,
-        SoakOptions& options) {
-       return SetSeconds(spelling, value, 1, options.drain);
-     }},
+    {"connections", SetConnections},
+    {"seconds", SetSeconds<&SoakOptions::duration>},
+    {"drain-seconds", SetSeconds<&SoakOptions::drain>},
     {"gap-ms", SetGap},
     {"seed", SetSeed},
-    {"reset-percent",
-     [](absl::string_view spelling, absl::string_view value,
-        SoakOptions& options) {
-       return cli::SetWholeNumber(spelling, value, 0, 100,
-                                  options.mix.reset_percent);
-     }},
-    {"half-close-percent",
-     [](absl::string_view spelling, absl::string_view value,
-        SoakOptions& options) {
-       return cli::SetWholeNumber(spelling, value, 0, 100,
-                                  options.mix.half_close_percent);
-     }},
-    {"slow-percent",
-     [](absl::string_view spelling, absl::string_view value,
-        SoakOptions& options) {
-       return cli::SetWholeNumber(spelling, value, 0, 100,
-                                  options.mix.slow_percent);
-     }},
-    {"json",
-     [](absl::string_view, absl::string_view value, SoakOptions& options) {
-       options.json_path = std::string(value);
-       return absl::OkStatus();
-     }},
+    {"reset-percent", SetPercent<&SoakMix::reset_percent>},
+    {"half-close-percent", SetPercent<&SoakMix::half_close_percent>},
+    {"slow-percent", SetPercent<&SoakMix::slow_percent>},
+    {"json", SetJsonPath},
 };
 
 }  // namespace
