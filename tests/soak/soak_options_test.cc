@@ -31,6 +31,13 @@ TEST(SoakOptionsTest, FlagsTakeTheirValueNextOrAfterAnEqualsSign) {
   EXPECT_EQ(options->json_path, "out.json");
 }
 
+TEST(SoakOptionsTest, TheSeedTakesEverySixtyFourBitValue) {
+  absl::StatusOr<SoakOptions> options =
+      Parse({"--port", "1", "--seed", "18446744073709551615"});
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->seed, 18446744073709551615u);
+}
+
 TEST(SoakOptionsTest, HelpWinsOverEveryMistake) {
   absl::StatusOr<SoakOptions> options = Parse({"--bogus", "--help"});
   ASSERT_TRUE(options.ok()) << options.status();
@@ -46,6 +53,9 @@ TEST(SoakOptionsTest, AMistakeNamesItsFlagAndValue) {
            {{"--port", "1", "--seconds"}, "--seconds needs a value"},
            {{"--port", "1", "--slow-percent", "101"}, "--slow-percent '101'"},
            {{"--port", "1", "--address", "localhost"}, "--address"},
+           {{"--port", "1", "--seed", "18446744073709551616"},
+            "--seed '18446744073709551616'"},
+           {{"--port", "1", "--backend", "epoll"}, "unknown flag '--backend'"},
            {{"--connections", "10"}, "missing --port"},
            {{"--port", "1", "--reset-percent", "60", "--slow-percent", "50"},
             "add up to more than 100"}}) {

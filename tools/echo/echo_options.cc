@@ -12,85 +12,64 @@
 #include "asycamore/backend_registry.h"
 #include "asycamore/tcpsocket/socket_address.h"
 #include "cli/long_flags.h"
+#include "cli/socket_flags.h"
 
 namespace asycamore {
 namespace {
 
-// The library's calls take std::string_view, a distinct type from Debian's
-// absl::string_view.
-std::string_view StdView(absl::string_view text) {
-  return std::string_view(text.data(), text.size());
-}
-
 absl::Status SetBackend(absl::string_view spelling, absl::string_view value,
-                        std::string& field) {
-  const std::optional<BackendKind> kind = BackendKindFromName(StdView(value));
+                        EchoOptions& options) {
+  const std::optional<BackendKind> kind =
+      BackendKindFromName(cli::StdView(value));
   if (!kind.has_value() || !FindBackend(*kind).ok()) {
     return cli::BadValue(spelling, value,
                          absl::StrCat("this build has ", BuiltBackendNames()));
   }
-  field = std::string(value);
+  options.backend = std::string(value);
   return absl::OkStatus();
 }
 
 absl::Status SetAddress(absl::string_view spelling, absl::string_view value,
-                        std::string& field) {
-  absl::StatusOr<SocketAddress> parsed =
-      SocketAddress::Parse(StdView(value), 0);
-  if (!parsed.ok()) {
-    return cli::BadValue(spelling, value,
-                         "must be a numeric IPv4 or IPv6 address");
-  }
-  field = std::string(value);
-  return absl::OkStatus();
+                        EchoOptions& options) {
+  return cli::SetAddressFlag(spelling, value, options.address);
 }
 
 absl::Status SetSpreading(absl::string_view spelling, absl::string_view value,
-                          Spreading& field) {
+                          EchoOptions& options) {
   for (Spreading s : {Spreading::kHandOff, Spreading::kReusePort}) {
-    if (StdView(value) == SpreadingName(s)) {
-      field = s;
+    if (cli::StdView(value) == SpreadingName(s)) {
+      options.spreading = s;
       return absl::OkStatus();
     }
   }
   return cli::BadValue(spelling, value, "must be handoff or reuseport");
 }
 
-// Applies one flag; `spelling` is how it was written ("--port").
-absl::Status Apply(absl::string_view name, absl::string_view spelling,
-                   absl::string_view value, EchoOptions& options) {
-  if (name == "port") {
-    absl::StatusOr<std::uint16_t> port = ParsePort(StdView(value));
-    if (!port.ok()) {
-      return cli::BadValue(
-          spelling, value,
-          absl::StrCat("not a port number (0 to ", kMaxPort, ")"));
-    }
-    options.port = *port;
-    return absl::OkStatus();
-  }
-  if (name == "threads") {
-    return cli::SetWholeNumber(spelling, value, 1, kMaxEchoThreads,
-                               options.threads);
-  }
-  if (name == "backend") return SetBackend(spelling, value, options.backend);
-  if (name == "spreading") {
-    return SetSpreading(spelling, value, options.spreading);
-  }
-  return SetAddress(spelling, value, options.address);
+// 0 picks a free port.
+absl::Status SetPort(absl::string_view spelling, absl::string_view value,
+                     EchoOptions& options) {
+  return cli::SetPortFlag(spelling, value, 0, options.port);
 }
 
-bool TakesValue(absl::string_view name) {
-  return name == "port" || name == "threads" || name == "backend" ||
-         name == "address" || name == "spreading";
+absl::Status SetThreads(absl::string_view spelling, absl::string_view value,
+                        EchoOptions& options) {
+  return cli::SetWholeNumber(spelling, value, 1, kMaxEchoThreads,
+                             options.threads);
 }
+
+// Every flag that takes a value, and what sets it.
+constexpr cli::LongFlag<EchoOptions> kFlags[] = {
+    {"port", SetPort},           {"threads", SetThreads},
+    {"backend", SetBackend},     {"address", SetAddress},
+    {"spreading", SetSpreading},
+};
 
 }  // namespace
 
 absl::StatusOr<EchoOptions> ParseEchoCommandLine(int argc,
                                                  const char* const* argv) {
   absl::StatusOr<EchoOptions> options =
-      cli::ParseLongFlags<EchoOptions>(argc, argv, TakesValue, Apply);
+      cli::ParseLongFlags<EchoOptions>(argc, argv, kFlags);
   if (!options.ok() || options->help) return options;
   if (options->port < 0) {
     return absl::InvalidArgumentError(

@@ -53,8 +53,9 @@ run_lane() {
       # The soak's short run (soak.sh --help), on the same build: 5,000
       # connections against asycamore-echo, then asycamore-httpd (with
       # asycamore-load), an 8 s warm-up and 25 s each, resets, half-closes
-      # and slow readers mixed in; fails on any byte or answer lost, a
-      # descriptor left open or VmRSS growing past the warm-up's + 4 MiB.
+      # and slow readers mixed in; fails on any byte or answer lost, the
+      # connections not held, a descriptor left open, VmRSS growing past
+      # the warm-up's high-water mark + 4 MiB, or a server that crashed.
       # About 75 s; the long run is `tools/scripts/soak.sh --seconds 600`.
       "${ASYCAMORE_REPO_ROOT}/tools/scripts/soak.sh" --preset linux \
         --seconds 25 --warmup-seconds 8 --out-dir build/linux/soak

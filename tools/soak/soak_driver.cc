@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -25,25 +26,37 @@ SoakDriver::SoakDriver(EventLoop& loop, SoakOptions options,
     : loop_(loop),
       options_(std::move(options)),
       server_(server),
-      slots_(options_.connections),
-      sessions_opened_(options_.connections, 0) {}
+      slots_(static_cast<std::size_t>(options_.connections)) {}
 
 SoakDriver::~SoakDriver() { slots_.clear(); }
 
 SoakTally SoakDriver::Run() {
   const absl::Time start = absl::Now();
-  loop_.RunAfter(options_.duration, [this] { WindDown(); });
-  if (::isatty(STDERR_FILENO)) {
-    (void)loop_.RunEvery(absl::Seconds(1), [this] { ReportProgress(); });
-  }
   std::uint64_t samples = 0, connected_sum = 0;
-  (void)loop_.RunEvery(absl::Milliseconds(100), [&] {
-    if (winding_down_) return;
-    ++samples;
-    connected_sum += static_cast<std::uint64_t>(connected_);
-  });
+  // Each timer set here is cancelled before Run returns: the sampler
+  // refers to Run's locals, the others to this driver.
+  const TimerId wind_down =
+      loop_.RunAfter(options_.duration, [this] { WindDown(); });
+  TimerId progress;
+  if (::isatty(STDERR_FILENO)) {
+    progress = loop_.RunEvery(absl::Seconds(1), [this] { ReportProgress(); })
+                   .value_or(TimerId());
+  }
+  const TimerId sampler =
+      loop_
+          .RunEvery(absl::Milliseconds(100),
+                    [&] {
+                      if (winding_down_) return;
+                      ++samples;
+                      connected_sum += static_cast<std::uint64_t>(connected_);
+                    })
+          .value_or(TimerId());
   for (int slot = 0; slot < options_.connections; ++slot) Want(slot);
   (void)loop_.Run();
+  for (TimerId timer : {wind_down, progress, sampler, drain_timer_}) {
+    loop_.CancelTimer(timer);
+  }
+  for (const Slot& slot : slots_) loop_.CancelTimer(slot.cleanup);
   if (::isatty(STDERR_FILENO)) std::fputs("\n", stderr);
   tally_.seconds = absl::ToDoubleSeconds(absl::Now() - start);
   if (samples > 0) {
@@ -71,12 +84,15 @@ void SoakDriver::ConnectFinished() {
 }
 
 void SoakDriver::Open(int slot) {
+  Slot& mine = slots_[static_cast<std::size_t>(slot)];
   std::seed_seq sequence{options_.seed, static_cast<std::uint64_t>(slot),
-                         sessions_opened_[slot]++};
+                         mine.sessions_opened++};
   std::mt19937_64 random(sequence);
   ++connecting_;
+  ++tally_.opened;
   const SessionPlan plan = DrawSessionPlan(options_.mix, options_.gap, random);
-  slots_[slot] = std::make_unique<SoakSession>(
+  mine.ended = false;
+  mine.session = std::make_unique<SoakSession>(
       plan, MakeConversation(options_.protocol, plan.seed),
       [this] {
         tally_.peak_connections =
@@ -84,55 +100,78 @@ void SoakDriver::Open(int slot) {
         ConnectFinished();
       },
       [this, slot](const SessionOutcome& outcome) { Ended(slot, outcome); });
-  if (absl::Status started = slots_[slot]->Start(loop_, server_);
+  if (absl::Status started = mine.session->Start(loop_, server_);
       !started.ok()) {
-    // Not even started (no descriptor, say): the closer will not run.
-    Ended(slot, SessionOutcome{.role = plan.role,
-                               .lost = true,
-                               .loss = std::string(started.message())});
+    // Not even started (no descriptor, say): the closer will not run. The
+    // end is reported on the next turn, not from here: Ended opens the next
+    // waiting slot, whose start may fail the same way (EMFILE), and so on,
+    // a stack frame per waiting slot.
+    mine.cleanup = loop_.RunAfter(
+        absl::ZeroDuration(),
+        [this, slot,
+         outcome = SessionOutcome{.role = plan.role,
+                                  .lost = true,
+                                  .loss = std::string(started.message())}] {
+          Ended(slot, outcome);
+        });
   }
 }
 
 void SoakDriver::Ended(int slot, const SessionOutcome& outcome) {
+  // Past the drain, a session that ends now was already counted as hung.
+  if (finished_) return;
+  Slot& mine = slots_[static_cast<std::size_t>(slot)];
+  mine.ended = true;
   tally_.Add(outcome);
   if (outcome.connected) {
     --connected_;
   } else {
     ConnectFinished();
   }
+  if (winding_down_ && --live_ == 0) Finish();
   // The session's own closer is running: it is destroyed on the next turn.
-  loop_.RunAfter(absl::ZeroDuration(), [this, slot] {
-    slots_[slot].reset();
-    if (!winding_down_) {
-      Want(slot);
-    } else if (--live_ == 0) {
-      loop_.Stop();
-    }
+  mine.cleanup = loop_.RunAfter(absl::ZeroDuration(), [this, slot] {
+    slots_[static_cast<std::size_t>(slot)].session.reset();
+    if (!winding_down_) Want(slot);
   });
 }
 
 void SoakDriver::WindDown() {
   winding_down_ = true;
   waiting_.clear();  // never opened: nothing to end
-  live_ = static_cast<int>(
-      std::count_if(slots_.begin(), slots_.end(),
-                    [](const auto& session) { return session != nullptr; }));
+  // Sessions that have reported but wait for their clean-up are not live.
+  live_ = static_cast<int>(std::count_if(
+      slots_.begin(), slots_.end(),
+      [](const Slot& slot) { return slot.session != nullptr && !slot.ended; }));
   if (live_ == 0) {
-    loop_.Stop();
+    Finish();
     return;
   }
-  for (auto& session : slots_) {
-    if (session != nullptr) session->WindDown();
+  // A reset session ends from its WindDown (Ended counts it down).
+  for (Slot& slot : slots_) {
+    if (slot.session != nullptr && !slot.ended) slot.session->WindDown();
   }
-  loop_.RunAfter(options_.drain, [this] {
-    tally_.hung = static_cast<std::uint64_t>(live_);
-    for (const auto& session : slots_) {
-      if (session != nullptr && tally_.first_loss.empty()) {
-        tally_.first_loss = "hung: " + session->Describe();
-      }
+  if (!finished_) {
+    drain_timer_ = loop_.RunAfter(options_.drain, [this] { Drained(); });
+  }
+}
+
+void SoakDriver::Drained() {
+  for (const Slot& slot : slots_) {
+    if (slot.session == nullptr || slot.ended) continue;
+    ++tally_.hung;
+    if (tally_.first_loss.empty()) {
+      tally_.first_loss = "hung: " + slot.session->Describe();
     }
-    loop_.Stop();
-  });
+  }
+  Finish();
+}
+
+void SoakDriver::Finish() {
+  if (finished_) return;
+  finished_ = true;
+  loop_.CancelTimer(drain_timer_);
+  loop_.Stop();
 }
 
 void SoakDriver::ReportProgress() {

@@ -13,6 +13,9 @@
 // A slot's n-th session has the plan DrawSessionPlan draws from the seed
 // sequence (seed, slot, n), so a run's sessions are the same for a seed
 // (their timing, and so which bytes are in flight when, is not).
+//
+// Run() leaves nothing scheduled on the loop when it returns: its timers
+// and the slots' pending clean-ups are cancelled (the loop may run on).
 #ifndef ASYCAMORE_TOOLS_SOAK_SOAK_DRIVER_H_
 #define ASYCAMORE_TOOLS_SOAK_SOAK_DRIVER_H_
 
@@ -23,6 +26,7 @@
 
 #include "asycamore/event_loop.h"
 #include "asycamore/tcpsocket/socket_address.h"
+#include "asycamore/timer_queue.h"
 #include "soak_options.h"
 #include "soak_session.h"
 #include "soak_tally.h"
@@ -39,27 +43,38 @@ class SoakDriver {
   SoakDriver& operator=(const SoakDriver&) = delete;
 
   // Runs the loop until every session ended or the drain time ran out.
+  // Call it once.
   SoakTally Run();
 
  private:
+  struct Slot {
+    std::unique_ptr<SoakSession> session;  // null between two sessions
+    std::uint64_t sessions_opened = 0;
+    bool ended = false;  // the session has reported its outcome
+    TimerId cleanup;     // destroys an ended session on the next turn
+  };
+
   // Opens `slot` now, or when a connect in flight has finished.
   void Want(int slot);
   void Open(int slot);
   void ConnectFinished();
   void Ended(int slot, const SessionOutcome& outcome);
   void WindDown();
+  void Drained();
+  void Finish();
   void ReportProgress();
 
   EventLoop& loop_;
   SoakOptions options_;
   SocketAddress server_;
-  std::vector<std::unique_ptr<SoakSession>> slots_;
-  std::vector<std::uint64_t> sessions_opened_;  // per slot
-  std::deque<int> waiting_;                     // slots to open, in turn
+  std::vector<Slot> slots_;
+  std::deque<int> waiting_;  // slots to open, in turn
   int connecting_ = 0;
   int connected_ = 0;
-  int live_ = 0;  // slots still to end, once winding down
+  int live_ = 0;  // sessions still to end, once winding down
   bool winding_down_ = false;
+  bool finished_ = false;  // the loop was told to stop
+  TimerId drain_timer_;
   SoakTally tally_;
 };
 

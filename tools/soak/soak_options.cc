@@ -10,107 +10,102 @@
 #include "absl/strings/string_view.h"
 #include "asycamore/tcpsocket/socket_address.h"
 #include "cli/long_flags.h"
+#include "cli/socket_flags.h"
 
 namespace asycamore {
 namespace {
 
-std::string_view StdView(absl::string_view text) {
-  return std::string_view(text.data(), text.size());
-}
-
 constexpr int kMaxSeconds = 7 * 24 * 3600;
 
+// --seconds and --drain-seconds: 1 to kMaxSeconds.
+template <absl::Duration SoakOptions::*Field>
 absl::Status SetSeconds(absl::string_view spelling, absl::string_view value,
-                        int lowest, absl::Duration& field) {
+                        SoakOptions& options) {
   int seconds = 0;
   absl::Status set =
-      cli::SetWholeNumber(spelling, value, lowest, kMaxSeconds, seconds);
-  if (set.ok()) field = absl::Seconds(seconds);
+      cli::SetWholeNumber(spelling, value, 1, kMaxSeconds, seconds);
+  if (set.ok()) options.*Field = absl::Seconds(seconds);
   return set;
 }
 
-absl::Status Apply(absl::string_view name, absl::string_view spelling,
-                   absl::string_view value, SoakOptions& options) {
-  if (name == "port") {
-    absl::StatusOr<std::uint16_t> port = ParsePort(StdView(value));
-    if (!port.ok() || *port == 0) {
-      return cli::BadValue(
-          spelling, value,
-          absl::StrCat("not a port number (1 to ", kMaxPort, ")"));
-    }
-    options.port = *port;
-    return absl::OkStatus();
-  }
-  if (name == "address") {
-    if (!SocketAddress::Parse(StdView(value), 0).ok()) {
-      return cli::BadValue(spelling, value,
-                           "must be a numeric IPv4 or IPv6 address");
-    }
-    options.address = std::string(value);
-    return absl::OkStatus();
-  }
-  if (name == "protocol") {
-    if (value == "echo" || value == "http") {
-      options.protocol =
-          value == "echo" ? SoakProtocol::kEcho : SoakProtocol::kHttp;
-      return absl::OkStatus();
-    }
-    return cli::BadValue(spelling, value, "must be echo or http");
-  }
-  if (name == "connections") {
-    return cli::SetWholeNumber(spelling, value, 1, kMaxSoakConnections,
-                               options.connections);
-  }
-  if (name == "seconds")
-    return SetSeconds(spelling, value, 1, options.duration);
-  if (name == "drain-seconds") {
-    return SetSeconds(spelling, value, 1, options.drain);
-  }
-  if (name == "gap-ms") {
-    int gap_ms = 0;
-    absl::Status set = cli::SetWholeNumber(spelling, value, 0, 60'000, gap_ms);
-    if (set.ok()) options.gap = absl::Milliseconds(gap_ms);
-    return set;
-  }
-  if (name == "seed") {
-    if (!absl::SimpleAtoi(value, &options.seed)) {
-      return cli::BadValue(spelling, value,
-                           "must be a whole number from 0 to 2^64-1");
-    }
-    return absl::OkStatus();
-  }
-  if (name == "reset-percent") {
-    return cli::SetWholeNumber(spelling, value, 0, 100,
-                               options.mix.reset_percent);
-  }
-  if (name == "half-close-percent") {
-    return cli::SetWholeNumber(spelling, value, 0, 100,
-                               options.mix.half_close_percent);
-  }
-  if (name == "slow-percent") {
-    return cli::SetWholeNumber(spelling, value, 0, 100,
-                               options.mix.slow_percent);
-  }
-  options.json_path = std::string(value);  // "json"
+// The --...-percent flags: 0 to 100 (ParseSoakCommandLine checks the sum).
+template <int SoakMix::*Field>
+absl::Status SetPercent(absl::string_view spelling, absl::string_view value,
+                        SoakOptions& options) {
+  return cli::SetWholeNumber(spelling, value, 0, 100, options.mix.*Field);
+}
+
+absl::Status SetConnections(absl::string_view spelling, absl::string_view value,
+                            SoakOptions& options) {
+  return cli::SetWholeNumber(spelling, value, 1, kMaxSoakConnections,
+                             options.connections);
+}
+
+absl::Status SetJsonPath(absl::string_view, absl::string_view value,
+                         SoakOptions& options) {
+  options.json_path = std::string(value);
   return absl::OkStatus();
 }
 
-bool TakesValue(absl::string_view name) {
-  for (absl::string_view known :
-       {"port", "address", "protocol", "connections", "seconds",
-        "drain-seconds", "gap-ms", "seed", "reset-percent",
-        "half-close-percent", "slow-percent", "json"}) {
-    if (name == known) return true;
-  }
-  return false;
+absl::Status SetPort(absl::string_view spelling, absl::string_view value,
+                     SoakOptions& options) {
+  return cli::SetPortFlag(spelling, value, 1, options.port);
 }
+
+absl::Status SetAddress(absl::string_view spelling, absl::string_view value,
+                        SoakOptions& options) {
+  return cli::SetAddressFlag(spelling, value, options.address);
+}
+
+absl::Status SetProtocol(absl::string_view spelling, absl::string_view value,
+                         SoakOptions& options) {
+  if (value != "echo" && value != "http") {
+    return cli::BadValue(spelling, value, "must be echo or http");
+  }
+  options.protocol =
+      value == "echo" ? SoakProtocol::kEcho : SoakProtocol::kHttp;
+  return absl::OkStatus();
+}
+
+absl::Status SetGap(absl::string_view spelling, absl::string_view value,
+                    SoakOptions& options) {
+  int gap_ms = 0;
+  absl::Status set = cli::SetWholeNumber(spelling, value, 0, 60'000, gap_ms);
+  if (set.ok()) options.gap = absl::Milliseconds(gap_ms);
+  return set;
+}
+
+absl::Status SetSeed(absl::string_view spelling, absl::string_view value,
+                     SoakOptions& options) {
+  if (!absl::SimpleAtoi(value, &options.seed)) {
+    return cli::BadValue(spelling, value,
+                         "must be a whole number from 0 to 2^64-1");
+  }
+  return absl::OkStatus();
+}
+
+// Every flag that takes a value, and what sets it.
+constexpr cli::LongFlag<SoakOptions> kFlags[] = {
+    {"port", SetPort},
+    {"address", SetAddress},
+    {"protocol", SetProtocol},
+    {"connections", SetConnections},
+    {"seconds", SetSeconds<&SoakOptions::duration>},
+    {"drain-seconds", SetSeconds<&SoakOptions::drain>},
+    {"gap-ms", SetGap},
+    {"seed", SetSeed},
+    {"reset-percent", SetPercent<&SoakMix::reset_percent>},
+    {"half-close-percent", SetPercent<&SoakMix::half_close_percent>},
+    {"slow-percent", SetPercent<&SoakMix::slow_percent>},
+    {"json", SetJsonPath},
+};
 
 }  // namespace
 
 absl::StatusOr<SoakOptions> ParseSoakCommandLine(int argc,
                                                  const char* const* argv) {
   absl::StatusOr<SoakOptions> parsed =
-      cli::ParseLongFlags<SoakOptions>(argc, argv, TakesValue, Apply);
+      cli::ParseLongFlags<SoakOptions>(argc, argv, kFlags);
   if (!parsed.ok() || parsed->help) return parsed;
   const SoakOptions& options = *parsed;
   if (options.port < 0) return absl::InvalidArgumentError("missing --port");

@@ -46,7 +46,6 @@ struct SoakOptions {
   absl::Duration gap = absl::Milliseconds(500);
   std::uint64_t seed = 1;      // --seed: the sessions' plans
   SoakMix mix = {};            // --reset/--half-close/--slow percent
-  std::string backend = "";    // --backend; empty: the default
   std::string json_path = "";  // --json: write the tally there
 };
 

@@ -81,11 +81,13 @@ std::string SoakSummaryLine(const SoakOptions& options,
 
 absl::Status WriteSoakJson(const SoakOptions& options, const SoakTally& tally,
                            const std::string& path) {
+  // The seed is a string: a 64-bit value that JSON readers holding numbers
+  // as doubles (jq 1.6, soak.sh's) would round.
   std::string json = absl::StrFormat(
       "{\n  \"tool\": \"asycamore-soak\",\n  \"protocol\": %s,\n"
       "  \"settings\": {\"address\": %s, \"port\": %d, \"connections\": %d, "
       "\"seconds\": %d, \"drain_seconds\": %d, \"gap_ms\": %d, "
-      "\"seed\": %d, "
+      "\"seed\": \"%d\", "
       "\"reset_percent\": %d, \"half_close_percent\": %d, "
       "\"slow_percent\": %d},\n",
       report::JsonString(IsEcho(options) ? "echo" : "http"),
@@ -99,16 +101,17 @@ absl::Status WriteSoakJson(const SoakOptions& options, const SoakTally& tally,
       &json,
       "  \"elapsed_s\": %s,\n  \"peak_connections\": %d,\n"
       "  \"mean_connections\": %s,\n"
-      "  \"sessions\": %d,\n  \"plain\": %d,\n  \"resets\": %d,\n"
+      "  \"opened\": %d,\n  \"sessions\": %d,\n"
+      "  \"plain\": %d,\n  \"resets\": %d,\n"
       "  \"half_closes\": %d,\n  \"slow_readers\": %d,\n"
       "  \"pushed_back\": %d,\n  \"bytes_sent\": %d,\n"
       "  \"answers_verified\": %d,\n  \"answers_are\": %s,\n"
       "  \"lost\": %d,\n  \"connect_failures\": %d,\n  \"hung\": %d,\n"
       "  \"loss\": %d,\n  \"first_loss\": %s\n}\n",
       report::JsonNumber(tally.seconds), tally.peak_connections,
-      report::JsonNumber(tally.mean_connections), tally.sessions, tally.plain,
-      tally.resets, tally.half_closes, tally.slow_readers, tally.pushed_back,
-      tally.bytes_sent, tally.answers,
+      report::JsonNumber(tally.mean_connections), tally.opened, tally.sessions,
+      tally.plain, tally.resets, tally.half_closes, tally.slow_readers,
+      tally.pushed_back, tally.bytes_sent, tally.answers,
       report::JsonString(IsEcho(options) ? "bytes" : "responses"), tally.lost,
       tally.connect_failures, tally.hung, tally.loss(),
       tally.first_loss.empty() ? std::string("null")

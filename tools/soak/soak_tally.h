@@ -14,6 +14,7 @@
 namespace asycamore {
 
 struct SoakTally {
+  std::uint64_t opened = 0;    // sessions started: each ended or hung
   std::uint64_t sessions = 0;  // ended (hung ones not among them)
   std::uint64_t plain = 0;     // by role, lost or not
   std::uint64_t resets = 0;

@@ -3,10 +3,15 @@
 // --help or -h anywhere wins over every mistake; the first mistake is kept
 // and returned once every argument was looked at.
 //
+//   constexpr cli::LongFlag<EchoOptions> kFlags[] = {{"port", SetPort}, ...};
 //   absl::StatusOr<EchoOptions> options =
-//       cli::ParseLongFlags<EchoOptions>(argc, argv, TakesValue, Apply);
+//       cli::ParseLongFlags<EchoOptions>(argc, argv, kFlags);
 #ifndef ASYCAMORE_TOOLS_COMMON_CLI_LONG_FLAGS_H_
 #define ASYCAMORE_TOOLS_COMMON_CLI_LONG_FLAGS_H_
+
+#include <algorithm>
+#include <span>
+#include <string_view>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -31,27 +36,47 @@ absl::Status WalkLongFlags(int argc, const char* const* argv,
                            FlagTakesValue takes_value, FlagApply apply,
                            bool& help);
 
+// One flag that takes a value: its name without the dashes ("port") and
+// what applies it, given the flag as written ("--port") and its value.
+template <typename Options>
+struct LongFlag {
+  absl::string_view name;
+  absl::Status (*set)(absl::string_view spelling, absl::string_view value,
+                      Options& options) = nullptr;
+};
+
 // The whole parse for an options struct with a `help` member: a default
-// Options, each flag applied with apply(name, spelling, value, options);
-// Options{.help = true} after --help, else the first mistake or the
-// options (which the caller then checks as a whole).
+// Options, each flag found in `flags` by name and set; Options{.help =
+// true} after --help, else the first mistake or the options (which the
+// caller then checks as a whole).
 template <typename Options>
 absl::StatusOr<Options> ParseLongFlags(
-    int argc, const char* const* argv, FlagTakesValue takes_value,
-    absl::Status (*apply)(absl::string_view, absl::string_view,
-                          absl::string_view, Options&)) {
+    int argc, const char* const* argv,
+    std::span<const LongFlag<Options>> flags) {
+  auto find = [flags](absl::string_view name) {
+    return std::find_if(
+        flags.begin(), flags.end(),
+        [name](const LongFlag<Options>& flag) { return flag.name == name; });
+  };
   Options options;
   bool help = false;
   const absl::Status walked = WalkLongFlags(
-      argc, argv, takes_value,
+      argc, argv,
+      [&](absl::string_view name) { return find(name) != flags.end(); },
       [&](absl::string_view name, absl::string_view spelling,
           absl::string_view value) {
-        return apply(name, spelling, value, options);
+        return find(name)->set(spelling, value, options);
       },
       help);
   if (help) return Options{.help = true};
   if (!walked.ok()) return walked;
   return options;
+}
+
+// The library's calls take std::string_view, a distinct type from Debian's
+// absl::string_view.
+inline std::string_view StdView(absl::string_view text) {
+  return std::string_view(text.data(), text.size());
 }
 
 // Returns InvalidArgument "<spelling> '<value>': <why>" (the value escaped).
