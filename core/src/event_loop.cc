@@ -223,8 +223,9 @@ inline void EventLoop::DispatchBatch(IterationResult& result) {
     if (index >= slot_count) [[unlikely]] continue;
     const Slot& slot = slots_[index];
     // A registration that ended earlier in this batch has a new generation
-    // (a free slot's never matches an event), and one whose interest
-    // changed gets nothing it no longer asked for.
+    // (a free slot's never matches this loop's events, and its interest,
+    // kNone, masks everything away), and one whose interest changed gets
+    // nothing it no longer asked for.
     if (slot.generation != generation) continue;
     event.socket = slot.socket;
     event.readable &= WantsRead(slot.interest);
